@@ -1,0 +1,137 @@
+using Kiwi.Core.Storage;
+using Kiwi.Native.Memory;
+
+namespace Kiwi.Core.Apply;
+
+/// <summary>
+/// What a command sees while the writer applies a batch: reads go through the batch's own writes first
+/// (read-your-writes), then the engine; writes go into the batch. Owned by the single writer thread.
+/// </summary>
+public sealed class ApplyContext : IDisposable
+{
+    private readonly IStorageEngine _engine;
+    private readonly ByteBuffer _metaKey = new();
+    private readonly ByteBuffer _indexKey = new();
+
+    internal ApplyContext(IStorageEngine engine, WriteSet writes)
+    {
+        _engine = engine;
+        Writes = writes;
+    }
+
+    /// <summary>The batch being built.</summary>
+    public WriteSet Writes { get; }
+
+    /// <summary>The entry's clock reading (unix ms), fixed at proposal.</summary>
+    public long Now { get; internal set; }
+
+    /// <summary>The meta record found by the last <see cref="Read"/> (header and payload).</summary>
+    public ByteBuffer Current { get; } = new();
+
+    /// <summary>Scratch space for building a new value.</summary>
+    public ByteBuffer Build { get; } = new();
+
+    /// <summary>Expiry of the key found by the last <see cref="Read"/> (0 = none).</summary>
+    public long CurrentExpireAt => MetaValue.ExpireAt(Current.WrittenSpan);
+
+    /// <summary>Payload of the key found by the last <see cref="Read"/> (the value of a string).</summary>
+    public ReadOnlySpan<byte> CurrentPayload => MetaValue.Payload(Current.WrittenSpan);
+
+    /// <summary>
+    /// Loads the live meta record of <paramref name="key"/> into <see cref="Current"/> and returns its type, or
+    /// <see cref="KeyType.None"/> when it is absent or expired (an expired record is deleted in this batch).
+    /// </summary>
+    public KeyType Read(int db, ReadOnlySpan<byte> key)
+    {
+        KeyType type = ReadRaw(db, key);
+        if (type != KeyType.None && MetaValue.IsExpired(CurrentExpireAt, Now))
+        {
+            Writes.Delete(KeySpace.Meta, _metaKey.WrittenSpan);
+            return KeyType.None;
+        }
+
+        return type;
+    }
+
+    /// <summary>Like <see cref="Read"/> but returns expired records too.</summary>
+    public KeyType ReadRaw(int db, ReadOnlySpan<byte> key)
+    {
+        ReadOnlySpan<byte> metaKey = KeyCodec.Meta(_metaKey, db, key);
+        switch (Writes.Find(KeySpace.Meta, metaKey, out ReadOnlySpan<byte> pending))
+        {
+            case WriteSet.Lookup.Put:
+                Current.Set(pending);
+                break;
+            case WriteSet.Lookup.Deleted:
+                Current.Clear();
+                return KeyType.None;
+            default:
+                if (!_engine.TryGet(KeySpace.Meta, metaKey, Current))
+                {
+                    Current.Clear();
+                    return KeyType.None;
+                }
+
+                break;
+        }
+
+        return MetaValue.Type(Current.WrittenSpan);
+    }
+
+    /// <summary>
+    /// Writes a string record and returns its payload (length <paramref name="length"/>) to fill in before the
+    /// next call on this context. Expiring records are added to the expiry index.
+    /// </summary>
+    public Span<byte> ReserveString(int db, ReadOnlySpan<byte> key, int length, long expireAtMs)
+    {
+        ReadOnlySpan<byte> metaKey = KeyCodec.Meta(_metaKey, db, key);
+        Span<byte> record = Writes.Reserve(KeySpace.Meta, metaKey, MetaValue.HeaderSize + length);
+        MetaValue.WriteHeader(record, KeyType.String, expireAtMs);
+        Span<byte> payload = record[MetaValue.HeaderSize..];
+        if (expireAtMs != 0)
+        {
+            IndexExpiry(db, key, expireAtMs);
+        }
+
+        return payload;
+    }
+
+    /// <summary>Writes a string record with <paramref name="value"/> (which must not point into <see cref="Writes"/>).</summary>
+    public void PutString(int db, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expireAtMs)
+        => value.CopyTo(ReserveString(db, key, value.Length, expireAtMs));
+
+    /// <summary>Rewrites the record in <see cref="Current"/> with a new expiry, keeping type and payload.</summary>
+    public void RewriteExpiry(int db, ReadOnlySpan<byte> key, long expireAtMs)
+    {
+        ReadOnlySpan<byte> current = Current.WrittenSpan;
+        ReadOnlySpan<byte> metaKey = KeyCodec.Meta(_metaKey, db, key);
+        Span<byte> record = Writes.Reserve(KeySpace.Meta, metaKey, current.Length);
+        current.CopyTo(record);
+        MetaValue.WriteHeader(record, MetaValue.Type(current), expireAtMs);
+        if (expireAtMs != 0)
+        {
+            IndexExpiry(db, key, expireAtMs);
+        }
+    }
+
+    /// <summary>Deletes the key.</summary>
+    public void Delete(int db, ReadOnlySpan<byte> key) => Writes.Delete(KeySpace.Meta, KeyCodec.Meta(_metaKey, db, key));
+
+    /// <summary>Removes one expiry index entry.</summary>
+    public void DeleteExpiryIndex(int db, ReadOnlySpan<byte> key, long expireAtMs)
+        => Writes.Delete(KeySpace.Expire, KeyCodec.Expire(_indexKey, expireAtMs, db, key));
+
+    /// <summary>Returns the scratch buffers to the pool.</summary>
+    public void Dispose()
+    {
+        _metaKey.Dispose();
+        _indexKey.Dispose();
+        Current.Dispose();
+        Build.Dispose();
+    }
+
+    // Index entries are never removed when an expiry changes: the expiry cycle checks each one against the
+    // record and drops stale ones, so plain SETs stay blind writes.
+    private void IndexExpiry(int db, ReadOnlySpan<byte> key, long expireAtMs)
+        => Writes.Put(KeySpace.Expire, KeyCodec.Expire(_indexKey, expireAtMs, db, key), default);
+}

@@ -1,0 +1,122 @@
+using System.Threading.Tasks.Sources;
+using Kiwi.Native.Memory;
+using Microsoft.Extensions.ObjectPool;
+
+namespace Kiwi.Core.Apply;
+
+/// <summary>
+/// One entry in flight through the pipeline and its waiter: the encoded command payload (copied once into
+/// pooled native memory), the reply the writer produces, and a pooled <see cref="IValueTaskSource"/> the
+/// producer awaits. Rented from <see cref="ApplyRequestPool"/>; returned after the reply was read.
+/// </summary>
+public sealed class ApplyRequest : IValueTaskSource, IThreadPoolWorkItem, IResettable
+{
+    private ManualResetValueTaskSourceCore<bool> _core;
+
+    /// <summary>Creates an empty request; use the pool.</summary>
+    public ApplyRequest()
+    {
+        // The writer hands completion to the thread pool itself (see Complete), so the continuation runs
+        // inline there and never on the writer thread.
+        _core.RunContinuationsAsynchronously = false;
+    }
+
+    /// <summary>What the entry carries.</summary>
+    public EntryKind Kind { get; set; }
+
+    /// <summary>Log index of the entry, or 0 to let the writer assign the next index (standalone mode).</summary>
+    public long Index { get; set; }
+
+    /// <summary>Log term of the entry (0 in standalone mode).</summary>
+    public long Term { get; set; }
+
+    /// <summary>The encoded entry (see <see cref="Commands.CommandFormat"/>).</summary>
+    public ByteBuffer Payload { get; } = new();
+
+    /// <summary>Shape of the reply.</summary>
+    public ReplyKind Reply { get; private set; }
+
+    /// <summary>The integer reply.</summary>
+    public long Integer { get; private set; }
+
+    /// <summary>The bulk reply bytes.</summary>
+    public ByteBuffer Bulk { get; } = new();
+
+    /// <summary>The error, when <see cref="Reply"/> is <see cref="ReplyKind.Error"/>.</summary>
+    public KiwiError Error { get; private set; }
+
+    /// <summary>Detail of a storage failure (RocksDB's message).</summary>
+    public string? FailureDetail { get; private set; }
+
+    /// <summary>A value task that completes when the writer has applied (or failed) the entry.</summary>
+    public ValueTask WaitAsync() => new(this, _core.Version);
+
+    /// <summary>Replies "+OK".</summary>
+    public void ReplyOk() => Reply = ReplyKind.Ok;
+
+    /// <summary>Replies null.</summary>
+    public void ReplyNull() => Reply = ReplyKind.Null;
+
+    /// <summary>Replies an integer.</summary>
+    public void ReplyInteger(long value)
+    {
+        Reply = ReplyKind.Integer;
+        Integer = value;
+    }
+
+    /// <summary>Replies a bulk string (copied).</summary>
+    public void ReplyBulk(ReadOnlySpan<byte> value)
+    {
+        Reply = ReplyKind.Bulk;
+        Bulk.Set(value);
+    }
+
+    /// <summary>Replies an error.</summary>
+    public void ReplyError(KiwiError error)
+    {
+        Reply = ReplyKind.Error;
+        Error = error;
+    }
+
+    /// <summary>Marks the entry failed because its batch could not be committed.</summary>
+    public void Fail(string detail)
+    {
+        Reply = ReplyKind.Error;
+        Error = KiwiError.StorageFailure;
+        FailureDetail = detail;
+    }
+
+    /// <summary>Signals the waiter from a thread-pool thread (never runs the continuation on the caller).</summary>
+    public void Complete() => ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+
+    /// <summary>Signals the waiter on the current thread: its continuation runs here.</summary>
+    public void CompleteInline() => _core.SetResult(true);
+
+    void IThreadPoolWorkItem.Execute() => _core.SetResult(true);
+
+    /// <inheritdoc />
+    public void GetResult(short token) => _core.GetResult(token);
+
+    /// <inheritdoc />
+    public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
+
+    /// <inheritdoc />
+    public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
+        => _core.OnCompleted(continuation, state, token, flags);
+
+    /// <summary>Clears the request for reuse (called by the pool).</summary>
+    public bool TryReset()
+    {
+        _core.Reset();
+        Kind = EntryKind.Normal;
+        Index = 0;
+        Term = 0;
+        Payload.Clear();
+        Bulk.Clear();
+        Reply = ReplyKind.None;
+        Integer = 0;
+        Error = KiwiError.None;
+        FailureDetail = null;
+        return true;
+    }
+}

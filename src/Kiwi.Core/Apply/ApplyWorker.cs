@@ -1,0 +1,187 @@
+using System.Diagnostics;
+using Kiwi.Core.Commands;
+using Kiwi.Core.Metrics;
+using Kiwi.Core.Storage;
+using Kiwi.Native.Ring;
+
+namespace Kiwi.Core.Apply;
+
+/// <summary>
+/// The single writer. On its own thread it drains whatever the commit ring holds (a lone entry alone, a burst
+/// as one batch), applies every entry against the batch's write set with read-your-writes, adds the applied
+/// index to the same write set, commits it with ONE storage write, publishes the applied index, and only then
+/// completes each entry's waiter. A failed commit fails every waiter of the batch; nothing of it is applied.
+/// </summary>
+public sealed class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSource
+{
+    private readonly IStorageEngine _engine;
+    private readonly CommitRing<ApplyRequest> _ring;
+    private readonly bool _syncEachBatch;
+    private readonly ApplyRequest[] _batch;
+    private readonly WriteSet _writes = new();
+    private readonly ApplyContext _context;
+    private readonly Thread _thread;
+    private long _appliedIndex;
+    private long _appliedTerm;
+    private long _failedBatches;
+    private long _batchesWritten;
+    private long _entriesApplied;
+
+    /// <summary>Creates the worker; call <see cref="Start"/>.</summary>
+    public ApplyWorker(IStorageEngine engine, CommitRing<ApplyRequest> ring, Durability durability, int maxBatch = 1024)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
+        _engine = engine;
+        _ring = ring;
+        _syncEachBatch = durability == Durability.Always;
+        _batch = new ApplyRequest[maxBatch];
+        _context = new ApplyContext(engine, _writes);
+        (_appliedIndex, _appliedTerm) = AppliedState.Read(engine);
+        _thread = new Thread(Run) { IsBackground = true, Name = "kiwi-apply" };
+    }
+
+    /// <summary>The highest index whose batch is committed (published after the storage write returned).</summary>
+    public long AppliedIndex => Volatile.Read(ref _appliedIndex);
+
+    /// <summary>The term of <see cref="AppliedIndex"/>.</summary>
+    public long AppliedTerm => Volatile.Read(ref _appliedTerm);
+
+    /// <summary>Batches committed since start.</summary>
+    public long BatchesWritten => Volatile.Read(ref _batchesWritten);
+
+    /// <summary>Entries applied (in committed batches) since start.</summary>
+    public long EntriesApplied => Volatile.Read(ref _entriesApplied);
+
+    /// <summary>Batches whose commit failed since start.</summary>
+    public long FailedBatches => Volatile.Read(ref _failedBatches);
+
+    int KiwiMetrics.IMetricsSource.RingOccupancy => _ring.Count;
+
+    /// <summary>Starts the writer thread.</summary>
+    public void Start()
+    {
+        KiwiMetrics.Register(this);
+        _thread.Start();
+    }
+
+    /// <summary>Closes the ring, lets the writer apply everything already in it, and waits for it to stop.</summary>
+    public void Stop()
+    {
+        _ring.Close();
+        if (_thread.IsAlive)
+        {
+            _thread.Join();
+        }
+
+        KiwiMetrics.Unregister(this);
+    }
+
+    /// <summary>Stops the writer and releases its buffers (not the engine or the ring).</summary>
+    public void Dispose()
+    {
+        Stop();
+        _context.Dispose();
+        _writes.Dispose();
+    }
+
+    private void Run()
+    {
+        while (true)
+        {
+            int n = _ring.Drain(_batch);
+            if (n == 0)
+            {
+                if (_ring.IsCompleted)
+                {
+                    return;
+                }
+
+                _ring.WaitForData(TimeSpan.FromMilliseconds(100));
+                continue;
+            }
+
+            ApplyBatch(n);
+        }
+    }
+
+    private void ApplyBatch(int n)
+    {
+        Span<ApplyRequest> batch = _batch.AsSpan(0, n);
+        _writes.Clear();
+        long index = _appliedIndex;
+        long term = _appliedTerm;
+        int commands = 0;
+        for (int i = 0; i < batch.Length; i++)
+        {
+            ApplyRequest request = batch[i];
+            if (request.Index == 0)
+            {
+                request.Index = index + 1;
+            }
+            else if (request.Index <= index)
+            {
+                // Replayed after a restart: already in storage.
+                request.ReplyOk();
+                continue;
+            }
+
+            index = request.Index;
+            term = Math.Max(term, request.Term);
+            if (request.Kind == EntryKind.Normal)
+            {
+                commands += CommandExecutor.Execute(_context, request);
+            }
+            else
+            {
+                // Blank and membership entries carry no data but still advance the applied index.
+                request.ReplyOk();
+            }
+        }
+
+        AppliedState.Write(_writes, index, term);
+        long started = Stopwatch.GetTimestamp();
+        try
+        {
+            _engine.Commit(_writes, _syncEachBatch);
+        }
+        catch (Exception ex)
+        {
+            FailBatch(batch, ex);
+            return;
+        }
+
+        KiwiMetrics.WriteLatency.Record(Stopwatch.GetElapsedTime(started).TotalMicroseconds);
+        Volatile.Write(ref _appliedTerm, term);
+        Volatile.Write(ref _appliedIndex, index);
+        Volatile.Write(ref _batchesWritten, _batchesWritten + 1);
+        Volatile.Write(ref _entriesApplied, _entriesApplied + n);
+        KiwiMetrics.CommandsApplied.Add(commands);
+        KiwiMetrics.BatchesWritten.Add(1);
+        KiwiMetrics.BatchSize.Record(n);
+        for (int i = 0; i < batch.Length; i++)
+        {
+            batch[i].Complete();
+            batch[i] = null!;
+        }
+    }
+
+    private void FailBatch(Span<ApplyRequest> batch, Exception ex)
+    {
+        Interlocked.Increment(ref _failedBatches);
+        KiwiMetrics.BatchesFailed.Add(1);
+        string detail = ex.Message;
+        for (int i = 0; i < batch.Length; i++)
+        {
+            ApplyRequest request = batch[i];
+            if (request.Index > _appliedIndex && request.Kind == EntryKind.Normal && request.Term == 0)
+            {
+                // Standalone indexes are assigned here; the next batch reuses them.
+                request.Index = 0;
+            }
+
+            request.Fail(detail);
+            request.Complete();
+            batch[i] = null!;
+        }
+    }
+}

@@ -1,0 +1,23 @@
+namespace Kiwi.Core.Apply;
+
+/// <summary>The shape of a command's reply.</summary>
+public enum ReplyKind : byte
+{
+    /// <summary>Nothing written yet.</summary>
+    None,
+
+    /// <summary>"+OK".</summary>
+    Ok,
+
+    /// <summary>A null (nil) reply.</summary>
+    Null,
+
+    /// <summary>An integer.</summary>
+    Integer,
+
+    /// <summary>A bulk string.</summary>
+    Bulk,
+
+    /// <summary>An error (see <see cref="KiwiError"/>).</summary>
+    Error,
+}

@@ -1,0 +1,91 @@
+using Kiwi.Core.Apply;
+
+namespace Kiwi.Core.Commands;
+
+/// <summary>Runs the commands of one entry against the batch being built.</summary>
+internal static class CommandExecutor
+{
+    /// <summary>Applies every command of <paramref name="request"/>'s payload; returns how many ran.</summary>
+    public static int Execute(ApplyContext ctx, ApplyRequest request)
+    {
+        var reader = new EntryReader(request.Payload.WrittenSpan);
+        if (!reader.IsValid)
+        {
+            request.ReplyError(KiwiError.UnknownCommand);
+            return 0;
+        }
+
+        ctx.Now = reader.NowMs;
+        int executed = 0;
+        while (reader.TryRead(out CommandView command))
+        {
+            int mark = ctx.Writes.Mark;
+            try
+            {
+                Dispatch(ctx, ref command, request);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // A bug in one command must not take the batch down: drop what it wrote and report it.
+                ctx.Writes.Rollback(mark);
+                request.Fail(ex.Message);
+            }
+
+            executed++;
+        }
+
+        if (!reader.IsValid)
+        {
+            request.ReplyError(KiwiError.UnknownCommand);
+        }
+
+        return executed;
+    }
+
+    private static void Dispatch(ApplyContext ctx, ref CommandView cmd, ApplyRequest reply)
+    {
+        switch (cmd.Op)
+        {
+            case OpCode.Set:
+                StringWrites.Set(ctx, ref cmd, reply);
+                break;
+            case OpCode.GetDel:
+                StringWrites.GetDel(ctx, ref cmd, reply);
+                break;
+            case OpCode.GetEx:
+                StringWrites.GetEx(ctx, ref cmd, reply);
+                break;
+            case OpCode.MSet:
+                StringWrites.MSet(ctx, ref cmd, reply);
+                break;
+            case OpCode.MSetNx:
+                StringWrites.MSetNx(ctx, ref cmd, reply);
+                break;
+            case OpCode.Append:
+                StringWrites.Append(ctx, ref cmd, reply);
+                break;
+            case OpCode.SetRange:
+                StringWrites.SetRange(ctx, ref cmd, reply);
+                break;
+            case OpCode.IncrBy:
+                StringWrites.IncrBy(ctx, ref cmd, reply);
+                break;
+            // HELD-INCRBYFLOAT
+            case OpCode.Del:
+                KeyWrites.Del(ctx, ref cmd, reply);
+                break;
+            case OpCode.Expire:
+                KeyWrites.Expire(ctx, ref cmd, reply);
+                break;
+            case OpCode.Persist:
+                KeyWrites.Persist(ctx, ref cmd, reply);
+                break;
+            case OpCode.ExpireSweep:
+                KeyWrites.ExpireSweep(ctx, ref cmd, reply);
+                break;
+            default:
+                reply.ReplyError(KiwiError.UnknownCommand);
+                break;
+        }
+    }
+}

@@ -1,0 +1,107 @@
+namespace Kiwi.Core.Commands;
+
+/// <summary>Codes of the commands the writer applies. Persisted in log entries: append only, never renumber.</summary>
+public enum OpCode : byte
+{
+    /// <summary>SET and its variants (SETNX, SETEX, PSETEX, GETSET); see <see cref="SetFlags"/>.</summary>
+    Set = 1,
+
+    /// <summary>GETDEL.</summary>
+    GetDel = 2,
+
+    /// <summary>GETEX with an option; see <see cref="GetExFlags"/>.</summary>
+    GetEx = 3,
+
+    /// <summary>MSET.</summary>
+    MSet = 4,
+
+    /// <summary>MSETNX.</summary>
+    MSetNx = 5,
+
+    /// <summary>APPEND.</summary>
+    Append = 6,
+
+    /// <summary>SETRANGE; N1 is the offset.</summary>
+    SetRange = 7,
+
+    /// <summary>INCR, INCRBY, DECR, DECRBY; N1 is the delta.</summary>
+    IncrBy = 8,
+
+    /// <summary>INCRBYFLOAT; the second argument is the increment as text.</summary>
+    IncrByFloat = 9,
+
+    /// <summary>DEL and UNLINK.</summary>
+    Del = 10,
+
+    /// <summary>EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT; N1 is the absolute unix-ms time; see <see cref="ExpireFlags"/>.</summary>
+    Expire = 11,
+
+    /// <summary>PERSIST.</summary>
+    Persist = 12,
+
+    /// <summary>Internal: the active expiry cycle removes a key whose expiry (N1) has passed.</summary>
+    ExpireSweep = 13,
+}
+
+/// <summary>Flags of <see cref="OpCode.Set"/>.</summary>
+[Flags]
+public enum SetFlags : byte
+{
+    /// <summary>No option.</summary>
+    None = 0,
+
+    /// <summary>Only set when the key does not exist.</summary>
+    Nx = 1,
+
+    /// <summary>Only set when the key exists.</summary>
+    Xx = 2,
+
+    /// <summary>Keep the key's time to live.</summary>
+    KeepTtl = 4,
+
+    /// <summary>Reply with the previous value.</summary>
+    Get = 8,
+
+    /// <summary>Reply 1/0 instead of OK/nil (SETNX).</summary>
+    ReplyInteger = 16,
+
+    /// <summary>N1 holds an absolute expiry (unix ms).</summary>
+    Expire = 32,
+}
+
+/// <summary>Flags of <see cref="OpCode.GetEx"/>.</summary>
+[Flags]
+public enum GetExFlags : byte
+{
+    /// <summary>No option (a plain read).</summary>
+    None = 0,
+
+    /// <summary>Remove the time to live.</summary>
+    Persist = 1,
+
+    /// <summary>N1 holds the new absolute expiry (unix ms).</summary>
+    Expire = 2,
+
+    /// <summary>The expiry given was invalid: reply the error once the key is found to be a string.</summary>
+    InvalidExpire = 4,
+}
+
+/// <summary>Flags of <see cref="OpCode.Expire"/>.</summary>
+[Flags]
+public enum ExpireFlags : byte
+{
+    /// <summary>Always set.</summary>
+    None = 0,
+
+    /// <summary>Only when the key has no expiry.</summary>
+    Nx = 1,
+
+    /// <summary>Only when the key has an expiry.</summary>
+    Xx = 2,
+
+    /// <summary>Only when the new expiry is greater than the current one.</summary>
+    Gt = 4,
+
+    /// <summary>Only when the new expiry is less than the current one.</summary>
+    Lt = 8,
+}

@@ -1,0 +1,273 @@
+using Kiwi.Core.Apply;
+using Kiwi.Core.Storage;
+
+namespace Kiwi.Core.Commands;
+
+/// <summary>The string commands the writer applies. Each validates before it writes, so an error writes nothing.</summary>
+internal static partial class StringWrites
+{
+    public static void Set(ApplyContext ctx, ref CommandView cmd, ApplyRequest reply)
+    {
+        ReadOnlySpan<byte> key = cmd.NextArg();
+        ReadOnlySpan<byte> value = cmd.NextArg();
+        var flags = (SetFlags)cmd.Flags;
+        long expireAt = (flags & SetFlags.Expire) != 0 ? cmd.N1 : 0;
+
+        if ((flags & (SetFlags.Nx | SetFlags.Xx | SetFlags.Get | SetFlags.KeepTtl)) != 0)
+        {
+            KeyType type = ctx.Read(cmd.Db, key);
+            bool exists = type != KeyType.None;
+            if ((flags & SetFlags.Get) != 0)
+            {
+                if (exists && type != KeyType.String)
+                {
+                    reply.ReplyError(KiwiError.WrongType);
+                    return;
+                }
+
+                if (exists)
+                {
+                    reply.ReplyBulk(ctx.CurrentPayload);
+                }
+                else
+                {
+                    reply.ReplyNull();
+                }
+            }
+
+            if (((flags & SetFlags.Nx) != 0 && exists) || ((flags & SetFlags.Xx) != 0 && !exists))
+            {
+                if ((flags & SetFlags.ReplyInteger) != 0)
+                {
+                    reply.ReplyInteger(0);
+                }
+                else if ((flags & SetFlags.Get) == 0)
+                {
+                    reply.ReplyNull();
+                }
+
+                return;
+            }
+
+            if ((flags & SetFlags.KeepTtl) != 0 && exists)
+            {
+                expireAt = ctx.CurrentExpireAt;
+            }
+        }
+
+        if (expireAt != 0 && expireAt <= ctx.Now)
+        {
+            // Redis: a SET whose expiry is already in the past leaves no key behind.
+            ctx.Delete(cmd.Db, key);
+        }
+        else
+        {
+            ctx.PutString(cmd.Db, key, value, expireAt);
+        }
+
+        if ((flags & SetFlags.ReplyInteger) != 0)
+        {
+            reply.ReplyInteger(1);
+        }
+        else if ((flags & SetFlags.Get) == 0)
+        {
+            reply.ReplyOk();
+        }
+    }
+
+    public static void GetDel(ApplyContext ctx, ref CommandView cmd, ApplyRequest reply)
+    {
+        ReadOnlySpan<byte> key = cmd.NextArg();
+        if (!ReadString(ctx, cmd.Db, key, reply))
+        {
+            return;
+        }
+
+        reply.ReplyBulk(ctx.CurrentPayload);
+        ctx.Delete(cmd.Db, key);
+    }
+
+    public static void GetEx(ApplyContext ctx, ref CommandView cmd, ApplyRequest reply)
+    {
+        ReadOnlySpan<byte> key = cmd.NextArg();
+        if (!ReadString(ctx, cmd.Db, key, reply))
+        {
+            return;
+        }
+
+        var flags = (GetExFlags)cmd.Flags;
+        if ((flags & GetExFlags.InvalidExpire) != 0)
+        {
+            reply.ReplyError(KiwiError.InvalidExpireGetEx);
+            return;
+        }
+
+        reply.ReplyBulk(ctx.CurrentPayload);
+        if ((flags & GetExFlags.Expire) != 0)
+        {
+            if (cmd.N1 <= ctx.Now)
+            {
+                ctx.Delete(cmd.Db, key);
+            }
+            else
+            {
+                ctx.RewriteExpiry(cmd.Db, key, cmd.N1);
+            }
+        }
+        else if ((flags & GetExFlags.Persist) != 0 && ctx.CurrentExpireAt != 0)
+        {
+            ctx.RewriteExpiry(cmd.Db, key, 0);
+        }
+    }
+
+    public static void MSet(ApplyContext ctx, ref CommandView cmd, ApplyRequest reply)
+    {
+        for (int i = 0; i + 1 < cmd.ArgCount; i += 2)
+        {
+            ReadOnlySpan<byte> key = cmd.NextArg();
+            ctx.PutString(cmd.Db, key, cmd.NextArg(), 0);
+        }
+
+        reply.ReplyOk();
+    }
+
+    public static void MSetNx(ApplyContext ctx, ref CommandView cmd, ApplyRequest reply)
+    {
+        CommandView probe = cmd;
+        for (int i = 0; i + 1 < probe.ArgCount; i += 2)
+        {
+            ReadOnlySpan<byte> key = probe.NextArg();
+            probe.NextArg();
+            if (ctx.Read(cmd.Db, key) != KeyType.None)
+            {
+                reply.ReplyInteger(0);
+                return;
+            }
+        }
+
+        MSet(ctx, ref cmd, reply);
+        reply.ReplyInteger(1);
+    }
+
+    public static void Append(ApplyContext ctx, ref CommandView cmd, ApplyRequest reply)
+    {
+        ReadOnlySpan<byte> key = cmd.NextArg();
+        ReadOnlySpan<byte> tail = cmd.NextArg();
+        KeyType type = ctx.Read(cmd.Db, key);
+        if (type == KeyType.None)
+        {
+            ctx.PutString(cmd.Db, key, tail, 0);
+            reply.ReplyInteger(tail.Length);
+            return;
+        }
+
+        if (type != KeyType.String)
+        {
+            reply.ReplyError(KiwiError.WrongType);
+            return;
+        }
+
+        ReadOnlySpan<byte> head = ctx.CurrentPayload;
+        long total = (long)head.Length + tail.Length;
+        if (total > Limits.MaxStringLength)
+        {
+            reply.ReplyError(KiwiError.StringTooLong);
+            return;
+        }
+
+        Span<byte> target = ctx.ReserveString(cmd.Db, key, (int)total, ctx.CurrentExpireAt);
+        head.CopyTo(target);
+        tail.CopyTo(target[head.Length..]);
+        reply.ReplyInteger(total);
+    }
+
+    public static void SetRange(ApplyContext ctx, ref CommandView cmd, ApplyRequest reply)
+    {
+        ReadOnlySpan<byte> key = cmd.NextArg();
+        ReadOnlySpan<byte> value = cmd.NextArg();
+        long offset = cmd.N1;
+        KeyType type = ctx.Read(cmd.Db, key);
+        if (type != KeyType.None && type != KeyType.String)
+        {
+            reply.ReplyError(KiwiError.WrongType);
+            return;
+        }
+
+        ReadOnlySpan<byte> head = type == KeyType.None ? default : ctx.CurrentPayload;
+        if (value.Length == 0)
+        {
+            reply.ReplyInteger(head.Length);
+            return;
+        }
+
+        if (offset < 0 || offset + value.Length > Limits.MaxStringLength)
+        {
+            reply.ReplyError(KiwiError.StringTooLong);
+            return;
+        }
+
+        int length = (int)Math.Max(head.Length, offset + value.Length);
+        long expireAt = type == KeyType.None ? 0 : ctx.CurrentExpireAt;
+        Span<byte> target = ctx.ReserveString(cmd.Db, key, length, expireAt);
+        head.CopyTo(target);
+        target[head.Length..].Clear();
+        value.CopyTo(target[(int)offset..]);
+        reply.ReplyInteger(length);
+    }
+
+    public static void IncrBy(ApplyContext ctx, ref CommandView cmd, ApplyRequest reply)
+    {
+        ReadOnlySpan<byte> key = cmd.NextArg();
+        long delta = cmd.N1;
+        KeyType type = ctx.Read(cmd.Db, key);
+        long current = 0;
+        long expireAt = 0;
+        if (type != KeyType.None)
+        {
+            if (type != KeyType.String)
+            {
+                reply.ReplyError(KiwiError.WrongType);
+                return;
+            }
+
+            if (!RedisNumbers.TryParseInt64(ctx.CurrentPayload, out current))
+            {
+                reply.ReplyError(KiwiError.NotInteger);
+                return;
+            }
+
+            expireAt = ctx.CurrentExpireAt;
+        }
+
+        if ((delta < 0 && current < long.MinValue - delta) || (delta > 0 && current > long.MaxValue - delta))
+        {
+            reply.ReplyError(KiwiError.Overflow);
+            return;
+        }
+
+        long result = current + delta;
+        Span<byte> text = stackalloc byte[RedisNumbers.MaxInt64Length];
+        int written = RedisNumbers.Format(result, text);
+        ctx.PutString(cmd.Db, key, text[..written], expireAt);
+        reply.ReplyInteger(result);
+    }
+
+    /// <summary>Loads a string for a read-modify-write command; replies null or WRONGTYPE and returns false otherwise.</summary>
+    private static bool ReadString(ApplyContext ctx, int db, ReadOnlySpan<byte> key, ApplyRequest reply)
+    {
+        KeyType type = ctx.Read(db, key);
+        if (type == KeyType.None)
+        {
+            reply.ReplyNull();
+            return false;
+        }
+
+        if (type != KeyType.String)
+        {
+            reply.ReplyError(KiwiError.WrongType);
+            return false;
+        }
+
+        return true;
+    }
+}

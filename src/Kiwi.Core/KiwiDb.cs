@@ -1,0 +1,236 @@
+using System.Runtime.CompilerServices;
+using Kiwi.Core.Apply;
+using Kiwi.Core.Commands;
+using Kiwi.Core.Expiry;
+using Kiwi.Core.Storage;
+using Kiwi.Native.Ring;
+
+namespace Kiwi.Core;
+
+/// <summary>
+/// Kiwi.Fast embedded: a Redis-compatible key-value database in your process. Writes are copied once into
+/// pooled native memory, handed to one writer thread through a lock-free ring, applied in batches (one
+/// RocksDB write per batch) and acknowledged after they are committed; reads go straight to storage.
+/// All members are thread-safe. Values come back in caller buffers or pooled <see cref="KiwiValue"/>s.
+/// </summary>
+public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
+{
+    private readonly IStorageEngine _engine;
+    private readonly bool _ownsEngine;
+    private readonly CommitRing<ApplyRequest> _ring;
+    private readonly ApplyWorker _worker;
+    private readonly WalSyncer? _walSyncer;
+    private readonly ExpiryCycle? _expiryCycle;
+    private readonly TimeProvider _clock;
+    private int _disposed;
+
+    private KiwiDb(IStorageEngine engine, bool ownsEngine, KiwiDbOptions options)
+    {
+        _engine = engine;
+        _ownsEngine = ownsEngine;
+        _clock = options.Clock;
+        _ring = new CommitRing<ApplyRequest>(options.RingCapacity);
+        _worker = new ApplyWorker(engine, _ring, options.Durability, options.MaxBatch);
+        _worker.Start();
+        if (options.Durability == Durability.EverySec)
+        {
+            _walSyncer = new WalSyncer(engine, TimeSpan.FromSeconds(1));
+        }
+
+        if (options.ActiveExpiry)
+        {
+            _expiryCycle = new ExpiryCycle(this, engine, options.ExpiryInterval);
+        }
+    }
+
+    /// <summary>The database every call of this instance uses (SELECT comes with the server).</summary>
+    public int Database => 0;
+
+    /// <summary>The highest applied index: every write acknowledged so far is at or below it.</summary>
+    public long AppliedIndex => _worker.AppliedIndex;
+
+    /// <summary>Batches committed since open (each one storage write).</summary>
+    public long BatchesWritten => _worker.BatchesWritten;
+
+    /// <summary>Entries applied since open; divided by <see cref="BatchesWritten"/> it is the average batch size.</summary>
+    public long EntriesApplied => _worker.EntriesApplied;
+
+    /// <summary>Batches whose storage commit failed since open (their commands failed; nothing was applied).</summary>
+    public long FailedBatches => _worker.FailedBatches;
+
+    /// <summary>Entries waiting in the commit ring.</summary>
+    public int PendingWrites => _ring.Count;
+
+    /// <summary>Opens (creating when missing) a RocksDB-backed database.</summary>
+    public static KiwiDb Open(KiwiDbOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        RocksEngine engine = RocksEngine.Open(options.Path, options.BlockCacheBytes, options.EnableWal);
+        try
+        {
+            return new KiwiDb(engine, ownsEngine: true, options);
+        }
+        catch
+        {
+            engine.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Opens a RocksDB-backed database at <paramref name="path"/> with default options.</summary>
+    public static KiwiDb Open(string path) => Open(new KiwiDbOptions { Path = path });
+
+    /// <summary>
+    /// Runs the pipeline over a caller-supplied engine (an in-memory engine for tests, a decorated engine).
+    /// The engine is not disposed with the database. <see cref="KiwiDbOptions.Path"/> is ignored.
+    /// </summary>
+    public static KiwiDb Open(IStorageEngine engine, KiwiDbOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(options);
+        return new KiwiDb(engine, ownsEngine: false, options);
+    }
+
+    /// <summary>The current time in unix milliseconds, from the configured clock.</summary>
+    public long NowMs() => _clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>
+    /// Stops accepting writes, applies every write already accepted, stops the background work and closes
+    /// storage (memtables are not flushed: the WAL restores them on the next open).
+    /// </summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _expiryCycle?.Dispose();
+        _worker.Dispose();
+        _walSyncer?.Dispose();
+        if (_ownsEngine)
+        {
+            _engine.Dispose();
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Rents a request and starts its entry with the proposal-time clock.</summary>
+    internal ApplyRequest Begin(long nowMs)
+    {
+        ThrowIfDisposed();
+        ApplyRequest request = ApplyRequestPool.Rent();
+        CommandFormat.BeginEntry(request.Payload, nowMs);
+        return request;
+    }
+
+    /// <summary>Hands a request to the writer (waiting while the ring is full).</summary>
+    internal void Submit(ApplyRequest request)
+    {
+        if (!_ring.Enqueue(request))
+        {
+            ApplyRequestPool.Return(request);
+            ThrowDisposed();
+        }
+    }
+
+    /// <summary>Hands a prepared request to the writer and returns it for awaiting (server and internal use).</summary>
+    internal ApplyRequest SubmitRaw(ApplyRequest request)
+    {
+        Submit(request);
+        return request;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void ThrowIfDisposed()
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            ThrowDisposed();
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowDisposed() => throw new ObjectDisposedException(nameof(KiwiDb));
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<bool> AwaitStatus(ApplyRequest request)
+    {
+        try
+        {
+            await request.WaitAsync().ConfigureAwait(false);
+            return request.Reply switch
+            {
+                ReplyKind.Ok => true,
+                ReplyKind.Integer => request.Integer != 0,
+                ReplyKind.Null => false,
+                _ => throw Failure(request),
+            };
+        }
+        finally
+        {
+            ApplyRequestPool.Return(request);
+        }
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<long> AwaitInteger(ApplyRequest request)
+    {
+        try
+        {
+            await request.WaitAsync().ConfigureAwait(false);
+            return request.Reply == ReplyKind.Integer ? request.Integer : throw Failure(request);
+        }
+        finally
+        {
+            ApplyRequestPool.Return(request);
+        }
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<KiwiValue> AwaitValue(ApplyRequest request)
+    {
+        try
+        {
+            await request.WaitAsync().ConfigureAwait(false);
+            return request.Reply switch
+            {
+                ReplyKind.Bulk => KiwiValue.Copy(request.Bulk.WrittenSpan),
+                ReplyKind.Null => KiwiValue.Null,
+                _ => throw Failure(request),
+            };
+        }
+        finally
+        {
+            ApplyRequestPool.Return(request);
+        }
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private static async ValueTask AwaitOk(ApplyRequest request)
+    {
+        try
+        {
+            await request.WaitAsync().ConfigureAwait(false);
+            if (request.Reply != ReplyKind.Ok)
+            {
+                throw Failure(request);
+            }
+        }
+        finally
+        {
+            ApplyRequestPool.Return(request);
+        }
+    }
+
+    private static KiwiException Failure(ApplyRequest request)
+        => request.Reply == ReplyKind.Error
+            ? new KiwiException(request.Error, request.FailureDetail)
+            : new KiwiException($"ERR unexpected reply {request.Reply}");
+}

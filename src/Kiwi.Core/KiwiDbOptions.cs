@@ -1,0 +1,34 @@
+using Kiwi.Core.Apply;
+
+namespace Kiwi.Core;
+
+/// <summary>How a <see cref="KiwiDb"/> is opened.</summary>
+public sealed class KiwiDbOptions
+{
+    /// <summary>Directory of the RocksDB database; created when missing.</summary>
+    public required string Path { get; init; }
+
+    /// <summary>When writes reach the disk (default <see cref="Durability.EverySec"/>).</summary>
+    public Durability Durability { get; init; } = Durability.EverySec;
+
+    /// <summary>RocksDB block cache size in bytes.</summary>
+    public long BlockCacheBytes { get; init; } = 256L * 1024 * 1024;
+
+    /// <summary>Write-ahead log on (default). Off trades crash safety for speed.</summary>
+    public bool EnableWal { get; init; } = true;
+
+    /// <summary>Entries the commit ring holds before producers wait (rounded up to a power of two).</summary>
+    public int RingCapacity { get; init; } = 64 * 1024;
+
+    /// <summary>Most entries applied in one batch (one storage write).</summary>
+    public int MaxBatch { get; init; } = 1024;
+
+    /// <summary>Run the active expiry cycle that deletes expired keys in the background (default on).</summary>
+    public bool ActiveExpiry { get; init; } = true;
+
+    /// <summary>Pause between active expiry cycles.</summary>
+    public TimeSpan ExpiryInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The clock (tests substitute one); its UTC time in unix milliseconds is "now" for expiry.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+}

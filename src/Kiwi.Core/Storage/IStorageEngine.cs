@@ -1,0 +1,44 @@
+using Kiwi.Native.Memory;
+
+namespace Kiwi.Core.Storage;
+
+/// <summary>
+/// The storage under the apply pipeline: point reads of committed state, atomic batch commits, and
+/// ordered scans. Reads may run on any thread concurrently with the single writer's commits.
+/// </summary>
+public interface IStorageEngine : IDisposable
+{
+    /// <summary>Reads <paramref name="key"/> into <paramref name="value"/> (replacing its content); false when absent.</summary>
+    bool TryGet(KeySpace space, ReadOnlySpan<byte> key, ByteBuffer value);
+
+    /// <summary>
+    /// Commits every operation of <paramref name="writes"/> atomically: all of them or (on an exception)
+    /// none. With <paramref name="sync"/> the commit is durable on disk before this returns.
+    /// </summary>
+    void Commit(WriteSet writes, bool sync);
+
+    /// <summary>Makes every commit so far durable (fsync of the write-ahead log).</summary>
+    void SyncWal();
+
+    /// <summary>Opens an ordered cursor over <paramref name="space"/>.</summary>
+    IStorageCursor OpenCursor(KeySpace space);
+}
+
+/// <summary>An ordered cursor; <see cref="Key"/> and <see cref="Value"/> are valid until the next move.</summary>
+public interface IStorageCursor : IDisposable
+{
+    /// <summary>True while positioned on an entry.</summary>
+    bool Valid { get; }
+
+    /// <summary>The current key.</summary>
+    ReadOnlySpan<byte> Key { get; }
+
+    /// <summary>The current value.</summary>
+    ReadOnlySpan<byte> Value { get; }
+
+    /// <summary>Moves to the first key at or after <paramref name="target"/>.</summary>
+    void Seek(ReadOnlySpan<byte> target);
+
+    /// <summary>Moves to the next key.</summary>
+    void Next();
+}

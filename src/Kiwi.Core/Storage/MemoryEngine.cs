@@ -1,0 +1,111 @@
+using Kiwi.Native.Memory;
+
+namespace Kiwi.Core.Storage;
+
+/// <summary>
+/// An in-memory engine for unit tests of command logic: sorted dictionaries behind one lock. It allocates
+/// freely and keeps nothing across restarts.
+/// </summary>
+public sealed class MemoryEngine : IStorageEngine
+{
+    private readonly SortedDictionary<byte[], byte[]>[] _spaces;
+    private readonly Lock _lock = new();
+
+    /// <summary>Creates an empty engine.</summary>
+    public MemoryEngine()
+    {
+        _spaces = new SortedDictionary<byte[], byte[]>[KeySpaces.Count];
+        for (int i = 0; i < _spaces.Length; i++)
+        {
+            _spaces[i] = new SortedDictionary<byte[], byte[]>(ByteComparer.Instance);
+        }
+    }
+
+    /// <summary>Number of commits so far.</summary>
+    public int Commits { get; private set; }
+
+    /// <inheritdoc />
+    public bool TryGet(KeySpace space, ReadOnlySpan<byte> key, ByteBuffer value)
+    {
+        lock (_lock)
+        {
+            if (!_spaces[(int)space].TryGetValue(key.ToArray(), out byte[]? stored))
+            {
+                return false;
+            }
+
+            value.Set(stored);
+            return true;
+        }
+    }
+
+    /// <inheritdoc />
+    public void Commit(WriteSet writes, bool sync)
+    {
+        var visitor = new Visitor(_spaces);
+        lock (_lock)
+        {
+            writes.ForEach(ref visitor);
+            Commits++;
+        }
+    }
+
+    /// <inheritdoc />
+    public void SyncWal()
+    {
+    }
+
+    /// <inheritdoc />
+    public IStorageCursor OpenCursor(KeySpace space)
+    {
+        lock (_lock)
+        {
+            return new Cursor([.. _spaces[(int)space]]);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+    }
+
+    private readonly struct Visitor(SortedDictionary<byte[], byte[]>[] spaces) : WriteSet.IVisitor
+    {
+        public void Put(KeySpace space, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value) => spaces[(int)space][key.ToArray()] = value.ToArray();
+
+        public void Delete(KeySpace space, ReadOnlySpan<byte> key) => spaces[(int)space].Remove(key.ToArray());
+    }
+
+    private sealed class ByteComparer : IComparer<byte[]>
+    {
+        public static readonly ByteComparer Instance = new();
+
+        public int Compare(byte[]? x, byte[]? y) => x.AsSpan().SequenceCompareTo(y);
+    }
+
+    private sealed class Cursor(KeyValuePair<byte[], byte[]>[] snapshot) : IStorageCursor
+    {
+        private int _position = snapshot.Length;
+
+        public bool Valid => _position < snapshot.Length;
+
+        public ReadOnlySpan<byte> Key => snapshot[_position].Key;
+
+        public ReadOnlySpan<byte> Value => snapshot[_position].Value;
+
+        public void Seek(ReadOnlySpan<byte> target)
+        {
+            _position = 0;
+            while (_position < snapshot.Length && snapshot[_position].Key.AsSpan().SequenceCompareTo(target) < 0)
+            {
+                _position++;
+            }
+        }
+
+        public void Next() => _position++;
+
+        public void Dispose()
+        {
+        }
+    }
+}

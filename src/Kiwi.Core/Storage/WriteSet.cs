@@ -1,0 +1,252 @@
+using System.Runtime.CompilerServices;
+using Kiwi.Native.Memory;
+
+namespace Kiwi.Core.Storage;
+
+/// <summary>
+/// The writes of one batch, in order, with an index so that commands later in the batch read what earlier
+/// ones wrote (read-your-writes). Keys and values live in one pooled arena; the op and bucket arrays are
+/// reused across batches, so a steady workload allocates nothing. Engines commit it atomically.
+/// </summary>
+public sealed class WriteSet : IDisposable
+{
+    private readonly ByteBuffer _arena = new();
+    private Op[] _ops = new Op[256];
+    private int[] _bucketHead = new int[1024];
+    private int[] _bucketStamp = new int[1024];
+    private int _count;
+    private int _stamp = 1;
+
+    /// <summary>The kind of one operation.</summary>
+    public enum OpKind : byte
+    {
+        /// <summary>Set a key to a value.</summary>
+        Put,
+
+        /// <summary>Remove a key.</summary>
+        Delete,
+    }
+
+    /// <summary>The result of looking a key up in the batch.</summary>
+    public enum Lookup
+    {
+        /// <summary>The batch does not touch the key: read the engine.</summary>
+        NotInBatch,
+
+        /// <summary>The batch's latest write to the key is a put.</summary>
+        Put,
+
+        /// <summary>The batch's latest write to the key is a delete.</summary>
+        Deleted,
+    }
+
+    private struct Op
+    {
+        public KeySpace Space;
+        public OpKind Kind;
+        public int KeyOffset;
+        public int KeyLength;
+        public int ValueOffset;
+        public int ValueLength;
+        public int Hash;
+        public int Next;
+    }
+
+    /// <summary>Operations in the batch.</summary>
+    public int Count => _count;
+
+    /// <summary>Bytes of keys and values held.</summary>
+    public int ArenaBytes => _arena.Length;
+
+    /// <summary>Empties the batch for reuse.</summary>
+    public void Clear()
+    {
+        _count = 0;
+        _arena.Clear();
+        if (++_stamp == int.MaxValue)
+        {
+            Array.Clear(_bucketStamp);
+            _stamp = 1;
+        }
+    }
+
+    /// <summary>A mark to <see cref="Rollback"/> to: the current number of operations.</summary>
+    public int Mark => _count;
+
+    /// <summary>Drops every operation recorded after <paramref name="mark"/> (a command that failed midway).</summary>
+    public void Rollback(int mark)
+    {
+        if ((uint)mark > (uint)_count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(mark));
+        }
+
+        if (mark == _count)
+        {
+            return;
+        }
+
+        int arenaLength = _ops[mark].KeyOffset;
+        for (int i = _count - 1; i >= mark; i--)
+        {
+            // Operations are pushed on the front of their bucket chain, so the newest one is the head.
+            ref Op op = ref _ops[i];
+            int bucket = op.Hash & (_bucketHead.Length - 1);
+            _bucketHead[bucket] = op.Next;
+            if (op.Next < 0)
+            {
+                _bucketStamp[bucket] = 0;
+            }
+        }
+
+        _count = mark;
+        _arena.SetLength(arenaLength);
+    }
+
+    /// <summary>Records a put of <paramref name="key"/> = <paramref name="value"/>. The spans are copied.</summary>
+    public void Put(KeySpace space, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+    {
+        Span<byte> target = Reserve(space, key, value.Length);
+        value.CopyTo(target);
+    }
+
+    /// <summary>
+    /// Records a put of <paramref name="key"/> and returns the <paramref name="valueLength"/> bytes of its value
+    /// to fill in. Valid until the next call on this set.
+    /// </summary>
+    public Span<byte> Reserve(KeySpace space, ReadOnlySpan<byte> key, int valueLength)
+    {
+        ref Op op = ref Add(space, OpKind.Put, key, valueLength);
+        return _arena.WrittenSpanMutable.Slice(op.ValueOffset, valueLength);
+    }
+
+    /// <summary>Records a delete of <paramref name="key"/>.</summary>
+    public void Delete(KeySpace space, ReadOnlySpan<byte> key) => Add(space, OpKind.Delete, key, 0);
+
+    /// <summary>Finds the batch's latest write to <paramref name="key"/>; on a put, <paramref name="value"/> is its value.</summary>
+    public Lookup Find(KeySpace space, ReadOnlySpan<byte> key, out ReadOnlySpan<byte> value)
+    {
+        value = default;
+        if (_count == 0)
+        {
+            return Lookup.NotInBatch;
+        }
+
+        int hash = Hash(space, key);
+        int bucket = hash & (_bucketHead.Length - 1);
+        if (_bucketStamp[bucket] != _stamp)
+        {
+            return Lookup.NotInBatch;
+        }
+
+        ReadOnlySpan<byte> arena = _arena.WrittenSpan;
+        for (int i = _bucketHead[bucket]; i >= 0; i = _ops[i].Next)
+        {
+            ref Op op = ref _ops[i];
+            if (op.Hash == hash && op.Space == space && arena.Slice(op.KeyOffset, op.KeyLength).SequenceEqual(key))
+            {
+                if (op.Kind == OpKind.Delete)
+                {
+                    return Lookup.Deleted;
+                }
+
+                value = arena.Slice(op.ValueOffset, op.ValueLength);
+                return Lookup.Put;
+            }
+        }
+
+        return Lookup.NotInBatch;
+    }
+
+    /// <summary>Visits every operation in order (engines use it to commit).</summary>
+    public void ForEach<TVisitor>(ref TVisitor visitor)
+        where TVisitor : struct, IVisitor, allows ref struct
+    {
+        ReadOnlySpan<byte> arena = _arena.WrittenSpan;
+        for (int i = 0; i < _count; i++)
+        {
+            ref Op op = ref _ops[i];
+            ReadOnlySpan<byte> key = arena.Slice(op.KeyOffset, op.KeyLength);
+            if (op.Kind == OpKind.Put)
+            {
+                visitor.Put(op.Space, key, arena.Slice(op.ValueOffset, op.ValueLength));
+            }
+            else
+            {
+                visitor.Delete(op.Space, key);
+            }
+        }
+    }
+
+    /// <summary>Returns the arena to the pool.</summary>
+    public void Dispose() => _arena.Dispose();
+
+    /// <summary>Receives the operations of a <see cref="WriteSet"/>.</summary>
+    public interface IVisitor
+    {
+        /// <summary>A put.</summary>
+        void Put(KeySpace space, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value);
+
+        /// <summary>A delete.</summary>
+        void Delete(KeySpace space, ReadOnlySpan<byte> key);
+    }
+
+    private ref Op Add(KeySpace space, OpKind kind, ReadOnlySpan<byte> key, int valueLength)
+    {
+        if (_count == _ops.Length)
+        {
+            Array.Resize(ref _ops, _ops.Length * 2);
+        }
+
+        if (_count * 2 >= _bucketHead.Length)
+        {
+            Rehash();
+        }
+
+        int keyOffset = _arena.Length;
+        _arena.Write(key);
+        int valueOffset = _arena.Length;
+        _arena.SetLength(checked(valueOffset + valueLength));
+
+        int hash = Hash(space, key);
+        int bucket = hash & (_bucketHead.Length - 1);
+        int index = _count++;
+        ref Op op = ref _ops[index];
+        op.Space = space;
+        op.Kind = kind;
+        op.KeyOffset = keyOffset;
+        op.KeyLength = key.Length;
+        op.ValueOffset = valueOffset;
+        op.ValueLength = valueLength;
+        op.Hash = hash;
+        op.Next = _bucketStamp[bucket] == _stamp ? _bucketHead[bucket] : -1;
+        _bucketHead[bucket] = index;
+        _bucketStamp[bucket] = _stamp;
+        return ref op;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Rehash()
+    {
+        int size = _bucketHead.Length * 2;
+        _bucketHead = new int[size];
+        _bucketStamp = new int[size];
+        _stamp = 1;
+        for (int i = 0; i < _count; i++)
+        {
+            ref Op op = ref _ops[i];
+            int bucket = op.Hash & (size - 1);
+            op.Next = _bucketStamp[bucket] == _stamp ? _bucketHead[bucket] : -1;
+            _bucketHead[bucket] = i;
+            _bucketStamp[bucket] = _stamp;
+        }
+    }
+
+    private static int Hash(KeySpace space, ReadOnlySpan<byte> key)
+    {
+        HashCode hash = default;
+        hash.Add((byte)space);
+        hash.AddBytes(key);
+        return hash.ToHashCode();
+    }
+}

@@ -1,0 +1,87 @@
+using RocksDbSharp;
+using RocksNative = RocksDbSharp.Native;
+
+namespace Kiwi.Native.Rocks;
+
+/// <summary>
+/// A forward/backward cursor over one column family. <see cref="Key"/> and <see cref="Value"/> are valid
+/// until the next move. Dispose it before the store is disposed.
+/// </summary>
+public sealed unsafe class RocksIterator : IDisposable
+{
+    private readonly RocksStore _store;
+    private nint _handle;
+
+    internal RocksIterator(RocksStore store, nint handle)
+    {
+        _store = store;
+        _handle = handle;
+    }
+
+    /// <summary>True while the cursor is on an entry.</summary>
+    public bool Valid => RocksNative.Instance.rocksdb_iter_valid(Live()) != 0;
+
+    /// <summary>The current key.</summary>
+    public ReadOnlySpan<byte> Key
+    {
+        get
+        {
+            nint p = RocksNative.Instance.rocksdb_iter_key(Live(), out nuint len);
+            return new ReadOnlySpan<byte>((void*)p, (int)len);
+        }
+    }
+
+    /// <summary>The current value.</summary>
+    public ReadOnlySpan<byte> Value
+    {
+        get
+        {
+            nint p = RocksNative.Instance.rocksdb_iter_value(Live(), out nuint len);
+            return new ReadOnlySpan<byte>((void*)p, (int)len);
+        }
+    }
+
+    /// <summary>Moves to the first key at or after <paramref name="target"/>.</summary>
+    public void Seek(ReadOnlySpan<byte> target)
+    {
+        fixed (byte* t = target)
+        {
+            RocksNative.Instance.rocksdb_iter_seek(Live(), t, (nuint)target.Length);
+        }
+    }
+
+    /// <summary>Moves to the first key.</summary>
+    public void SeekToFirst() => RocksNative.Instance.rocksdb_iter_seek_to_first(Live());
+
+    /// <summary>Moves to the next key.</summary>
+    public void Next() => RocksNative.Instance.rocksdb_iter_next(Live());
+
+    /// <summary>Throws if the iteration stopped because of an error rather than the end of data.</summary>
+    public void CheckStatus()
+    {
+        RocksNative.Instance.rocksdb_iter_get_error(Live(), out nint error);
+        RocksError.Check(error);
+    }
+
+    /// <summary>Frees the cursor.</summary>
+    public void Dispose()
+    {
+        nint h = Interlocked.Exchange(ref _handle, 0);
+        if (h != 0)
+        {
+            RocksNative.Instance.rocksdb_iter_destroy(h);
+            _store.ExitCall();
+        }
+    }
+
+    private nint Live()
+    {
+        nint h = _handle;
+        if (h == 0)
+        {
+            ThrowHelper.ThrowObjectDisposed(nameof(RocksIterator));
+        }
+
+        return h;
+    }
+}

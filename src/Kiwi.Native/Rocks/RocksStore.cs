@@ -1,0 +1,307 @@
+using Kiwi.Native.Memory;
+using RocksDbSharp;
+using RocksNative = RocksDbSharp.Native;
+
+namespace Kiwi.Native.Rocks;
+
+/// <summary>
+/// One RocksDB instance with its column families, reached through allocation-free fast paths: pointer/span
+/// write batches, pinned reads copied into a caller's buffer, and raw iterators. Every call is guarded so
+/// that <see cref="Dispose"/> waits for calls in progress and later calls fail with
+/// <see cref="ObjectDisposedException"/> instead of touching freed memory.
+/// </summary>
+public sealed unsafe class RocksStore : IDisposable
+{
+    private readonly RocksDb _db;
+    private readonly Cache _cache;
+    private readonly RocksColumn[] _columns;
+    private readonly string[] _names;
+    private readonly nint _readOptions;
+    private readonly nint _writeOptions;
+    private readonly nint _syncWriteOptions;
+    private int _activeCalls;
+    private volatile bool _disposed;
+
+    private RocksStore(RocksDb db, Cache cache, RocksColumn[] columns, string[] names, bool enableWal)
+    {
+        _names = names;
+        _db = db;
+        _cache = cache;
+        _columns = columns;
+        _readOptions = RocksNative.Instance.rocksdb_readoptions_create();
+        _writeOptions = RocksNative.Instance.rocksdb_writeoptions_create();
+        _syncWriteOptions = RocksNative.Instance.rocksdb_writeoptions_create();
+        RocksNative.Instance.rocksdb_writeoptions_set_sync(_syncWriteOptions, 1);
+        if (!enableWal)
+        {
+            RocksNative.Instance.rocksdb_writeoptions_disable_WAL(_writeOptions, 1);
+            RocksNative.Instance.rocksdb_writeoptions_disable_WAL(_syncWriteOptions, 1);
+        }
+    }
+
+    /// <summary>Directory of the database.</summary>
+    public string Path => _db.Path;
+
+    /// <summary>Opens (creating when missing) the database and its column families.</summary>
+    public static RocksStore Open(RocksStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        try
+        {
+            Directory.CreateDirectory(options.Path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new StorageException($"cannot open RocksDB at '{options.Path}': {ex.Message}", ex);
+        }
+
+        Cache cache = Cache.CreateLru((ulong)Math.Max(options.BlockCacheBytes, 1 << 20));
+        var table = new BlockBasedTableOptions()
+            .SetBlockCache(cache)
+            .SetFormatVersion(5)
+            .SetCacheIndexAndFilterBlocks(true);
+        if (options.BloomBitsPerKey > 0)
+        {
+            table.SetFilterPolicy(BloomFilterPolicy.Create(options.BloomBitsPerKey, false));
+        }
+
+        var cfOptions = new ColumnFamilyOptions()
+            .SetBlockBasedTableFactory(table)
+            .SetWriteBufferSize((ulong)options.WriteBufferBytes)
+            .SetLevelCompactionDynamicLevelBytes(true)
+            .SetCompression(Compression.Lz4);
+        var dbOptions = new DbOptions()
+            .SetCreateIfMissing(true)
+            .SetCreateMissingColumnFamilies(true)
+            .IncreaseParallelism(Math.Max(2, options.BackgroundJobs))
+            .SetKeepLogFileNum(2)
+            .SetMaxTotalWalSize(512UL * 1024 * 1024)
+            .SetInfoLogLevel(InfoLogLevel.Warn);
+        RocksNative.Instance.rocksdb_options_set_avoid_flush_during_shutdown(dbOptions.Handle, options.AvoidFlushOnClose ? (byte)1 : (byte)0);
+
+        var families = new ColumnFamilies(cfOptions);
+        foreach (string name in options.ColumnFamilies)
+        {
+            families.Add(name, cfOptions);
+        }
+
+        RocksDb db;
+        try
+        {
+            db = RocksDb.Open(dbOptions, options.Path, families);
+        }
+        catch (RocksDbException ex)
+        {
+            throw new StorageException($"cannot open RocksDB at '{options.Path}': {ex.Message}", ex);
+        }
+
+        var columns = new RocksColumn[options.ColumnFamilies.Count];
+        for (int i = 0; i < columns.Length; i++)
+        {
+            columns[i] = new RocksColumn(db.GetColumnFamily(options.ColumnFamilies[i]).Handle, i);
+        }
+
+        return new RocksStore(db, cache, columns, [.. options.ColumnFamilies], options.EnableWal);
+    }
+
+    /// <summary>The column family at <paramref name="index"/> in <see cref="RocksStoreOptions.ColumnFamilies"/>.</summary>
+    public RocksColumn Column(int index) => _columns[index];
+
+    /// <summary>Writes <paramref name="batch"/> atomically; with <paramref name="sync"/> the WAL is fsynced first.</summary>
+    public void Write(RocksWriteBatch batch, bool sync)
+    {
+        EnterCall();
+        try
+        {
+            RocksNative.Instance.rocksdb_write(_db.Handle, sync ? _syncWriteOptions : _writeOptions, batch.Handle, out nint error);
+            RocksError.Check(error);
+        }
+        finally
+        {
+            ExitCall();
+        }
+    }
+
+    /// <summary>
+    /// Reads <paramref name="key"/> into <paramref name="destination"/> (replacing its content) through a pinned
+    /// slice: one copy, no managed allocation. Returns false when the key is absent.
+    /// </summary>
+    public bool TryGet(RocksColumn column, ReadOnlySpan<byte> key, ByteBuffer destination)
+    {
+        EnterCall();
+        try
+        {
+            nint slice = GetPinned(column, key);
+            if (slice == 0)
+            {
+                return false;
+            }
+
+            try
+            {
+                nint p = RocksNative.Instance.rocksdb_pinnableslice_value(slice, out nuint len);
+                destination.Set(new ReadOnlySpan<byte>((void*)p, checked((int)len)));
+                return true;
+            }
+            finally
+            {
+                RocksNative.Instance.rocksdb_pinnableslice_destroy(slice);
+            }
+        }
+        finally
+        {
+            ExitCall();
+        }
+    }
+
+    /// <summary>True when <paramref name="key"/> exists (no value copy).</summary>
+    public bool Contains(RocksColumn column, ReadOnlySpan<byte> key)
+    {
+        EnterCall();
+        try
+        {
+            nint slice = GetPinned(column, key);
+            if (slice == 0)
+            {
+                return false;
+            }
+
+            RocksNative.Instance.rocksdb_pinnableslice_destroy(slice);
+            return true;
+        }
+        finally
+        {
+            ExitCall();
+        }
+    }
+
+    /// <summary>Opens a cursor over <paramref name="column"/>. Dispose it before disposing the store.</summary>
+    public RocksIterator CreateIterator(RocksColumn column)
+    {
+        EnterCall();
+        return new RocksIterator(this, RocksNative.Instance.rocksdb_create_iterator_cf(_db.Handle, _readOptions, column.Handle));
+    }
+
+    /// <summary>Writes the WAL buffer to the file; with <paramref name="sync"/> also fsyncs it.</summary>
+    public void FlushWal(bool sync)
+    {
+        EnterCall();
+        try
+        {
+            RocksNative.Instance.rocksdb_flush_wal(_db.Handle, sync ? (byte)1 : (byte)0, out nint error);
+            RocksError.Check(error);
+        }
+        finally
+        {
+            ExitCall();
+        }
+    }
+
+    /// <summary>Flushes every memtable to SST files (waits for completion).</summary>
+    public void FlushMemtables()
+    {
+        EnterCall();
+        try
+        {
+            nint flush = RocksNative.Instance.rocksdb_flushoptions_create();
+            try
+            {
+                RocksNative.Instance.rocksdb_flushoptions_set_wait(flush, 1);
+                foreach (RocksColumn c in _columns)
+                {
+                    RocksNative.Instance.rocksdb_flush_cf(_db.Handle, flush, c.Handle, out nint error);
+                    RocksError.Check(error);
+                }
+            }
+            finally
+            {
+                RocksNative.Instance.rocksdb_flushoptions_destroy(flush);
+            }
+        }
+        finally
+        {
+            ExitCall();
+        }
+    }
+
+    /// <summary>Creates a consistent on-disk checkpoint (hard links) of the whole database in <paramref name="directory"/>.</summary>
+    public void Checkpoint(string directory)
+    {
+        EnterCall();
+        try
+        {
+            using Checkpoint checkpoint = _db.Checkpoint();
+            checkpoint.Save(directory);
+        }
+        catch (RocksDbException ex)
+        {
+            throw new StorageException(ex.Message, ex);
+        }
+        finally
+        {
+            ExitCall();
+        }
+    }
+
+    /// <summary>A RocksDB property such as <c>rocksdb.estimate-num-keys</c> of <paramref name="column"/>.</summary>
+    public string? GetProperty(string name, RocksColumn column)
+    {
+        EnterCall();
+        try
+        {
+            return _db.GetProperty(name, _db.GetColumnFamily(ColumnName(column)));
+        }
+        finally
+        {
+            ExitCall();
+        }
+    }
+
+    /// <summary>Waits for calls in progress, then closes the database.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        // Full fence: the store above must be visible before reading _activeCalls (EnterCall does the mirror image).
+        Interlocked.MemoryBarrier();
+        SpinWait spin = default;
+        while (Volatile.Read(ref _activeCalls) != 0)
+        {
+            spin.SpinOnce();
+        }
+
+        RocksNative.Instance.rocksdb_readoptions_destroy(_readOptions);
+        RocksNative.Instance.rocksdb_writeoptions_destroy(_writeOptions);
+        RocksNative.Instance.rocksdb_writeoptions_destroy(_syncWriteOptions);
+        _db.Dispose();
+        GC.KeepAlive(_cache);
+    }
+
+    internal void EnterCall()
+    {
+        Interlocked.Increment(ref _activeCalls);
+        if (_disposed)
+        {
+            Interlocked.Decrement(ref _activeCalls);
+            ThrowHelper.ThrowObjectDisposed(nameof(RocksStore));
+        }
+    }
+
+    internal void ExitCall() => Interlocked.Decrement(ref _activeCalls);
+
+    private nint GetPinned(RocksColumn column, ReadOnlySpan<byte> key)
+    {
+        fixed (byte* k = key)
+        {
+            nint slice = RocksNative.Instance.rocksdb_get_pinned_cf(_db.Handle, _readOptions, column.Handle, k, (nuint)key.Length, out nint error);
+            RocksError.Check(error);
+            return slice;
+        }
+    }
+
+    private string ColumnName(RocksColumn column) => _names[column.Index];
+}

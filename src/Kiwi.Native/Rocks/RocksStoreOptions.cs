@@ -1,0 +1,29 @@
+namespace Kiwi.Native.Rocks;
+
+/// <summary>How a <see cref="RocksStore"/> is opened.</summary>
+public sealed class RocksStoreOptions
+{
+    /// <summary>Directory of the database; created when missing.</summary>
+    public required string Path { get; init; }
+
+    /// <summary>Column families to open or create, besides RocksDB's "default". Indexes into this list name them.</summary>
+    public required IReadOnlyList<string> ColumnFamilies { get; init; }
+
+    /// <summary>Shared LRU block cache size in bytes.</summary>
+    public long BlockCacheBytes { get; init; } = 256L * 1024 * 1024;
+
+    /// <summary>Bloom filter bits per key (0 disables the filter).</summary>
+    public int BloomBitsPerKey { get; init; } = 10;
+
+    /// <summary>Write-ahead log on (true) or off. Off loses every write since the last memtable flush on a crash.</summary>
+    public bool EnableWal { get; init; } = true;
+
+    /// <summary>Memtable size per column family in bytes.</summary>
+    public long WriteBufferBytes { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>Background flush and compaction threads.</summary>
+    public int BackgroundJobs { get; init; } = 2;
+
+    /// <summary>Skip flushing memtables when closing (the WAL restores them on the next open).</summary>
+    public bool AvoidFlushOnClose { get; init; } = true;
+}
