@@ -1,0 +1,107 @@
+using Kiwi.Core.Storage;
+
+namespace Kiwi.Core.Tests.Storage;
+
+public sealed class WriteSetTests
+{
+    [Fact]
+    public void Find_ReturnsTheLatestWriteOfAKeyInItsSpace()
+    {
+        using var writes = new WriteSet();
+        Assert.Equal(WriteSet.Lookup.NotInBatch, writes.Find(KeySpace.Meta, "a"u8, out _));
+        writes.Put(KeySpace.Meta, "a"u8, "1"u8);
+        writes.Put(KeySpace.Meta, "a"u8, "2"u8);
+        writes.Put(KeySpace.Hash, "a"u8, "h"u8);
+
+        Assert.Equal(WriteSet.Lookup.Put, writes.Find(KeySpace.Meta, "a"u8, out ReadOnlySpan<byte> value));
+        Assert.Equal("2"u8.ToArray(), value.ToArray());
+        Assert.Equal(WriteSet.Lookup.Put, writes.Find(KeySpace.Hash, "a"u8, out value));
+        Assert.Equal("h"u8.ToArray(), value.ToArray());
+
+        writes.Delete(KeySpace.Meta, "a"u8);
+        Assert.Equal(WriteSet.Lookup.Deleted, writes.Find(KeySpace.Meta, "a"u8, out _));
+        Assert.Equal(4, writes.Count);
+    }
+
+    [Fact]
+    public void Clear_ForgetsEverything()
+    {
+        using var writes = new WriteSet();
+        writes.Put(KeySpace.Meta, "a"u8, "1"u8);
+        writes.Clear();
+        Assert.Equal(0, writes.Count);
+        Assert.Equal(WriteSet.Lookup.NotInBatch, writes.Find(KeySpace.Meta, "a"u8, out _));
+    }
+
+    [Fact]
+    public void ManyKeys_SurviveRehashing()
+    {
+        using var writes = new WriteSet();
+        for (int i = 0; i < 5000; i++)
+        {
+            writes.Put(KeySpace.Meta, BitConverter.GetBytes(i), BitConverter.GetBytes(i * 2));
+        }
+
+        for (int i = 0; i < 5000; i++)
+        {
+            Assert.Equal(WriteSet.Lookup.Put, writes.Find(KeySpace.Meta, BitConverter.GetBytes(i), out ReadOnlySpan<byte> value));
+            Assert.Equal(i * 2, BitConverter.ToInt32(value));
+        }
+    }
+
+    [Fact]
+    public void Rollback_RestoresThePreviousStateOfEveryKey()
+    {
+        using var writes = new WriteSet();
+        writes.Put(KeySpace.Meta, "a"u8, "1"u8);
+        int mark = writes.Mark;
+        writes.Put(KeySpace.Meta, "a"u8, "2"u8);
+        writes.Put(KeySpace.Meta, "b"u8, "3"u8);
+        writes.Delete(KeySpace.Meta, "a"u8);
+
+        writes.Rollback(mark);
+
+        Assert.Equal(1, writes.Count);
+        Assert.Equal(WriteSet.Lookup.Put, writes.Find(KeySpace.Meta, "a"u8, out ReadOnlySpan<byte> value));
+        Assert.Equal("1"u8.ToArray(), value.ToArray());
+        Assert.Equal(WriteSet.Lookup.NotInBatch, writes.Find(KeySpace.Meta, "b"u8, out _));
+
+        // New writes after a rollback are found too.
+        writes.Put(KeySpace.Meta, "c"u8, "4"u8);
+        Assert.Equal(WriteSet.Lookup.Put, writes.Find(KeySpace.Meta, "c"u8, out value));
+        Assert.Equal("4"u8.ToArray(), value.ToArray());
+        Assert.Throws<ArgumentOutOfRangeException>(() => writes.Rollback(10));
+    }
+
+    [Fact]
+    public void ForEach_VisitsOperationsInOrder()
+    {
+        using var writes = new WriteSet();
+        writes.Put(KeySpace.Meta, "a"u8, "1"u8);
+        writes.Delete(KeySpace.Expire, "b"u8);
+        writes.Put(KeySpace.Raft, "c"u8, default);
+        var visitor = new Recorder(new List<string>());
+        writes.ForEach(ref visitor);
+        Assert.Equal(["put Meta a=1", "del Expire b", "put Raft c="], visitor.Log);
+    }
+
+    [Fact]
+    public void Reserve_ReturnsTheValueToFill()
+    {
+        using var writes = new WriteSet();
+        "xyz"u8.CopyTo(writes.Reserve(KeySpace.Meta, "k"u8, 3));
+        Assert.Equal(WriteSet.Lookup.Put, writes.Find(KeySpace.Meta, "k"u8, out ReadOnlySpan<byte> value));
+        Assert.Equal("xyz"u8.ToArray(), value.ToArray());
+    }
+
+    private readonly struct Recorder(List<string> log) : WriteSet.IVisitor
+    {
+        public List<string> Log => log;
+
+        public void Put(KeySpace space, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+            => log.Add($"put {space} {System.Text.Encoding.ASCII.GetString(key)}={System.Text.Encoding.ASCII.GetString(value)}");
+
+        public void Delete(KeySpace space, ReadOnlySpan<byte> key)
+            => log.Add($"del {space} {System.Text.Encoding.ASCII.GetString(key)}");
+    }
+}
