@@ -59,6 +59,9 @@ public sealed partial class KiwiDb
     /// <inheritdoc cref="DecrByAsync(ReadOnlySpan{byte}, long)"/>
     public ValueTask<long> DecrByAsync(string key, long decrement) => DecrByAsync(Utf8Scratch.First(key), decrement);
 
+    /// <inheritdoc cref="IncrByFloatAsync(ReadOnlySpan{byte}, ReadOnlySpan{byte})"/>
+    public ValueTask<KiwiValue> IncrByFloatAsync(string key, string increment) => IncrByFloatAsync(Utf8Scratch.First(key), Utf8Scratch.Second(increment));
+
     /// <summary>DEL with string keys.</summary>
     public ValueTask<long> DelAsync(params ReadOnlySpan<string> keys) => DelAsync(ToMemory(keys));
 

@@ -159,78 +159,11 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowDisposed() => throw new ObjectDisposedException(nameof(KiwiDb));
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private static async ValueTask<bool> AwaitStatus(ApplyRequest request)
-    {
-        try
-        {
-            await request.WaitAsync().ConfigureAwait(false);
-            return request.Reply switch
-            {
-                ReplyKind.Ok => true,
-                ReplyKind.Integer => request.Integer != 0,
-                ReplyKind.Null => false,
-                _ => throw Failure(request),
-            };
-        }
-        finally
-        {
-            ApplyRequestPool.Return(request);
-        }
-    }
+    private static ValueTask<bool> AwaitStatus(ApplyRequest request) => request.AsStatusTask();
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private static async ValueTask<long> AwaitInteger(ApplyRequest request)
-    {
-        try
-        {
-            await request.WaitAsync().ConfigureAwait(false);
-            return request.Reply == ReplyKind.Integer ? request.Integer : throw Failure(request);
-        }
-        finally
-        {
-            ApplyRequestPool.Return(request);
-        }
-    }
+    private static ValueTask<long> AwaitInteger(ApplyRequest request) => request.AsIntegerTask();
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private static async ValueTask<KiwiValue> AwaitValue(ApplyRequest request)
-    {
-        try
-        {
-            await request.WaitAsync().ConfigureAwait(false);
-            return request.Reply switch
-            {
-                ReplyKind.Bulk => KiwiValue.Copy(request.Bulk.WrittenSpan),
-                ReplyKind.Null => KiwiValue.Null,
-                _ => throw Failure(request),
-            };
-        }
-        finally
-        {
-            ApplyRequestPool.Return(request);
-        }
-    }
+    private static ValueTask<KiwiValue> AwaitValue(ApplyRequest request) => request.AsValueTask();
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private static async ValueTask AwaitOk(ApplyRequest request)
-    {
-        try
-        {
-            await request.WaitAsync().ConfigureAwait(false);
-            if (request.Reply != ReplyKind.Ok)
-            {
-                throw Failure(request);
-            }
-        }
-        finally
-        {
-            ApplyRequestPool.Return(request);
-        }
-    }
-
-    private static KiwiException Failure(ApplyRequest request)
-        => request.Reply == ReplyKind.Error
-            ? new KiwiException(request.Error, request.FailureDetail)
-            : new KiwiException($"ERR unexpected reply {request.Reply}");
+    private static ValueTask AwaitOk(ApplyRequest request) => request.AsOkTask();
 }

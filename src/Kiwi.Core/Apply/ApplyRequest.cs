@@ -9,9 +9,10 @@ namespace Kiwi.Core.Apply;
 /// pooled native memory), the reply the writer produces, and a pooled <see cref="IValueTaskSource"/> the
 /// producer awaits. Rented from <see cref="ApplyRequestPool"/>; returned after the reply was read.
 /// </summary>
-public sealed class ApplyRequest : IValueTaskSource, IThreadPoolWorkItem, IResettable
+public sealed partial class ApplyRequest : IValueTaskSource, IThreadPoolWorkItem, IResettable
 {
     private ManualResetValueTaskSourceCore<bool> _core;
+    private bool _returnOnResult;
 
     /// <summary>Creates an empty request; use the pool.</summary>
     public ApplyRequest()
@@ -48,8 +49,15 @@ public sealed class ApplyRequest : IValueTaskSource, IThreadPoolWorkItem, IReset
     /// <summary>Detail of a storage failure (RocksDB's message).</summary>
     public string? FailureDetail { get; private set; }
 
-    /// <summary>A value task that completes when the writer has applied (or failed) the entry.</summary>
-    public ValueTask WaitAsync() => new(this, _core.Version);
+    /// <summary>
+    /// A value task that completes when the writer has applied (or failed) the entry. The caller reads the
+    /// reply afterwards and returns the request to the pool itself.
+    /// </summary>
+    public ValueTask WaitAsync()
+    {
+        _returnOnResult = false;
+        return new(this, _core.Version);
+    }
 
     /// <summary>Replies "+OK".</summary>
     public void ReplyOk() => Reply = ReplyKind.Ok;
@@ -95,7 +103,27 @@ public sealed class ApplyRequest : IValueTaskSource, IThreadPoolWorkItem, IReset
     void IThreadPoolWorkItem.Execute() => _core.SetResult(true);
 
     /// <inheritdoc />
-    public void GetResult(short token) => _core.GetResult(token);
+    public void GetResult(short token)
+    {
+        if (!_returnOnResult)
+        {
+            _core.GetResult(token);
+            return;
+        }
+
+        try
+        {
+            _core.GetResult(token);
+            if (Reply != ReplyKind.Ok)
+            {
+                throw ToException();
+            }
+        }
+        finally
+        {
+            ApplyRequestPool.Return(this);
+        }
+    }
 
     /// <inheritdoc />
     public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
@@ -117,6 +145,7 @@ public sealed class ApplyRequest : IValueTaskSource, IThreadPoolWorkItem, IReset
         Integer = 0;
         Error = KiwiError.None;
         FailureDetail = null;
+        _returnOnResult = false;
         return true;
     }
 }

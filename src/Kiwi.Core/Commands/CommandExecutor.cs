@@ -70,7 +70,9 @@ internal static class CommandExecutor
             case OpCode.IncrBy:
                 StringWrites.IncrBy(ctx, ref cmd, reply);
                 break;
-            // HELD-INCRBYFLOAT
+            case OpCode.IncrByFloat:
+                StringWrites.IncrByFloat(ctx, ref cmd, reply);
+                break;
             case OpCode.Del:
                 KeyWrites.Del(ctx, ref cmd, reply);
                 break;

@@ -200,7 +200,7 @@ internal static partial class StringWrites
             return;
         }
 
-        if (offset < 0 || offset + value.Length > Limits.MaxStringLength)
+        if (offset < 0 || offset > Limits.MaxStringLength - value.Length)
         {
             reply.ReplyError(KiwiError.StringTooLong);
             return;
