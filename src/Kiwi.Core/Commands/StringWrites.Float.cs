@@ -1,5 +1,4 @@
 using Kiwi.Core.Apply;
-using Kiwi.Core.Storage;
 
 namespace Kiwi.Core.Commands;
 
@@ -10,30 +9,24 @@ internal static partial class StringWrites
     {
         ReadOnlySpan<byte> key = cmd.NextArg();
         ReadOnlySpan<byte> incrementText = cmd.NextArg();
-        if (!LongDouble.TryParse(incrementText, out LongDouble increment))
+
+        // Redis's order: the key's type, then the stored value, then the increment.
+        if (!ReadStringOrMissing(ctx, cmd.Db, key, reply, out bool exists))
+        {
+            return;
+        }
+
+        LongDouble current = default;
+        if (exists && !LongDouble.TryParse(ctx.CurrentPayload, out current))
         {
             reply.ReplyError(KiwiError.NotFloat);
             return;
         }
 
-        KeyType type = ctx.Read(cmd.Db, key);
-        LongDouble current = default;
-        long expireAt = 0;
-        if (type != KeyType.None)
+        if (!LongDouble.TryParse(incrementText, out LongDouble increment))
         {
-            if (type != KeyType.String)
-            {
-                reply.ReplyError(KiwiError.WrongType);
-                return;
-            }
-
-            if (!LongDouble.TryParse(ctx.CurrentPayload, out current))
-            {
-                reply.ReplyError(KiwiError.NotFloat);
-                return;
-            }
-
-            expireAt = ctx.CurrentExpireAt;
+            reply.ReplyError(KiwiError.NotFloat);
+            return;
         }
 
         LongDouble result = current + increment;
@@ -42,6 +35,8 @@ internal static partial class StringWrites
             reply.ReplyError(KiwiError.NanOrInfinity);
             return;
         }
+
+        long expireAt = exists ? ctx.CurrentExpireAt : 0;
 
         ctx.Build.Clear();
         int written = result.FormatHuman(ctx.Build.GetSpan(LongDouble.MaxFormattedLength));

@@ -153,17 +153,15 @@ internal static partial class StringWrites
     {
         ReadOnlySpan<byte> key = cmd.NextArg();
         ReadOnlySpan<byte> tail = cmd.NextArg();
-        KeyType type = ctx.Read(cmd.Db, key);
-        if (type == KeyType.None)
+        if (!ReadStringOrMissing(ctx, cmd.Db, key, reply, out bool exists))
         {
-            ctx.PutString(cmd.Db, key, tail, 0);
-            reply.ReplyInteger(tail.Length);
             return;
         }
 
-        if (type != KeyType.String)
+        if (!exists)
         {
-            reply.ReplyError(KiwiError.WrongType);
+            ctx.PutString(cmd.Db, key, tail, 0);
+            reply.ReplyInteger(tail.Length);
             return;
         }
 
@@ -186,14 +184,12 @@ internal static partial class StringWrites
         ReadOnlySpan<byte> key = cmd.NextArg();
         ReadOnlySpan<byte> value = cmd.NextArg();
         long offset = cmd.N1;
-        KeyType type = ctx.Read(cmd.Db, key);
-        if (type != KeyType.None && type != KeyType.String)
+        if (!ReadStringOrMissing(ctx, cmd.Db, key, reply, out bool exists))
         {
-            reply.ReplyError(KiwiError.WrongType);
             return;
         }
 
-        ReadOnlySpan<byte> head = type == KeyType.None ? default : ctx.CurrentPayload;
+        ReadOnlySpan<byte> head = exists ? ctx.CurrentPayload : default;
         if (value.Length == 0)
         {
             reply.ReplyInteger(head.Length);
@@ -207,7 +203,7 @@ internal static partial class StringWrites
         }
 
         int length = (int)Math.Max(head.Length, offset + value.Length);
-        long expireAt = type == KeyType.None ? 0 : ctx.CurrentExpireAt;
+        long expireAt = exists ? ctx.CurrentExpireAt : 0;
         Span<byte> target = ctx.ReserveString(cmd.Db, key, length, expireAt);
         head.CopyTo(target);
         target[head.Length..].Clear();
@@ -219,25 +215,19 @@ internal static partial class StringWrites
     {
         ReadOnlySpan<byte> key = cmd.NextArg();
         long delta = cmd.N1;
-        KeyType type = ctx.Read(cmd.Db, key);
-        long current = 0;
-        long expireAt = 0;
-        if (type != KeyType.None)
+        if (!ReadStringOrMissing(ctx, cmd.Db, key, reply, out bool exists))
         {
-            if (type != KeyType.String)
-            {
-                reply.ReplyError(KiwiError.WrongType);
-                return;
-            }
-
-            if (!RedisNumbers.TryParseInt64(ctx.CurrentPayload, out current))
-            {
-                reply.ReplyError(KiwiError.NotInteger);
-                return;
-            }
-
-            expireAt = ctx.CurrentExpireAt;
+            return;
         }
+
+        long current = 0;
+        if (exists && !RedisNumbers.TryParseInt64(ctx.CurrentPayload, out current))
+        {
+            reply.ReplyError(KiwiError.NotInteger);
+            return;
+        }
+
+        long expireAt = exists ? ctx.CurrentExpireAt : 0;
 
         if ((delta < 0 && current < long.MinValue - delta) || (delta > 0 && current > long.MaxValue - delta))
         {
@@ -250,6 +240,23 @@ internal static partial class StringWrites
         int written = RedisNumbers.Format(result, text);
         ctx.PutString(cmd.Db, key, text[..written], expireAt);
         reply.ReplyInteger(result);
+    }
+
+    /// <summary>
+    /// Loads the key for a command that creates a missing string: true with <paramref name="exists"/> for a
+    /// string or no key; false (WRONGTYPE replied) for another type.
+    /// </summary>
+    private static bool ReadStringOrMissing(ApplyContext ctx, int db, ReadOnlySpan<byte> key, ApplyRequest reply, out bool exists)
+    {
+        KeyType type = ctx.Read(db, key);
+        exists = type != KeyType.None;
+        if (exists && type != KeyType.String)
+        {
+            reply.ReplyError(KiwiError.WrongType);
+            return false;
+        }
+
+        return true;
     }
 
     /// <summary>Loads a string for a read-modify-write command; replies null or WRONGTYPE and returns false otherwise.</summary>

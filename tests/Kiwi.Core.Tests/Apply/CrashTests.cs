@@ -9,7 +9,7 @@ public sealed class CrashTests
     [Fact]
     public async Task KillDuringWrites_LosesNoAcknowledgedWrite()
     {
-        using var dir = new TestDirectory();
+        using var dir = new TempDirectory();
         string writer = Path.Combine(AppContext.BaseDirectory, "Kiwi.CrashWriter.dll");
         Assert.True(File.Exists(writer), writer);
         var start = new ProcessStartInfo(DotnetHost(), $"exec \"{writer}\" \"{dir.Path}\" always 64")

@@ -9,7 +9,7 @@ public sealed class LargeValueTests
     [Fact]
     public async Task A512MegabyteString_IsAcceptedStoredAndReadBack_AndOneByteMoreIsRefused()
     {
-        using var dir = new TestDirectory();
+        using var dir = new TempDirectory();
         using KiwiDb db = KiwiDb.Open(new KiwiDbOptions { Path = dir.Path, ActiveExpiry = false });
         long max = Limits.MaxStringLength;
 

@@ -14,7 +14,7 @@ public sealed class PipelineTests
     [Fact]
     public async Task Restart_KeepsEveryAcknowledgedWriteAndTheAppliedIndex()
     {
-        using var dir = new TestDirectory();
+        using var dir = new TempDirectory();
         const int Count = 3000;
         long applied;
         var db = KiwiDb.Open(Options(dir.Path, Durability.Always));
@@ -76,7 +76,7 @@ public sealed class PipelineTests
     [Fact]
     public async Task FailedCommit_FailsEveryWaiterOfTheBatch_AppliesNothing_AndTheEngineKeepsServing()
     {
-        using var dir = new TestDirectory();
+        using var dir = new TempDirectory();
         using var faulty = new FaultyEngine(RocksEngine.Open(dir.Path));
         using KiwiDb db = KiwiDb.Open(faulty, Options(dir.Path));
         Assert.True(await db.SetAsync("before", "1"));
