@@ -158,11 +158,8 @@ public sealed class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSource
         KiwiMetrics.CommandsApplied.Add(commands);
         KiwiMetrics.BatchesWritten.Add(1);
         KiwiMetrics.BatchSize.Record(n);
-        for (int i = 0; i < batch.Length; i++)
-        {
-            batch[i].Complete();
-            batch[i] = null!;
-        }
+        CompletionChunk.CompleteAll(batch);
+        batch.Clear();
     }
 
     private void FailBatch(Span<ApplyRequest> batch, Exception ex)
