@@ -64,7 +64,7 @@ public sealed partial class KiwiDb
     /// Redis's EXPIRE arithmetic: negative times are allowed (the key is deleted), but the unit conversion and
     /// the addition of the base time must not overflow.
     /// </summary>
-    private ApplyRequest BeginExpire(ReadOnlySpan<byte> key, long when, ExpireCondition condition, bool relative, bool unitSeconds, string command)
+    internal ApplyRequest BeginExpire(ReadOnlySpan<byte> key, long when, ExpireCondition condition, bool relative, bool unitSeconds, string command, int db = 0)
     {
         if ((condition & ExpireCondition.Nx) != 0 && (condition & (ExpireCondition.Xx | ExpireCondition.Gt | ExpireCondition.Lt)) != 0)
         {
@@ -95,7 +95,7 @@ public sealed partial class KiwiDb
 
         when += basetime;
         ApplyRequest request = Begin(now);
-        CommandFormat.AddCommand(request.Payload, OpCode.Expire, (byte)condition, Database, 1, when);
+        CommandFormat.AddCommand(request.Payload, OpCode.Expire, (byte)condition, db, 1, when);
         CommandFormat.AddArg(request.Payload, key);
         return SubmitRaw(request);
     }

@@ -120,7 +120,7 @@ public sealed partial class KiwiDb
         return AwaitInteger(SubmitRaw(request));
     }
 
-    private ApplyRequest BeginSet(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, KiwiExpiry expiry, SetCondition condition, SetFlags flags, string command)
+    internal ApplyRequest BeginSet(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, KiwiExpiry expiry, SetCondition condition, SetFlags flags, string command, int db = 0)
     {
         CheckLength(value.Length);
         long now = NowMs();
@@ -147,17 +147,17 @@ public sealed partial class KiwiDb
         };
 
         ApplyRequest request = Begin(now);
-        CommandFormat.AddCommand(request.Payload, OpCode.Set, (byte)flags, Database, 2, at);
+        CommandFormat.AddCommand(request.Payload, OpCode.Set, (byte)flags, db, 2, at);
         CommandFormat.AddArg(request.Payload, key);
         CommandFormat.AddArg(request.Payload, value);
         return SubmitRaw(request);
     }
 
-    private ApplyRequest BeginKeyValue(OpCode op, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long n1)
+    internal ApplyRequest BeginKeyValue(OpCode op, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long n1, int db = 0)
     {
         CheckLength(value.Length);
         ApplyRequest request = Begin(NowMs());
-        CommandFormat.AddCommand(request.Payload, op, 0, Database, 2, n1);
+        CommandFormat.AddCommand(request.Payload, op, 0, db, 2, n1);
         CommandFormat.AddArg(request.Payload, key);
         CommandFormat.AddArg(request.Payload, value);
         return SubmitRaw(request);

@@ -22,6 +22,7 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
     private readonly WalSyncer? _walSyncer;
     private readonly ExpiryCycle? _expiryCycle;
     private readonly TimeProvider _clock;
+    private readonly Durability _durability;
     private int _disposed;
 
     private KiwiDb(IStorageEngine engine, bool ownsEngine, KiwiDbOptions options)
@@ -29,6 +30,7 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
         _engine = engine;
         _ownsEngine = ownsEngine;
         _clock = options.Clock;
+        _durability = options.Durability;
         _ring = new CommitRing<ApplyRequest>(options.RingCapacity);
         _worker = new ApplyWorker(engine, _ring, options.Durability, options.MaxBatch);
         _worker.Start();
@@ -90,6 +92,18 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         return new KiwiDb(engine, ownsEngine: false, options);
     }
+
+    /// <summary>The durability mode the database was opened with.</summary>
+    public Durability Durability => _durability;
+
+    /// <summary>Keys deleted by the active expiry cycle since open.</summary>
+    public long ExpiredKeys => _expiryCycle?.Deleted ?? 0;
+
+    /// <summary>Number of live keys in database <paramref name="db"/> (walks the key space: O(keys)).</summary>
+    public long CountKeys(int db) => Reads.KeyScan.Count(_engine, db, NowMs());
+
+    /// <summary>The storage engine (reads of the protocol layer).</summary>
+    internal IStorageEngine Engine => _engine;
 
     /// <summary>The current time in unix milliseconds, from the configured clock.</summary>
     public long NowMs() => _clock.GetUtcNow().ToUnixTimeMilliseconds();

@@ -100,6 +100,17 @@ public sealed class ApplyContext : IDisposable
     public void PutString(int db, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expireAtMs)
         => value.CopyTo(ReserveString(db, key, value.Length, expireAtMs));
 
+    /// <summary>Writes a whole meta record (header and payload, e.g. copied from another key), indexing its expiry.</summary>
+    public void PutRecord(int db, ReadOnlySpan<byte> key, ReadOnlySpan<byte> record)
+    {
+        Writes.Put(KeySpace.Meta, KeyCodec.Meta(_metaKey, db, key), record);
+        long expireAtMs = MetaValue.ExpireAt(record);
+        if (expireAtMs != 0)
+        {
+            IndexExpiry(db, key, expireAtMs);
+        }
+    }
+
     /// <summary>Rewrites the record in <see cref="Current"/> with a new expiry, keeping type and payload.</summary>
     public void RewriteExpiry(int db, ReadOnlySpan<byte> key, long expireAtMs)
     {

@@ -86,6 +86,14 @@ public sealed partial class ApplyRequest : IValueTaskSource, IThreadPoolWorkItem
         Error = error;
     }
 
+    /// <summary>Replies a whole error line (no leading '-'), e.g. a syntax error found before submitting.</summary>
+    public void ReplyErrorText(string line)
+    {
+        Reply = ReplyKind.Error;
+        Error = KiwiError.None;
+        FailureDetail = line;
+    }
+
     /// <summary>Marks the entry failed because its batch could not be committed.</summary>
     public void Fail(string detail)
     {

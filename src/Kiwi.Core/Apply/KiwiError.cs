@@ -32,6 +32,12 @@ public enum KiwiError : byte
 
     /// <summary>GETEX was given an invalid expire time (Redis checks it after finding the key).</summary>
     InvalidExpireGetEx,
+
+    /// <summary>RENAME of a missing key.</summary>
+    NoSuchKey,
+
+    /// <summary>COPY onto itself.</summary>
+    SameObject,
 }
 
 /// <summary>Redis's texts for <see cref="KiwiError"/>.</summary>
@@ -49,6 +55,8 @@ public static class KiwiErrorText
         KiwiError.StorageFailure => "ERR storage failure: the write was not applied"u8,
         KiwiError.UnknownCommand => "ERR unknown command in log entry"u8,
         KiwiError.InvalidExpireGetEx => "ERR invalid expire time in 'getex' command"u8,
+        KiwiError.NoSuchKey => "ERR no such key"u8,
+        KiwiError.SameObject => "ERR source and destination objects are the same"u8,
         _ => "ERR"u8,
     };
 

@@ -85,6 +85,15 @@ internal static class CommandExecutor
             case OpCode.ExpireSweep:
                 KeyWrites.ExpireSweep(ctx, ref cmd, reply);
                 break;
+            case OpCode.FlushDb:
+                KeyWrites.FlushDb(ctx, ref cmd, reply);
+                break;
+            case OpCode.Rename:
+                KeyWrites.Rename(ctx, ref cmd, reply);
+                break;
+            case OpCode.Copy:
+                KeyWrites.Copy(ctx, ref cmd, reply);
+                break;
             default:
                 reply.ReplyError(KiwiError.UnknownCommand);
                 break;

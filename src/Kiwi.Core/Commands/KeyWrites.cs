@@ -4,7 +4,7 @@ using Kiwi.Core.Storage;
 namespace Kiwi.Core.Commands;
 
 /// <summary>The key-space commands the writer applies: DEL, EXPIRE family, PERSIST, expiry sweeps.</summary>
-internal static class KeyWrites
+internal static partial class KeyWrites
 {
     public static void Del(ApplyContext ctx, ref CommandView cmd, ApplyRequest reply)
     {

@@ -13,11 +13,11 @@ public readonly partial struct LongDouble
     private static readonly UInt128[] s_pow10 = BuildPowersOfTen();
 
     /// <summary>
-    /// Parses like Redis's <c>string2ld</c>: the bytes up to the first NUL (or the end) must be exactly what
+    /// Parses like Redis's <c>string2ld</c>: all the bytes (no NUL) must be exactly what
     /// glibc <c>strtold</c> accepts — optional sign, then a decimal with optional exponent, a hex float
     /// (<c>0x1.8p3</c>), or "inf"/"infinity" (any case) — correctly rounded to nearest-even. Rejects an empty
     /// input or one of <see cref="MaxParseLength"/> bytes or more, a leading C-locale space, trailing bytes
-    /// before the NUL, NaN, overflow to infinity and underflow to zero. An input that starts with NUL is 0.
+    /// or a NUL, NaN, overflow to infinity and underflow to zero.
     /// </summary>
     public static bool TryParse(ReadOnlySpan<byte> text, out LongDouble value)
     {
@@ -27,15 +27,11 @@ public readonly partial struct LongDouble
             return false;
         }
 
-        int nul = text.IndexOf((byte)0);
-        if (nul >= 0)
+        if (text.Contains((byte)0))
         {
-            // strtold stops at the C string's end; an empty string converts nothing and leaves eptr on it.
-            text = text[..nul];
-            if (text.Length == 0)
-            {
-                return true;
-            }
+            // Redis 7 also requires strtold to have consumed all slen bytes (eptr - buf == slen), so an
+            // embedded NUL, which ends the C string early, is never a valid float (checked on redis-server 7.0.15).
+            return false;
         }
 
         byte first = text[0];

@@ -41,6 +41,15 @@ public enum OpCode : byte
 
     /// <summary>Internal: the active expiry cycle removes a key whose expiry (N1) has passed.</summary>
     ExpireSweep = 13,
+
+    /// <summary>FLUSHDB (the command's database) or, with flag 1, FLUSHALL.</summary>
+    FlushDb = 14,
+
+    /// <summary>RENAME source destination; flag 1 = RENAMENX.</summary>
+    Rename = 15,
+
+    /// <summary>COPY source destination; flag 1 = REPLACE; N1 = destination database.</summary>
+    Copy = 16,
 }
 
 /// <summary>Flags of <see cref="OpCode.Set"/>.</summary>
@@ -84,6 +93,9 @@ public enum GetExFlags : byte
 
     /// <summary>The expiry given was invalid: reply the error once the key is found to be a string.</summary>
     InvalidExpire = 4,
+
+    /// <summary>The expiry given was not an integer: reply that error once the key is found to be a string.</summary>
+    NotInteger = 8,
 }
 
 /// <summary>Flags of <see cref="OpCode.Expire"/>.</summary>

@@ -96,9 +96,9 @@ internal static partial class StringWrites
         }
 
         var flags = (GetExFlags)cmd.Flags;
-        if ((flags & GetExFlags.InvalidExpire) != 0)
+        if ((flags & (GetExFlags.InvalidExpire | GetExFlags.NotInteger)) != 0)
         {
-            reply.ReplyError(KiwiError.InvalidExpireGetEx);
+            reply.ReplyError((flags & GetExFlags.NotInteger) != 0 ? KiwiError.NotInteger : KiwiError.InvalidExpireGetEx);
             return;
         }
 

@@ -74,6 +74,23 @@ public sealed class MemoryEngine : IStorageEngine
         public void Put(KeySpace space, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value) => spaces[(int)space][key.ToArray()] = value.ToArray();
 
         public void Delete(KeySpace space, ReadOnlySpan<byte> key) => spaces[(int)space].Remove(key.ToArray());
+
+        public void DeleteRange(KeySpace space, ReadOnlySpan<byte> begin, ReadOnlySpan<byte> end)
+        {
+            var doomed = new List<byte[]>();
+            foreach (byte[] key in spaces[(int)space].Keys)
+            {
+                if (key.AsSpan().SequenceCompareTo(begin) >= 0 && key.AsSpan().SequenceCompareTo(end) < 0)
+                {
+                    doomed.Add(key);
+                }
+            }
+
+            foreach (byte[] key in doomed)
+            {
+                spaces[(int)space].Remove(key);
+            }
+        }
     }
 
     private sealed class ByteComparer : IComparer<byte[]>

@@ -67,6 +67,8 @@ public sealed class RocksEngine : IStorageEngine
         public void Put(KeySpace space, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value) => batch.Put(columns[(int)space], key, value);
 
         public void Delete(KeySpace space, ReadOnlySpan<byte> key) => batch.Delete(columns[(int)space], key);
+
+        public void DeleteRange(KeySpace space, ReadOnlySpan<byte> begin, ReadOnlySpan<byte> end) => batch.DeleteRange(columns[(int)space], begin, end);
     }
 
     private sealed class Cursor(RocksIterator iterator) : IStorageCursor

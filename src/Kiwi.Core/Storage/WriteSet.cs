@@ -16,6 +16,7 @@ public sealed class WriteSet : IDisposable
     private int[] _bucketStamp = new int[1024];
     private int _count;
     private int _stamp = 1;
+    private readonly List<int> _ranges = [];
 
     /// <summary>The kind of one operation.</summary>
     public enum OpKind : byte
@@ -25,6 +26,9 @@ public sealed class WriteSet : IDisposable
 
         /// <summary>Remove a key.</summary>
         Delete,
+
+        /// <summary>Remove every key in [key, value) (the value holds the end key).</summary>
+        DeleteRange,
     }
 
     /// <summary>The result of looking a key up in the batch.</summary>
@@ -62,6 +66,7 @@ public sealed class WriteSet : IDisposable
     public void Clear()
     {
         _count = 0;
+        _ranges.Clear();
         _arena.Clear();
         if (++_stamp == int.MaxValue)
         {
@@ -101,6 +106,10 @@ public sealed class WriteSet : IDisposable
 
         _count = mark;
         _arena.SetLength(arenaLength);
+        while (_ranges.Count > 0 && _ranges[^1] >= mark)
+        {
+            _ranges.RemoveAt(_ranges.Count - 1);
+        }
     }
 
     /// <summary>Records a put of <paramref name="key"/> = <paramref name="value"/>. The spans are copied.</summary>
@@ -123,6 +132,15 @@ public sealed class WriteSet : IDisposable
     /// <summary>Records a delete of <paramref name="key"/>.</summary>
     public void Delete(KeySpace space, ReadOnlySpan<byte> key) => Add(space, OpKind.Delete, key, 0);
 
+    /// <summary>Records a delete of every key in [<paramref name="begin"/>, <paramref name="end"/>).</summary>
+    public void DeleteRange(KeySpace space, ReadOnlySpan<byte> begin, ReadOnlySpan<byte> end)
+    {
+        int index = _count;
+        ref Op op = ref Add(space, OpKind.DeleteRange, begin, end.Length);
+        end.CopyTo(_arena.WrittenSpanMutable.Slice(op.ValueOffset, end.Length));
+        _ranges.Add(index);
+    }
+
     /// <summary>Finds the batch's latest write to <paramref name="key"/>; on a put, <paramref name="value"/> is its value.</summary>
     public Lookup Find(KeySpace space, ReadOnlySpan<byte> key, out ReadOnlySpan<byte> value)
     {
@@ -136,16 +154,16 @@ public sealed class WriteSet : IDisposable
         int bucket = hash & (_bucketHead.Length - 1);
         if (_bucketStamp[bucket] != _stamp)
         {
-            return Lookup.NotInBatch;
+            return _ranges.Count > 0 && CoveredByLaterRange(space, key, -1) ? Lookup.Deleted : Lookup.NotInBatch;
         }
 
         ReadOnlySpan<byte> arena = _arena.WrittenSpan;
         for (int i = _bucketHead[bucket]; i >= 0; i = _ops[i].Next)
         {
             ref Op op = ref _ops[i];
-            if (op.Hash == hash && op.Space == space && arena.Slice(op.KeyOffset, op.KeyLength).SequenceEqual(key))
+            if (op.Hash == hash && op.Space == space && op.Kind != OpKind.DeleteRange && arena.Slice(op.KeyOffset, op.KeyLength).SequenceEqual(key))
             {
-                if (op.Kind == OpKind.Delete)
+                if (op.Kind == OpKind.Delete || CoveredByLaterRange(space, key, i))
                 {
                     return Lookup.Deleted;
                 }
@@ -155,7 +173,24 @@ public sealed class WriteSet : IDisposable
             }
         }
 
-        return Lookup.NotInBatch;
+        return CoveredByLaterRange(space, key, -1) ? Lookup.Deleted : Lookup.NotInBatch;
+    }
+
+    private bool CoveredByLaterRange(KeySpace space, ReadOnlySpan<byte> key, int after)
+    {
+        ReadOnlySpan<byte> arena = _arena.WrittenSpan;
+        for (int r = _ranges.Count - 1; r >= 0 && _ranges[r] > after; r--)
+        {
+            ref Op op = ref _ops[_ranges[r]];
+            if (op.Space == space
+                && key.SequenceCompareTo(arena.Slice(op.KeyOffset, op.KeyLength)) >= 0
+                && key.SequenceCompareTo(arena.Slice(op.ValueOffset, op.ValueLength)) < 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Visits every operation in order (engines use it to commit).</summary>
@@ -171,9 +206,13 @@ public sealed class WriteSet : IDisposable
             {
                 visitor.Put(op.Space, key, arena.Slice(op.ValueOffset, op.ValueLength));
             }
-            else
+            else if (op.Kind == OpKind.Delete)
             {
                 visitor.Delete(op.Space, key);
+            }
+            else
+            {
+                visitor.DeleteRange(op.Space, key, arena.Slice(op.ValueOffset, op.ValueLength));
             }
         }
     }
@@ -189,6 +228,9 @@ public sealed class WriteSet : IDisposable
 
         /// <summary>A delete.</summary>
         void Delete(KeySpace space, ReadOnlySpan<byte> key);
+
+        /// <summary>A delete of every key in [begin, end).</summary>
+        void DeleteRange(KeySpace space, ReadOnlySpan<byte> begin, ReadOnlySpan<byte> end);
     }
 
     private ref Op Add(KeySpace space, OpKind kind, ReadOnlySpan<byte> key, int valueLength)

@@ -86,6 +86,30 @@ public sealed class WriteSetTests
     }
 
     [Fact]
+    public void DeleteRange_HidesCoveredKeysWrittenBeforeIt_ButNotAfter()
+    {
+        using var writes = new WriteSet();
+        writes.Put(KeySpace.Meta, "b"u8, "1"u8);
+        writes.Put(KeySpace.Meta, "z"u8, "2"u8);
+        writes.DeleteRange(KeySpace.Meta, "a"u8, "c"u8);
+        Assert.Equal(WriteSet.Lookup.Deleted, writes.Find(KeySpace.Meta, "b"u8, out _));
+        Assert.Equal(WriteSet.Lookup.Deleted, writes.Find(KeySpace.Meta, "bb"u8, out _));
+        Assert.Equal(WriteSet.Lookup.NotInBatch, writes.Find(KeySpace.Meta, "c"u8, out _));
+        Assert.Equal(WriteSet.Lookup.Put, writes.Find(KeySpace.Meta, "z"u8, out _));
+        Assert.Equal(WriteSet.Lookup.NotInBatch, writes.Find(KeySpace.Hash, "b"u8, out _));
+
+        writes.Put(KeySpace.Meta, "b"u8, "3"u8);
+        Assert.Equal(WriteSet.Lookup.Put, writes.Find(KeySpace.Meta, "b"u8, out ReadOnlySpan<byte> value));
+        Assert.Equal("3"u8.ToArray(), value.ToArray());
+
+        int mark = writes.Mark;
+        writes.DeleteRange(KeySpace.Meta, "y"u8, "zz"u8);
+        Assert.Equal(WriteSet.Lookup.Deleted, writes.Find(KeySpace.Meta, "z"u8, out _));
+        writes.Rollback(mark);
+        Assert.Equal(WriteSet.Lookup.Put, writes.Find(KeySpace.Meta, "z"u8, out _));
+    }
+
+    [Fact]
     public void Reserve_ReturnsTheValueToFill()
     {
         using var writes = new WriteSet();
@@ -103,5 +127,8 @@ public sealed class WriteSetTests
 
         public void Delete(KeySpace space, ReadOnlySpan<byte> key)
             => log.Add($"del {space} {System.Text.Encoding.ASCII.GetString(key)}");
+
+        public void DeleteRange(KeySpace space, ReadOnlySpan<byte> begin, ReadOnlySpan<byte> end)
+            => log.Add($"range {space} {System.Text.Encoding.ASCII.GetString(begin)}..{System.Text.Encoding.ASCII.GetString(end)}");
     }
 }

@@ -1,0 +1,108 @@
+using System.Buffers.Binary;
+using Kiwi.Core.Apply;
+using Kiwi.Core.Storage;
+
+namespace Kiwi.Core.Commands;
+
+/// <content>FLUSHDB/FLUSHALL, RENAME/RENAMENX and COPY.</content>
+internal static partial class KeyWrites
+{
+    public static void FlushDb(ApplyContext ctx, ref CommandView cmd, ApplyRequest reply)
+    {
+        Span<byte> begin = stackalloc byte[2];
+        Span<byte> end = stackalloc byte[3];
+        if (cmd.Flags == 1)
+        {
+            // Every database: the whole of every data space (one byte past the largest two-byte prefix).
+            begin.Clear();
+            end.Fill(0xFF);
+            for (int space = (int)KeySpace.Meta; space <= (int)KeySpace.Expire; space++)
+            {
+                ctx.Writes.DeleteRange((KeySpace)space, begin, end);
+            }
+        }
+        else
+        {
+            BinaryPrimitives.WriteUInt16BigEndian(begin, (ushort)cmd.Db);
+            BinaryPrimitives.WriteUInt16BigEndian(end, (ushort)(cmd.Db + 1));
+            for (int space = (int)KeySpace.Meta; space <= (int)KeySpace.List; space++)
+            {
+                ctx.Writes.DeleteRange((KeySpace)space, begin, end[..2]);
+            }
+
+            // Expiry index entries of this database become stale and are dropped by the expiry cycle.
+        }
+
+        reply.ReplyOk();
+    }
+
+    public static void Rename(ApplyContext ctx, ref CommandView cmd, ApplyRequest reply)
+    {
+        ReadOnlySpan<byte> source = cmd.NextArg();
+        ReadOnlySpan<byte> destination = cmd.NextArg();
+        bool nx = cmd.Flags == 1;
+        if (ctx.Read(cmd.Db, source) == KeyType.None)
+        {
+            reply.ReplyError(KiwiError.NoSuchKey);
+            return;
+        }
+
+        if (source.SequenceEqual(destination))
+        {
+            Reply(reply, nx, done: !nx);
+            return;
+        }
+
+        ctx.Build.Set(ctx.Current.WrittenSpan);
+        if (nx && ctx.Read(cmd.Db, destination) != KeyType.None)
+        {
+            reply.ReplyInteger(0);
+            return;
+        }
+
+        ctx.PutRecord(cmd.Db, destination, ctx.Build.WrittenSpan);
+        ctx.Delete(cmd.Db, source);
+        Reply(reply, nx, done: true);
+    }
+
+    public static void Copy(ApplyContext ctx, ref CommandView cmd, ApplyRequest reply)
+    {
+        ReadOnlySpan<byte> source = cmd.NextArg();
+        ReadOnlySpan<byte> destination = cmd.NextArg();
+        int targetDb = (int)cmd.N1;
+        bool replace = cmd.Flags == 1;
+        if (cmd.Db == targetDb && source.SequenceEqual(destination))
+        {
+            reply.ReplyError(KiwiError.SameObject);
+            return;
+        }
+
+        if (ctx.Read(cmd.Db, source) == KeyType.None)
+        {
+            reply.ReplyInteger(0);
+            return;
+        }
+
+        ctx.Build.Set(ctx.Current.WrittenSpan);
+        if (!replace && ctx.Read(targetDb, destination) != KeyType.None)
+        {
+            reply.ReplyInteger(0);
+            return;
+        }
+
+        ctx.PutRecord(targetDb, destination, ctx.Build.WrittenSpan);
+        reply.ReplyInteger(1);
+    }
+
+    private static void Reply(ApplyRequest reply, bool nx, bool done)
+    {
+        if (nx)
+        {
+            reply.ReplyInteger(done ? 1 : 0);
+        }
+        else
+        {
+            reply.ReplyOk();
+        }
+    }
+}

@@ -1,0 +1,237 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Kiwi.Core.Resp;
+
+namespace Kiwi.Core.Protocol;
+
+public sealed partial class ClientSession
+{
+    /// <summary>Replies buffered beyond this are flushed before more commands run, bounding memory per client.</summary>
+    private const int FlushThreshold = 256 * 1024;
+
+    private readonly CommandArgs _args = new();
+
+    private enum Outcome : byte
+    {
+        NeedInput,
+        Drain,
+        Flush,
+        Close,
+    }
+
+    /// <summary>
+    /// Serves the connection until the client leaves, sends QUIT, breaks the protocol or is killed. Each read
+    /// is parsed into commands: reads answer at once, writes go to the writer and their replies follow in
+    /// order; everything one read produced is flushed together (pipelining).
+    /// </summary>
+    public async Task RunAsync(PipeReader input, PipeWriter output, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(output);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, _kill.Token);
+        CancellationToken token = linked.Token;
+        Server.Clients[Id] = this;
+        try
+        {
+            while (!CloseRequested)
+            {
+                ReadResult result;
+                try
+                {
+                    result = await input.ReadAsync(token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+
+                ReadOnlySequence<byte> buffer = result.Buffer;
+                Outcome outcome;
+                long executed = 0;
+                while (true)
+                {
+                    outcome = Process(ref buffer, output, ref executed);
+                    if (outcome == Outcome.Drain)
+                    {
+                        await DrainAsync(output).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    if (outcome == Outcome.Flush)
+                    {
+                        await DrainAsync(output).ConfigureAwait(false);
+                        FlushResult flushed = await output.FlushAsync(token).ConfigureAwait(false);
+                        if (flushed.IsCompleted || flushed.IsCanceled)
+                        {
+                            outcome = Outcome.Close;
+                            break;
+                        }
+
+                        continue;
+                    }
+
+                    break;
+                }
+
+                Server.AddCommands(executed);
+                await DrainAsync(output).ConfigureAwait(false);
+                FlushResult final = await output.FlushAsync(token).ConfigureAwait(false);
+                SetQueryBufferBytes(buffer.Length);
+                input.AdvanceTo(buffer.Start, buffer.End);
+                if (outcome == Outcome.Close || final.IsCompleted || result.IsCompleted)
+                {
+                    break;
+                }
+
+                if (buffer.Length > Server.Settings.ClientQueryBufferLimit)
+                {
+                    // An unfinished request larger than the limit: Redis closes such clients.
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (IOException)
+        {
+        }
+        finally
+        {
+            // Writes already submitted must finish before their requests go back to the pool.
+            await DrainQuietlyAsync().ConfigureAwait(false);
+            Server.Clients.TryRemove(Id, out _);
+            _args.Dispose();
+        }
+    }
+
+    private Outcome Process(ref ReadOnlySequence<byte> buffer, PipeWriter output, ref long executed)
+    {
+        var reader = new SequenceReader<byte>(buffer);
+        var writer = new RespWriter(output, Protocol);
+        RespLimits limits = Authenticated
+            ? new RespLimits { MaxBulkLength = Server.Settings.ProtoMaxBulkLen }
+            : new RespLimits { MaxBulkLength = Server.Settings.ProtoMaxBulkLen, Unauthenticated = true };
+        try
+        {
+            while (true)
+            {
+                SequencePosition before = reader.Position;
+                RespParseStatus status = RespReader.TryParseCommand(ref reader, _args, limits);
+                if (status == RespParseStatus.Incomplete)
+                {
+                    buffer = buffer.Slice(reader.Position);
+                    return Outcome.NeedInput;
+                }
+
+                if (status == RespParseStatus.Error)
+                {
+                    if (HasPending)
+                    {
+                        // Replies to earlier writes go first; the protocol error is parsed again after them.
+                        _args.Reset();
+                        buffer = buffer.Slice(before);
+                        return Outcome.Drain;
+                    }
+
+                    writer.WriteProtocolError(_args.Error, _args.UnexpectedByte);
+                    buffer = buffer.Slice(reader.Position);
+                    return Outcome.Close;
+                }
+
+                CommandSpec? spec = CommandTable.Find(_args[0]);
+                if (HasPending && (spec is null || !spec.IsWrite || PendingFull))
+                {
+                    // A read (or anything replying at once) must see this client's earlier writes, and its
+                    // reply must follow theirs: finish them first, then parse this command again.
+                    _args.Reset();
+                    buffer = buffer.Slice(before);
+                    return Outcome.Drain;
+                }
+
+                executed++;
+                Execute(spec, writer);
+                _args.Reset();
+                if (CloseRequested)
+                {
+                    buffer = buffer.Slice(reader.Position);
+                    return Outcome.Close;
+                }
+
+                if (output.UnflushedBytes > FlushThreshold)
+                {
+                    buffer = buffer.Slice(reader.Position);
+                    return Outcome.Flush;
+                }
+            }
+        }
+        catch
+        {
+            _args.Reset();
+            throw;
+        }
+    }
+
+    private void Execute(CommandSpec? spec, RespWriter writer)
+    {
+        var context = new CommandContext(this, _args, writer);
+        if (spec is null)
+        {
+            if (!Authenticated)
+            {
+                context.Error("NOAUTH Authentication required."u8);
+                return;
+            }
+
+            CommandErrors.UnknownCommand(ref context);
+            return;
+        }
+
+        if (!Authenticated && (spec.Flags & CommandFlags.NoAuth) == 0)
+        {
+            context.Error("NOAUTH Authentication required."u8);
+            return;
+        }
+
+        if (!spec.AcceptsArgCount(_args.Count))
+        {
+            CommandErrors.WrongArity(ref context, spec);
+            return;
+        }
+
+        Touch(spec);
+        try
+        {
+            spec.Handler(ref context);
+        }
+        catch (KiwiException ex)
+        {
+            context.Error(ex.Message);
+        }
+        catch (ObjectDisposedException)
+        {
+            context.Error("ERR server is shutting down"u8);
+            CloseRequested = true;
+        }
+    }
+
+    private async ValueTask DrainQuietlyAsync()
+    {
+        while (_pendingCount > 0)
+        {
+            Apply.ApplyRequest request = _pending[_pendingHead];
+            try
+            {
+                await request.WaitAsync().ConfigureAwait(false);
+            }
+            catch (InvalidOperationException)
+            {
+            }
+
+            _pending[_pendingHead] = null!;
+            _pendingHead = (_pendingHead + 1) % MaxPending;
+            _pendingCount--;
+            Apply.ApplyRequestPool.Return(request);
+        }
+    }
+}

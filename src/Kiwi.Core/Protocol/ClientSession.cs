@@ -1,0 +1,159 @@
+using System.Text;
+using Kiwi.Core.Apply;
+using Kiwi.Core.Resp;
+
+namespace Kiwi.Core.Protocol;
+
+/// <summary>
+/// One client connection's state: protocol version, name, authentication, the writes it has in flight
+/// (their replies go out in command order), and its statistics for CLIENT LIST.
+/// </summary>
+public sealed partial class ClientSession : IDisposable
+{
+    private const int MaxPending = 1024;
+
+    private readonly ApplyRequest[] _pending = new ApplyRequest[MaxPending];
+    private int _pendingHead;
+    private int _pendingCount;
+    private readonly CancellationTokenSource _kill = new();
+
+    /// <summary>Creates a session for a new connection.</summary>
+    public ClientSession(ServerState server, string remoteAddress, string localAddress)
+    {
+        Server = server;
+        Id = server.NextClientId();
+        RemoteAddress = remoteAddress;
+        LocalAddress = localAddress;
+        CreatedAtMs = Environment.TickCount64;
+        LastInteractionMs = CreatedAtMs;
+        Authenticated = server.Settings.RequirePass is null;
+    }
+
+    /// <summary>Shared server state.</summary>
+    public ServerState Server { get; }
+
+    /// <summary>Client id (CLIENT ID).</summary>
+    public long Id { get; }
+
+    /// <summary>Peer address "ip:port".</summary>
+    public string RemoteAddress { get; }
+
+    /// <summary>Local address "ip:port".</summary>
+    public string LocalAddress { get; }
+
+    /// <summary>CLIENT SETNAME name, or null.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>HELLO's library name and version (CLIENT SETINFO).</summary>
+    public string? LibName { get; set; }
+
+    /// <summary>CLIENT SETINFO lib-ver.</summary>
+    public string? LibVersion { get; set; }
+
+    /// <summary>RESP version spoken (HELLO 2|3).</summary>
+    public RespVersion Protocol { get; set; } = RespVersion.Resp2;
+
+    /// <summary>True once AUTH succeeded (or no password is set).</summary>
+    public bool Authenticated { get; set; }
+
+    /// <summary>Selected database.</summary>
+    public int Database { get; set; }
+
+    /// <summary>Connection start (Environment.TickCount64).</summary>
+    public long CreatedAtMs { get; }
+
+    /// <summary>Last command time (Environment.TickCount64).</summary>
+    public long LastInteractionMs { get; private set; }
+
+    /// <summary>Name of the last command run.</summary>
+    public string LastCommand { get; private set; } = "NULL";
+
+    /// <summary>Set by QUIT and CLIENT KILL: the connection closes after the current replies.</summary>
+    public bool CloseRequested { get; set; }
+
+    /// <summary>Bytes received from the client but not yet parsed.</summary>
+    public long QueryBufferBytes { get; private set; }
+
+    /// <summary>Writes in flight.</summary>
+    public bool HasPending => _pendingCount > 0;
+
+    /// <summary>Fires when the client is killed.</summary>
+    public CancellationToken KillToken => _kill.Token;
+
+    /// <summary>Closes the connection from another client (CLIENT KILL).</summary>
+    public void Kill()
+    {
+        CloseRequested = true;
+        try
+        {
+            _kill.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    /// <summary>Releases the kill token.</summary>
+    public void Dispose() => _kill.Dispose();
+
+    internal void AddPending(ApplyRequest request)
+    {
+        _pending[(_pendingHead + _pendingCount) % MaxPending] = request;
+        _pendingCount++;
+    }
+
+    /// <summary>An error reply that must wait for writes in flight before it (a parse error after pipelined writes).</summary>
+    internal void AddImmediateError(string line)
+    {
+        ApplyRequest request = ApplyRequestPool.Rent();
+        request.ReplyErrorText(line);
+        request.CompleteInline();
+        AddPending(request);
+    }
+
+    internal bool PendingFull => _pendingCount == MaxPending;
+
+    /// <summary>Waits for every write in flight, in order, and writes its reply.</summary>
+    internal async ValueTask DrainAsync(System.IO.Pipelines.PipeWriter output)
+    {
+        while (_pendingCount > 0)
+        {
+            ApplyRequest request = _pending[_pendingHead];
+            await request.WaitAsync().ConfigureAwait(false);
+            _pending[_pendingHead] = null!;
+            _pendingHead = (_pendingHead + 1) % MaxPending;
+            _pendingCount--;
+            new RespWriter(output, Protocol).WriteReply(request);
+            ApplyRequestPool.Return(request);
+        }
+    }
+
+    internal void Touch(CommandSpec spec)
+    {
+        LastInteractionMs = Environment.TickCount64;
+        LastCommand = spec.Name;
+    }
+
+    internal void SetQueryBufferBytes(long bytes) => QueryBufferBytes = bytes;
+
+    /// <summary>The CLIENT LIST / CLIENT INFO line for this client.</summary>
+    public string Describe()
+    {
+        long now = Environment.TickCount64;
+        var line = new StringBuilder();
+        line.Append("id=").Append(Id)
+            .Append(" addr=").Append(RemoteAddress)
+            .Append(" laddr=").Append(LocalAddress)
+            .Append(" fd=8 name=").Append(Name ?? string.Empty)
+            .Append(" age=").Append((now - CreatedAtMs) / 1000)
+            .Append(" idle=").Append((now - LastInteractionMs) / 1000)
+            .Append(" flags=N db=").Append(Database)
+            .Append(" sub=0 psub=0 ssub=0 multi=-1 watch=0 qbuf=").Append(QueryBufferBytes)
+            .Append(" qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=")
+            .Append(LastCommand)
+            .Append(" user=default redir=-1 resp=").Append((int)Protocol)
+            .Append(" lib-name=").Append(LibName ?? string.Empty)
+            .Append(" lib-ver=").Append(LibVersion ?? string.Empty);
+        return line.ToString();
+    }
+}

@@ -1,0 +1,70 @@
+using System.Text;
+using Kiwi.Core.Apply;
+using Kiwi.Core.Resp;
+
+namespace Kiwi.Core.Protocol;
+
+/// <summary>Everything a handler needs for one command: the session, its arguments and the reply writer.</summary>
+public ref struct CommandContext
+{
+    internal CommandContext(ClientSession session, CommandArgs args, RespWriter writer)
+    {
+        Session = session;
+        Args = args;
+        Writer = writer;
+    }
+
+    /// <summary>The client.</summary>
+    public ClientSession Session { get; }
+
+    /// <summary>The arguments; index 0 is the command name.</summary>
+    public CommandArgs Args { get; }
+
+    /// <summary>Writes replies (reads reply at once; writes reply through <see cref="Submit"/>).</summary>
+    public RespWriter Writer { get; }
+
+    /// <summary>The database.</summary>
+    public readonly KiwiDb Db => Session.Server.Db;
+
+    /// <summary>Shared server state.</summary>
+    public readonly ServerState Server => Session.Server;
+
+    /// <summary>Argument <paramref name="index"/>.</summary>
+    public readonly ReadOnlySpan<byte> this[int index] => Args[index];
+
+    /// <summary>Number of arguments, the command name included.</summary>
+    public readonly int Count => Args.Count;
+
+    /// <summary>Hands an already submitted write to the session: its reply follows earlier replies in order.</summary>
+    public readonly void Submit(ApplyRequest request) => Session.AddPending(request);
+
+    /// <summary>Replies an error line (without '-'), keeping reply order when writes are still in flight.</summary>
+    public readonly void Error(ReadOnlySpan<byte> line)
+    {
+        if (Session.HasPending)
+        {
+            Session.AddImmediateError(Encoding.Latin1.GetString(line));
+            return;
+        }
+
+        Writer.WriteError(line);
+    }
+
+    /// <summary>Replies an error line given as text, one byte per char (Latin-1), off the hot path.</summary>
+    public readonly void Error(string line)
+    {
+        if (Session.HasPending)
+        {
+            Session.AddImmediateError(line);
+            return;
+        }
+
+        Writer.WriteError(Encoding.Latin1.GetBytes(line));
+    }
+
+    /// <summary>"-ERR syntax error".</summary>
+    public readonly void SyntaxError() => Error("ERR syntax error"u8);
+
+    /// <summary>"-ERR value is not an integer or out of range".</summary>
+    public readonly void NotInteger() => Error("ERR value is not an integer or out of range"u8);
+}

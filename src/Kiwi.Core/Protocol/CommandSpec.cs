@@ -1,0 +1,54 @@
+namespace Kiwi.Core.Protocol;
+
+/// <summary>Runs one command against its context; replies go to <see cref="CommandContext.Writer"/> or the writer pipeline.</summary>
+public delegate void CommandHandler(ref CommandContext context);
+
+/// <summary>
+/// A command's definition: its name, Redis arity (positive = exact, negative = at least), flags and key
+/// positions (for COMMAND INFO and, later, cluster routing), next to its handler.
+/// </summary>
+public sealed class CommandSpec
+{
+    /// <summary>Creates a definition.</summary>
+    public CommandSpec(string name, int arity, CommandFlags flags, int firstKey, int lastKey, int step, CommandHandler handler)
+    {
+        Name = name;
+        Arity = arity;
+        Flags = flags;
+        FirstKey = firstKey;
+        LastKey = lastKey;
+        Step = step;
+        Handler = handler;
+        UpperName = System.Text.Encoding.ASCII.GetBytes(name.ToUpperInvariant());
+    }
+
+    /// <summary>Lower-case name, as Redis prints it in errors.</summary>
+    public string Name { get; }
+
+    /// <summary>Upper-case ASCII name for lookup.</summary>
+    internal byte[] UpperName { get; }
+
+    /// <summary>Redis arity, counting the command name.</summary>
+    public int Arity { get; }
+
+    /// <summary>Flags.</summary>
+    public CommandFlags Flags { get; }
+
+    /// <summary>Index of the first key argument (0 = none).</summary>
+    public int FirstKey { get; }
+
+    /// <summary>Index of the last key argument (-1 = the last argument).</summary>
+    public int LastKey { get; }
+
+    /// <summary>Step between keys.</summary>
+    public int Step { get; }
+
+    /// <summary>The handler.</summary>
+    public CommandHandler Handler { get; }
+
+    /// <summary>True when <paramref name="count"/> arguments (with the name) satisfy the arity.</summary>
+    public bool AcceptsArgCount(int count) => Arity >= 0 ? count == Arity : count >= -Arity;
+
+    /// <summary>True for commands that change data.</summary>
+    public bool IsWrite => (Flags & CommandFlags.Write) != 0;
+}

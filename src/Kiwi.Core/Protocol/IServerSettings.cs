@@ -1,0 +1,26 @@
+namespace Kiwi.Core.Protocol;
+
+/// <summary>The server's settings as CONFIG GET/SET and the protocol layer see them (the server project owns them).</summary>
+public interface IServerSettings
+{
+    /// <summary>The password clients must give (null: none).</summary>
+    string? RequirePass { get; }
+
+    /// <summary>Largest bulk argument accepted.</summary>
+    long ProtoMaxBulkLen { get; }
+
+    /// <summary>Most bytes of one unfinished request.</summary>
+    long ClientQueryBufferLimit { get; }
+
+    /// <summary>Most simultaneous clients.</summary>
+    int MaxClients { get; }
+
+    /// <summary>TCP port the server listens on.</summary>
+    int Port { get; }
+
+    /// <summary>Every setting by redis.conf name.</summary>
+    IEnumerable<KeyValuePair<string, string>> All();
+
+    /// <summary>Changes a setting at runtime; false with a Redis-style error message when it cannot.</summary>
+    bool TrySet(string name, string value, out string? error);
+}

@@ -1,0 +1,69 @@
+using System.Buffers.Binary;
+using Kiwi.Core.Storage;
+
+namespace Kiwi.Core.Reads;
+
+/// <summary>Ordered walks over the live keys of one database (KEYS, SCAN, DBSIZE, RANDOMKEY).</summary>
+public static class KeyScan
+{
+    /// <summary>
+    /// Visits live keys of <paramref name="db"/> from <paramref name="startAfterOrAt"/> (a user key; empty = the
+    /// first) in byte order, calling <paramref name="visit"/> with each key and type until it returns false.
+    /// Returns the user key to resume from, or null when the walk reached the end.
+    /// </summary>
+    public static byte[]? Walk(IStorageEngine engine, int db, ReadOnlySpan<byte> startAfterOrAt, long nowMs, Func<ReadOnlySpan<byte>, KeyType, bool> visit)
+    {
+        Span<byte> prefix = stackalloc byte[2];
+        BinaryPrimitives.WriteUInt16BigEndian(prefix, (ushort)db);
+        byte[] seek = new byte[2 + startAfterOrAt.Length];
+        prefix.CopyTo(seek);
+        startAfterOrAt.CopyTo(seek.AsSpan(2));
+        using IStorageCursor cursor = engine.OpenCursor(KeySpace.Meta);
+        for (cursor.Seek(seek); cursor.Valid; cursor.Next())
+        {
+            ReadOnlySpan<byte> key = cursor.Key;
+            if (key.Length < 2 || !key[..2].SequenceEqual(prefix))
+            {
+                return null;
+            }
+
+            ReadOnlySpan<byte> record = cursor.Value;
+            KeyType type = MetaValue.Type(record);
+            if (type == KeyType.None || MetaValue.IsExpired(MetaValue.ExpireAt(record), nowMs))
+            {
+                continue;
+            }
+
+            if (!visit(key[2..], type))
+            {
+                cursor.Next();
+                while (cursor.Valid)
+                {
+                    ReadOnlySpan<byte> next = cursor.Key;
+                    if (next.Length < 2 || !next[..2].SequenceEqual(prefix))
+                    {
+                        return null;
+                    }
+
+                    return next[2..].ToArray();
+                }
+
+                return null;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Number of live keys in <paramref name="db"/> (a full walk: O(keys)).</summary>
+    public static long Count(IStorageEngine engine, int db, long nowMs)
+    {
+        long count = 0;
+        Walk(engine, db, default, nowMs, (_, _) =>
+        {
+            count++;
+            return true;
+        });
+        return count;
+    }
+}

@@ -1,0 +1,69 @@
+using System.Net;
+using System.Runtime.CompilerServices;
+using Kiwi.Core;
+using Kiwi.Core.Protocol;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+
+namespace Kiwi.Server;
+
+/// <summary>
+/// Hosts the RESP listener on Kestrel's connection layer (sockets + System.IO.Pipelines, pooled memory) until
+/// SIGINT/SIGTERM or SHUTDOWN; then stops accepting, lets in-flight writes finish and returns.
+/// </summary>
+public static class KiwiServer
+{
+    /// <summary>Runs the server over an open database; returns the process exit code.</summary>
+    public static async Task<int> RunAsync(ServerConfig config, KiwiDb db, CancellationToken stop, Action<int>? started = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(db);
+        int boundPort = config.Port;
+        var settings = new ServerSettings(config, () => boundPort);
+        var state = new ServerState(db, settings);
+
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddSingleton(state);
+        builder.Services.Configure<SocketTransportOptions>(o =>
+        {
+            // A command must fit in the input pipe whole (the parser never consumes half a command), so the
+            // pipe may hold the largest bulk the protocol allows; the session enforces the query buffer limit.
+            o.MaxReadBufferSize = config.ProtoMaxBulkLen + (1024 * 1024);
+            o.MaxWriteBufferSize = 1024 * 1024;
+            o.NoDelay = true;
+        });
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Listen(IPAddress.Parse(config.Bind), config.Port, listen => listen.UseConnectionHandler<RespConnectionHandler>());
+        });
+
+        WebApplication app = builder.Build();
+        await using ConfiguredAsyncDisposable appScope = app.ConfigureAwait(false);
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        state.ShutdownRequested = () => stopping.Cancel();
+        using CancellationTokenRegistration onStop = stopping.Token.Register(() => app.Lifetime.StopApplication());
+
+        await app.StartAsync(CancellationToken.None).ConfigureAwait(false);
+        IServerAddressesFeature? addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>();
+        string? first = addresses?.Addresses.FirstOrDefault();
+        if (first is not null && Uri.TryCreate(first, UriKind.Absolute, out Uri? uri))
+        {
+            boundPort = uri.Port;
+        }
+
+        started?.Invoke(boundPort);
+        Console.Out.WriteLine($"Kiwi.Fast listening on {config.Bind}:{boundPort}, data in {Path.GetFullPath(config.Dir)}, appendfsync {config.AppendFsync.ToString().ToLowerInvariant()}");
+        using var sampler = new Timer(static s => ((ServerState)s!).SampleOps(), state, 100, 100);
+        await app.WaitForShutdownAsync(CancellationToken.None).ConfigureAwait(false);
+        return 0;
+    }
+}

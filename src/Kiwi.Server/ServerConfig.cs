@@ -1,0 +1,143 @@
+using System.Globalization;
+using Kiwi.Core.Apply;
+
+namespace Kiwi.Server;
+
+/// <summary>
+/// Server settings, redis-server style: an optional config file (lines of <c>name value</c>, '#' comments)
+/// given first, then <c>--name value</c> flags that override it.
+/// </summary>
+public sealed class ServerConfig
+{
+    /// <summary>Address to listen on (default loopback only).</summary>
+    public string Bind { get; set; } = "127.0.0.1";
+
+    /// <summary>TCP port (0 = pick a free one).</summary>
+    public int Port { get; set; } = 7379;
+
+    /// <summary>Data directory.</summary>
+    public string Dir { get; set; } = "./kiwi-data";
+
+    /// <summary>always | everysec | no.</summary>
+    public Durability AppendFsync { get; set; } = Durability.EverySec;
+
+    /// <summary>Password every client must give with AUTH (null: none).</summary>
+    public string? RequirePass { get; set; }
+
+    /// <summary>Most simultaneous clients.</summary>
+    public int MaxClients { get; set; } = 10000;
+
+    /// <summary>Largest bulk string accepted from a client.</summary>
+    public long ProtoMaxBulkLen { get; set; } = 512L * 1024 * 1024;
+
+    /// <summary>Bytes of replies a client may leave unread before it is disconnected.</summary>
+    public long ClientOutputBufferLimit { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>Most bytes of one unfinished request a client may send.</summary>
+    public long ClientQueryBufferLimit { get; set; } = 1024L * 1024 * 1024;
+
+    /// <summary>RocksDB block cache in bytes.</summary>
+    public long BlockCacheBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>Parses the command line (config file first, then flags).</summary>
+    public static ServerConfig Parse(string[] args)
+    {
+        var config = new ServerConfig();
+        int i = 0;
+        if (args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal))
+        {
+            foreach (string raw in File.ReadAllLines(args[0]))
+            {
+                string line = raw.Trim();
+                if (line.Length == 0 || line[0] == '#')
+                {
+                    continue;
+                }
+
+                int space = line.IndexOfAny([' ', '\t']);
+                if (space < 0)
+                {
+                    throw new FormatException($"config line '{line}' has no value");
+                }
+
+                config.Set(line[..space], line[(space + 1)..].Trim().Trim('"'));
+            }
+
+            i = 1;
+        }
+
+        for (; i < args.Length; i++)
+        {
+            string name = args[i];
+            if (!name.StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+            {
+                throw new FormatException($"expected '--name value', got '{name}'");
+            }
+
+            config.Set(name[2..], args[++i]);
+        }
+
+        return config;
+    }
+
+    /// <summary>Sets one setting by its redis.conf name (CONFIG SET uses it too); throws on a bad name or value.</summary>
+    public void Set(string name, string value)
+    {
+        switch (name.ToLowerInvariant())
+        {
+            case "bind": Bind = value.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0]; break;
+            case "port": Port = int.Parse(value, CultureInfo.InvariantCulture); break;
+            case "dir": Dir = value; break;
+            case "appendfsync": AppendFsync = ParseFsync(value); break;
+            case "requirepass": RequirePass = value.Length == 0 ? null : value; break;
+            case "maxclients": MaxClients = int.Parse(value, CultureInfo.InvariantCulture); break;
+            case "proto-max-bulk-len": ProtoMaxBulkLen = ParseBytes(value); break;
+            case "client-output-buffer-limit": ClientOutputBufferLimit = ParseBytes(value); break;
+            case "client-query-buffer-limit": ClientQueryBufferLimit = ParseBytes(value); break;
+            case "block-cache-size": BlockCacheBytes = ParseBytes(value); break;
+            default: throw new FormatException($"unknown setting '{name}'");
+        }
+    }
+
+    /// <summary>Settings by redis.conf name, for CONFIG GET.</summary>
+    public IEnumerable<KeyValuePair<string, string>> All()
+    {
+        yield return new("bind", Bind);
+        yield return new("port", Port.ToString(CultureInfo.InvariantCulture));
+        yield return new("dir", Path.GetFullPath(Dir));
+        yield return new("appendfsync", AppendFsync switch { Durability.Always => "always", Durability.No => "no", _ => "everysec" });
+        yield return new("requirepass", RequirePass ?? string.Empty);
+        yield return new("maxclients", MaxClients.ToString(CultureInfo.InvariantCulture));
+        yield return new("proto-max-bulk-len", ProtoMaxBulkLen.ToString(CultureInfo.InvariantCulture));
+        yield return new("client-output-buffer-limit", ClientOutputBufferLimit.ToString(CultureInfo.InvariantCulture));
+        yield return new("client-query-buffer-limit", ClientQueryBufferLimit.ToString(CultureInfo.InvariantCulture));
+        yield return new("block-cache-size", BlockCacheBytes.ToString(CultureInfo.InvariantCulture));
+        yield return new("databases", "1");
+        yield return new("save", string.Empty);
+        yield return new("appendonly", "yes");
+    }
+
+    private static Durability ParseFsync(string value) => value.ToLowerInvariant() switch
+    {
+        "always" => Durability.Always,
+        "everysec" => Durability.EverySec,
+        "no" => Durability.No,
+        _ => throw new FormatException($"appendfsync must be always, everysec or no, not '{value}'"),
+    };
+
+    /// <summary>Redis memory units: 1k = 1000, 1kb = 1024, likewise m/mb and g/gb.</summary>
+    private static long ParseBytes(string value)
+    {
+        string v = value.Trim().ToLowerInvariant();
+        (string suffix, long unit)[] units = [("gb", 1L << 30), ("mb", 1L << 20), ("kb", 1L << 10), ("g", 1_000_000_000), ("m", 1_000_000), ("k", 1000), ("b", 1)];
+        foreach ((string suffix, long unit) in units)
+        {
+            if (v.EndsWith(suffix, StringComparison.Ordinal))
+            {
+                return checked(long.Parse(v[..^suffix.Length], CultureInfo.InvariantCulture) * unit);
+            }
+        }
+
+        return long.Parse(v, CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,67 @@
+using Kiwi.Core.Protocol;
+
+namespace Kiwi.Server;
+
+/// <summary>The running server's settings, seen by the protocol layer; CONFIG SET changes the runtime ones.</summary>
+internal sealed class ServerSettings(ServerConfig config, Func<int> boundPort) : IServerSettings
+{
+    private static readonly HashSet<string> s_runtime = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "requirepass", "maxclients", "proto-max-bulk-len", "client-query-buffer-limit", "client-output-buffer-limit",
+    };
+
+    private readonly Lock _lock = new();
+
+    public string? RequirePass => config.RequirePass;
+
+    public long ProtoMaxBulkLen => config.ProtoMaxBulkLen;
+
+    public long ClientQueryBufferLimit => config.ClientQueryBufferLimit;
+
+    public int MaxClients => config.MaxClients;
+
+    public int Port => boundPort();
+
+    public IEnumerable<KeyValuePair<string, string>> All()
+    {
+        lock (_lock)
+        {
+            var all = config.All().ToList();
+            int port = all.FindIndex(kv => kv.Key == "port");
+            all[port] = new("port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return all;
+        }
+    }
+
+    public bool TrySet(string name, string value, out string? error)
+    {
+        if (!s_runtime.Contains(name))
+        {
+            error = config.All().Any(kv => kv.Key.Equals(name, StringComparison.OrdinalIgnoreCase))
+                ? "can't set immutable config"
+                : "Unknown option or number of arguments for CONFIG SET";
+            return false;
+        }
+
+        try
+        {
+            lock (_lock)
+            {
+                config.Set(name, value);
+            }
+
+            error = null;
+            return true;
+        }
+        catch (FormatException ex)
+        {
+            error = ex.Message;
+            return false;
+        }
+        catch (OverflowException ex)
+        {
+            error = ex.Message;
+            return false;
+        }
+    }
+}
