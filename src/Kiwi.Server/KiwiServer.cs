@@ -32,6 +32,7 @@ public static class KiwiServer
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton(state);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
         builder.Services.Configure<SocketTransportOptions>(o =>
         {
             // A command must fit in the input pipe whole (the parser never consumes half a command), so the
@@ -51,6 +52,16 @@ public static class KiwiServer
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stop);
         state.ShutdownRequested = () => stopping.Cancel();
         using CancellationTokenRegistration onStop = stopping.Token.Register(() => app.Lifetime.StopApplication());
+
+        // Kestrel stops accepting first; then every session is told to finish: it completes the writes it has
+        // in flight, sends their replies and closes, instead of idling until the host's shutdown timeout.
+        using CancellationTokenRegistration onStopping = app.Lifetime.ApplicationStopping.Register(() =>
+        {
+            foreach (ClientSession client in state.Clients.Values)
+            {
+                client.Kill();
+            }
+        });
 
         await app.StartAsync(CancellationToken.None).ConfigureAwait(false);
         IServerAddressesFeature? addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>();
