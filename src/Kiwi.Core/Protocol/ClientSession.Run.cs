@@ -51,15 +51,22 @@ public sealed partial class ClientSession
                 while (true)
                 {
                     outcome = Process(ref buffer, output, ref executed);
+
+                    // Replies of writes in flight follow in order. The wait is inlined here (not a helper
+                    // async method) so no state machine is allocated per read.
+                    while (_pendingCount > 0)
+                    {
+                        await _pending[_pendingHead].WaitAsync().ConfigureAwait(false);
+                        WriteHeadReply(output);
+                    }
+
                     if (outcome == Outcome.Drain)
                     {
-                        await DrainAsync(output).ConfigureAwait(false);
                         continue;
                     }
 
                     if (outcome == Outcome.Flush)
                     {
-                        await DrainAsync(output).ConfigureAwait(false);
                         FlushResult flushed = await output.FlushAsync(token).ConfigureAwait(false);
                         if (flushed.IsCompleted || flushed.IsCanceled)
                         {
@@ -74,7 +81,6 @@ public sealed partial class ClientSession
                 }
 
                 Server.AddCommands(executed);
-                await DrainAsync(output).ConfigureAwait(false);
                 FlushResult final = await output.FlushAsync(token).ConfigureAwait(false);
                 SetQueryBufferBytes(buffer.Length);
                 input.AdvanceTo(buffer.Start, buffer.End);

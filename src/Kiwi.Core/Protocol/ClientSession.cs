@@ -113,19 +113,15 @@ public sealed partial class ClientSession : IDisposable
 
     internal bool PendingFull => _pendingCount == MaxPending;
 
-    /// <summary>Waits for every write in flight, in order, and writes its reply.</summary>
-    internal async ValueTask DrainAsync(System.IO.Pipelines.PipeWriter output)
+    /// <summary>Writes the reply of the oldest write in flight (which has completed) and releases it.</summary>
+    internal void WriteHeadReply(System.IO.Pipelines.PipeWriter output)
     {
-        while (_pendingCount > 0)
-        {
-            ApplyRequest request = _pending[_pendingHead];
-            await request.WaitAsync().ConfigureAwait(false);
-            _pending[_pendingHead] = null!;
-            _pendingHead = (_pendingHead + 1) % MaxPending;
-            _pendingCount--;
-            new RespWriter(output, Protocol).WriteReply(request);
-            ApplyRequestPool.Return(request);
-        }
+        ApplyRequest request = _pending[_pendingHead];
+        _pending[_pendingHead] = null!;
+        _pendingHead = (_pendingHead + 1) % MaxPending;
+        _pendingCount--;
+        new RespWriter(output, Protocol).WriteReply(request);
+        ApplyRequestPool.Return(request);
     }
 
     internal void Touch(CommandSpec spec)

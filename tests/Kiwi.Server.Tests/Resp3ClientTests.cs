@@ -1,0 +1,33 @@
+using StackExchange.Redis;
+
+namespace Kiwi.Server.Tests;
+
+/// <summary>StackExchange.Redis speaking RESP3 (protocol=resp3): the same commands, the same answers.</summary>
+public sealed class Resp3ClientTests(ServerFixture server) : IClassFixture<ServerFixture>
+{
+    [Fact]
+    public async Task Resp3_connection_works_like_resp2()
+    {
+        await using ConnectionMultiplexer redis = await ConnectionMultiplexer.ConnectAsync(server.ConnectionString("protocol=resp3"));
+        IDatabase db = redis.GetDatabase();
+        IServer admin = redis.GetServer("127.0.0.1", server.Port);
+
+        Assert.Equal(RedisProtocol.Resp3, admin.Protocol);
+        Assert.True(db.Ping() >= TimeSpan.Zero);
+        Assert.True(await db.StringSetAsync("r3:a", "1", TimeSpan.FromSeconds(100)));
+        Assert.Equal("1", (string?)await db.StringGetAsync("r3:a"));
+        Assert.True((await db.StringGetAsync("r3:none")).IsNull);
+        Assert.Equal(11, await db.StringIncrementAsync("r3:a", 10));
+        Assert.Equal(11.5, await db.StringIncrementAsync("r3:a", 0.5));
+        RedisValue[] values = await db.StringGetAsync(["r3:a", "r3:none"]);
+        Assert.Equal("11.5", (string?)values[0]);
+        Assert.True(values[1].IsNull);
+        Assert.NotNull(await db.KeyTimeToLiveAsync("r3:a"));
+        Assert.Equal(RedisType.String, await db.KeyTypeAsync("r3:a"));
+        Assert.Contains(admin.Info(), g => g.Key == "Server");
+        await db.StringSetAsync("r3:int", 42);
+        Assert.Equal("int", (string?)await db.ExecuteAsync("OBJECT", "ENCODING", "r3:int"));
+        Assert.Equal("42", (string?)await db.StringGetDeleteAsync("r3:int"));
+        Assert.Single(admin.Keys(pattern: "r3:a"));
+    }
+}

@@ -1,0 +1,106 @@
+using Kiwi.Core;
+
+namespace Kiwi.Server.Tests;
+
+/// <summary>
+/// A real Kiwi.Fast server in this process: RocksDB in a fresh temporary directory, listening on an
+/// ephemeral loopback port. Dispose stops it, closes the database and deletes the directory.
+/// </summary>
+internal sealed class TestServer : IDisposable
+{
+    private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(30);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly bool _ownsDir;
+    private bool _disposed;
+
+    private TestServer(ServerConfig config, bool ownsDir)
+    {
+        Config = config;
+        _ownsDir = ownsDir;
+        Db = OpenDb(config.Dir);
+        var port = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Run = Task.Run(() => KiwiServer.RunAsync(config, Db, _stop.Token, p => port.TrySetResult(p)));
+        Run.ContinueWith(t => port.TrySetException(t.Exception ?? new Exception("the server stopped before it started")), TaskScheduler.Default);
+        if (!port.Task.Wait(s_startTimeout))
+        {
+            Dispose();
+            throw new TimeoutException("the server did not start listening in time");
+        }
+
+        Port = port.Task.Result;
+    }
+
+    /// <summary>The configuration the server runs with.</summary>
+    public ServerConfig Config { get; }
+
+    /// <summary>The open database.</summary>
+    public KiwiDb Db { get; private set; }
+
+    /// <summary>The port the server listens on.</summary>
+    public int Port { get; }
+
+    /// <summary>The server's RunAsync task: completes when it has stopped.</summary>
+    public Task<int> Run { get; }
+
+    /// <summary>"127.0.0.1:port" plus options, for StackExchange.Redis.</summary>
+    public string ConnectionString(string options = "") =>
+        $"127.0.0.1:{Port},allowAdmin=true,abortConnect=true,connectTimeout=10000,syncTimeout=30000,asyncTimeout=30000{(options.Length > 0 ? "," + options : string.Empty)}";
+
+    /// <summary>Starts a server; <paramref name="configure"/> may change the configuration first.</summary>
+    public static TestServer Start(Action<ServerConfig>? configure = null)
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "kiwi-server-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        var config = new ServerConfig { Port = 0, Dir = dir, BlockCacheBytes = 8L * 1024 * 1024 };
+        configure?.Invoke(config);
+        return new TestServer(config, ownsDir: true);
+    }
+
+    /// <summary>Closes the database (the server must have stopped) and opens it again at the same path.</summary>
+    public KiwiDb ReopenDb()
+    {
+        if (!Run.IsCompleted)
+        {
+            throw new InvalidOperationException("the server is still running");
+        }
+
+        Db.Dispose();
+        Db = OpenDb(Config.Dir);
+        return Db;
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _stop.Cancel();
+        try
+        {
+            Run.Wait(TimeSpan.FromSeconds(30));
+        }
+        catch (AggregateException)
+        {
+            // A server that failed has already failed its tests; cleanup goes on.
+        }
+
+        Db.Dispose();
+        _stop.Dispose();
+        if (_ownsDir)
+        {
+            try
+            {
+                Directory.Delete(Config.Dir, recursive: true);
+            }
+            catch (IOException)
+            {
+                // The temp directory is cleaned by the OS if a file is still held open.
+            }
+        }
+    }
+
+    private static KiwiDb OpenDb(string dir) => KiwiDb.Open(new KiwiDbOptions { Path = dir, BlockCacheBytes = 8L * 1024 * 1024 });
+}
