@@ -35,9 +35,10 @@ public static class KiwiServer
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
         builder.Services.Configure<SocketTransportOptions>(o =>
         {
-            // A command must fit in the input pipe whole (the parser never consumes half a command), so the
-            // pipe may hold the largest bulk the protocol allows; the session enforces the query buffer limit.
-            o.MaxReadBufferSize = config.ProtoMaxBulkLen + (1024 * 1024);
+            // The socket pauses once 1 MB of a client's input is unread: a client that pipelines without
+            // reading its replies is held there. A single command bigger than that is moved out of the pipe
+            // by its session (ClientSession.LargeCommandThreshold), bounded by the query buffer limit.
+            o.MaxReadBufferSize = 1024 * 1024;
             o.MaxWriteBufferSize = 1024 * 1024;
             o.NoDelay = true;
         });

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using Kiwi.Core.Resp;
+using Kiwi.Native.Memory;
 
 namespace Kiwi.Core.Protocol;
 
@@ -9,7 +10,14 @@ public sealed partial class ClientSession
     /// <summary>Replies buffered beyond this are flushed before more commands run, bounding memory per client.</summary>
     private const int FlushThreshold = 256 * 1024;
 
+    /// <summary>
+    /// An unfinished command at least this big is moved out of the input pipe into <see cref="_large"/>, so the
+    /// pipe can stay small (it pauses the socket at 1 MB) while one command may still reach proto-max-bulk-len.
+    /// </summary>
+    public const int LargeCommandThreshold = 512 * 1024;
+
     private readonly CommandArgs _args = new();
+    private ByteBuffer? _large;
 
     private enum Outcome : byte
     {
@@ -45,7 +53,16 @@ public sealed partial class ClientSession
                     break;
                 }
 
+                bool spooled = _large is { Length: > 0 };
                 ReadOnlySequence<byte> buffer = result.Buffer;
+                if (spooled)
+                {
+                    Spool(buffer);
+                    input.AdvanceTo(buffer.End);
+                    buffer = new ReadOnlySequence<byte>(_large!.WrittenMemory);
+                    _args.Reset();
+                }
+
                 Outcome outcome;
                 long executed = 0;
                 while (true)
@@ -83,7 +100,26 @@ public sealed partial class ClientSession
                 Server.AddCommands(executed);
                 FlushResult final = await output.FlushAsync(token).ConfigureAwait(false);
                 SetQueryBufferBytes(buffer.Length);
-                input.AdvanceTo(buffer.Start, buffer.End);
+                if (spooled)
+                {
+                    _large!.RemovePrefix(_large.Length - (int)buffer.Length);
+                    if (_large.Length == 0)
+                    {
+                        _large.Clear();
+                    }
+                }
+                else if (outcome == Outcome.NeedInput && buffer.Length >= LargeCommandThreshold)
+                {
+                    // One command too big for the pipe: keep its bytes here and let the pipe go on reading.
+                    Spool(buffer);
+                    input.AdvanceTo(buffer.End);
+                    _args.Reset();
+                }
+                else
+                {
+                    input.AdvanceTo(buffer.Start, buffer.End);
+                }
+
                 if (outcome == Outcome.Close || final.IsCompleted || result.IsCompleted)
                 {
                     break;
@@ -108,6 +144,16 @@ public sealed partial class ClientSession
             await DrainQuietlyAsync().ConfigureAwait(false);
             Server.Clients.TryRemove(Id, out _);
             _args.Dispose();
+            _large?.Dispose();
+        }
+    }
+
+    private void Spool(ReadOnlySequence<byte> data)
+    {
+        _large ??= new ByteBuffer();
+        foreach (ReadOnlyMemory<byte> segment in data)
+        {
+            _large.Write(segment.Span);
         }
     }
 

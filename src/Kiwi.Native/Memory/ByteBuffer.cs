@@ -15,6 +15,7 @@ public sealed class ByteBuffer : IBufferWriter<byte>, IDisposable
     private readonly NativeBufferPool _pool;
     private NativeBuffer _block;
     private int _length;
+    private ByteBufferMemory? _memory;
 
     /// <summary>Creates an empty buffer that rents from <paramref name="pool"/> (the shared pool when null).</summary>
     public ByteBuffer(NativeBufferPool? pool = null) => _pool = pool ?? NativeBufferPool.Shared;
@@ -30,6 +31,30 @@ public sealed class ByteBuffer : IBufferWriter<byte>, IDisposable
 
     /// <summary>The bytes written so far, writable (for in-place edits such as SETRANGE).</summary>
     public Span<byte> WrittenSpanMutable => _block.IsEmpty ? default : _block.Slice(0, _length);
+
+    /// <summary>The bytes written so far as memory (for sequences); valid until the buffer changes size or is disposed.</summary>
+    public ReadOnlyMemory<byte> WrittenMemory => _length == 0 ? default : (_memory ??= new ByteBufferMemory(this)).Memory[.._length];
+
+    /// <summary>The whole current block.</summary>
+    internal Span<byte> CapacitySpan => _block.IsEmpty ? default : _block.Span;
+
+    /// <summary>Drops the first <paramref name="count"/> bytes, moving the rest to the front.</summary>
+    public void RemovePrefix(int count)
+    {
+        if ((uint)count > (uint)_length)
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(count));
+        }
+
+        if (count == 0)
+        {
+            return;
+        }
+
+        Span<byte> written = _block.Slice(0, _length);
+        written[count..].CopyTo(written);
+        _length -= count;
+    }
 
     /// <summary>Forgets the content; gives back a block larger than <see cref="RetainLimit"/>.</summary>
     public void Clear()
