@@ -39,7 +39,7 @@ internal sealed class ServerSettings(ServerConfig config, Func<int> boundPort) :
         {
             error = config.All().Any(kv => kv.Key.Equals(name, StringComparison.OrdinalIgnoreCase))
                 ? "can't set immutable config"
-                : "Unknown option or number of arguments for CONFIG SET";
+                : null;
             return false;
         }
 
@@ -53,9 +53,9 @@ internal sealed class ServerSettings(ServerConfig config, Func<int> boundPort) :
             error = null;
             return true;
         }
-        catch (FormatException ex)
+        catch (FormatException)
         {
-            error = ex.Message;
+            error = "argument couldn't be parsed into an integer";
             return false;
         }
         catch (OverflowException ex)

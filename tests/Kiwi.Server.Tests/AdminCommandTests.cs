@@ -7,6 +7,15 @@ namespace Kiwi.Server.Tests;
 public sealed class AdminCommandTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
     [Fact]
+    public async Task Config_set_errors_use_redis_wording()
+    {
+        using RawClient client = await RawClient.ConnectAsync(server.Port);
+
+        Assert.Equal("-ERR Unknown option or number of arguments for CONFIG SET - 'nosuch'\r\n", await client.CallAsync("CONFIG SET nosuch 1\r\n"));
+        Assert.Equal("-ERR CONFIG SET failed (possibly related to argument 'maxclients') - argument couldn't be parsed into an integer\r\n", await client.CallAsync("CONFIG SET maxclients lots\r\n"));
+    }
+
+    [Fact]
     public async Task Client_id_is_an_integer_and_client_list_shows_named_clients()
     {
         using RawClient client = await RawClient.ConnectAsync(server.Port);

@@ -23,6 +23,16 @@ public sealed class AuthTests(AuthServerFixture server) : IClassFixture<AuthServ
         Assert.Equal(NoAuth, await client.CallAsync("*2\r\n$3\r\nGET\r\n$4\r\nau:k\r\n"));
     }
 
+    [Fact]
+    public async Task Unknown_commands_and_wrong_arity_are_reported_before_auth_as_in_redis()
+    {
+        using RawClient client = await RawClient.ConnectAsync(server.Port);
+
+        Assert.Equal("-ERR unknown command 'FOO', with args beginning with: 'a' \r\n", await client.CallAsync("FOO a\r\n"));
+        Assert.Equal("-ERR wrong number of arguments for 'get' command\r\n", await client.CallAsync("GET\r\n"));
+        Assert.Equal(NoAuth, await client.CallAsync("CONFIG SET nosuch 1\r\n"));
+    }
+
     [Theory]
     [InlineData("AUTH wrong\r\n")]
     [InlineData("AUTH default wrong\r\n")]

@@ -227,27 +227,22 @@ public sealed partial class ClientSession
     private void Execute(CommandSpec? spec, RespWriter writer)
     {
         var context = new CommandContext(this, _args, writer);
+        // Redis's order (processCommand): unknown command, then arity, then authentication.
         if (spec is null)
         {
-            if (!Authenticated)
-            {
-                context.Error("NOAUTH Authentication required."u8);
-                return;
-            }
-
             CommandErrors.UnknownCommand(ref context);
-            return;
-        }
-
-        if (!Authenticated && (spec.Flags & CommandFlags.NoAuth) == 0)
-        {
-            context.Error("NOAUTH Authentication required."u8);
             return;
         }
 
         if (!spec.AcceptsArgCount(_args.Count))
         {
             CommandErrors.WrongArity(ref context, spec);
+            return;
+        }
+
+        if (!Authenticated && (spec.Flags & CommandFlags.NoAuth) == 0)
+        {
+            context.Error("NOAUTH Authentication required."u8);
             return;
         }
 

@@ -21,6 +21,9 @@ public interface IServerSettings
     /// <summary>Every setting by redis.conf name.</summary>
     IEnumerable<KeyValuePair<string, string>> All();
 
-    /// <summary>Changes a setting at runtime; false with a Redis-style error message when it cannot.</summary>
+    /// <summary>
+    /// Changes a setting at runtime; false when it cannot, with the reason (Redis's wording), or a null reason
+    /// when the name is unknown.
+    /// </summary>
     bool TrySet(string name, string value, out string? error);
 }

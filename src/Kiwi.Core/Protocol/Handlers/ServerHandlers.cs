@@ -86,7 +86,9 @@ internal static partial class ServerHandlers
                 string name = Encoding.UTF8.GetString(ctx[i]);
                 if (!ctx.Server.Settings.TrySet(name, Encoding.UTF8.GetString(ctx[i + 1]), out string? error))
                 {
-                    ctx.Error($"ERR CONFIG SET failed (possibly related to argument '{name}') - {error}");
+                    ctx.Error(error is null
+                        ? $"ERR Unknown option or number of arguments for CONFIG SET - '{name}'"
+                        : $"ERR CONFIG SET failed (possibly related to argument '{name}') - {error}");
                     return;
                 }
             }
