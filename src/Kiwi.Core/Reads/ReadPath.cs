@@ -50,16 +50,10 @@ public static class ReadPath
     /// <summary>TTL/PTTL: -2 no key, -1 no expiry, else the remaining time (seconds rounded like Redis, or ms).</summary>
     public static long Ttl(IStorageEngine engine, int db, ReadOnlySpan<byte> key, long nowMs, bool milliseconds)
     {
-        if (Lookup(engine, db, key, nowMs) == KeyType.None)
+        long at = ExpireAt(engine, db, key, nowMs);
+        if (at < 0)
         {
-            return -2;
-        }
-
-        long at = MetaValue.ExpireAt(Record);
-        Release();
-        if (at == 0)
-        {
-            return -1;
+            return at;
         }
 
         long ttl = Math.Max(0, at - nowMs);
@@ -69,6 +63,15 @@ public static class ReadPath
     /// <summary>EXPIRETIME/PEXPIRETIME: -2 no key, -1 no expiry, else the absolute unix time (seconds or ms).</summary>
     public static long ExpireTime(IStorageEngine engine, int db, ReadOnlySpan<byte> key, long nowMs, bool milliseconds)
     {
+        long at = ExpireAt(engine, db, key, nowMs);
+
+        // Redis shares TTL's rounding here: (ms + 500) / 1000.
+        return at < 0 || milliseconds ? at : (at + 500) / 1000;
+    }
+
+    /// <summary>The key's expiry in unix ms; -2 when there is no key, -1 when it does not expire.</summary>
+    private static long ExpireAt(IStorageEngine engine, int db, ReadOnlySpan<byte> key, long nowMs)
+    {
         if (Lookup(engine, db, key, nowMs) == KeyType.None)
         {
             return -2;
@@ -76,13 +79,7 @@ public static class ReadPath
 
         long at = MetaValue.ExpireAt(Record);
         Release();
-        if (at == 0)
-        {
-            return -1;
-        }
-
-        // Redis shares TTL's rounding here: (ms + 500) / 1000.
-        return milliseconds ? at : (at + 500) / 1000;
+        return at == 0 ? -1 : at;
     }
 
     /// <summary>
