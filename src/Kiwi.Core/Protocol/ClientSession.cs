@@ -12,7 +12,8 @@ public sealed partial class ClientSession : IDisposable
 {
     private const int MaxPending = 1024;
 
-    private readonly ApplyRequest[] _pending = new ApplyRequest[MaxPending];
+    // Grows on demand (ring buffer, power of two): most connections never have more than a few writes in flight.
+    private ApplyRequest[] _pending = new ApplyRequest[8];
     private int _pendingHead;
     private int _pendingCount;
     private readonly CancellationTokenSource _kill = new();
@@ -98,8 +99,25 @@ public sealed partial class ClientSession : IDisposable
 
     internal void AddPending(ApplyRequest request)
     {
-        _pending[(_pendingHead + _pendingCount) % MaxPending] = request;
+        if (_pendingCount == _pending.Length)
+        {
+            GrowPending();
+        }
+
+        _pending[(_pendingHead + _pendingCount) & (_pending.Length - 1)] = request;
         _pendingCount++;
+    }
+
+    private void GrowPending()
+    {
+        var larger = new ApplyRequest[_pending.Length * 2];
+        for (int i = 0; i < _pendingCount; i++)
+        {
+            larger[i] = _pending[(_pendingHead + i) & (_pending.Length - 1)];
+        }
+
+        _pending = larger;
+        _pendingHead = 0;
     }
 
     /// <summary>An error reply that must wait for writes in flight before it (a parse error after pipelined writes).</summary>
@@ -118,7 +136,7 @@ public sealed partial class ClientSession : IDisposable
     {
         ApplyRequest request = _pending[_pendingHead];
         _pending[_pendingHead] = null!;
-        _pendingHead = (_pendingHead + 1) % MaxPending;
+        _pendingHead = (_pendingHead + 1) & (_pending.Length - 1);
         _pendingCount--;
         new RespWriter(output, Protocol).WriteReply(request);
         ApplyRequestPool.Return(request);

@@ -69,14 +69,16 @@ public sealed unsafe class RocksStore : IDisposable
             .SetBlockBasedTableFactory(table)
             .SetWriteBufferSize((ulong)options.WriteBufferBytes)
             .SetLevelCompactionDynamicLevelBytes(true)
-            .SetCompression(Compression.Lz4);
+            .SetCompression(Compression.Lz4)
+            .SetInplaceUpdateSupport(options.InplaceUpdates);
         var dbOptions = new DbOptions()
             .SetCreateIfMissing(true)
             .SetCreateMissingColumnFamilies(true)
             .IncreaseParallelism(Math.Max(2, options.BackgroundJobs))
             .SetKeepLogFileNum(2)
             .SetMaxTotalWalSize(512UL * 1024 * 1024)
-            .SetInfoLogLevel(InfoLogLevel.Warn);
+            .SetInfoLogLevel(InfoLogLevel.Warn)
+            .SetAllowConcurrentMemtableWrite(!options.InplaceUpdates);
         RocksNative.Instance.rocksdb_options_set_avoid_flush_during_shutdown(dbOptions.Handle, options.AvoidFlushOnClose ? (byte)1 : (byte)0);
 
         var families = new ColumnFamilies(cfOptions);
