@@ -135,11 +135,25 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
+    [ThreadStatic]
+    private static bool t_completeOnWriter;
+
+    /// <summary>
+    /// While true on this thread, requests begun here complete on the writer thread (RESP sessions set it
+    /// around each command; their continuations only write and flush replies).
+    /// </summary>
+    internal static bool CompleteOnWriterForThisThread
+    {
+        get => t_completeOnWriter;
+        set => t_completeOnWriter = value;
+    }
+
     /// <summary>Rents a request and starts its entry with the proposal-time clock.</summary>
     internal ApplyRequest Begin(long nowMs)
     {
         ThrowIfDisposed();
         ApplyRequest request = ApplyRequestPool.Rent();
+        request.CompleteOnWriterThread = t_completeOnWriter;
         CommandFormat.BeginEntry(request.Payload, nowMs);
         return request;
     }

@@ -13,11 +13,14 @@ internal sealed class TestServer : IDisposable
     private readonly bool _ownsDir;
     private bool _disposed;
 
-    private TestServer(ServerConfig config, bool ownsDir)
+    private readonly int _ringCapacity;
+
+    private TestServer(ServerConfig config, bool ownsDir, int ringCapacity)
     {
         Config = config;
         _ownsDir = ownsDir;
-        Db = OpenDb(config.Dir);
+        _ringCapacity = ringCapacity;
+        Db = OpenDb(config.Dir, ringCapacity);
         var port = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         Run = Task.Run(() => KiwiServer.RunAsync(config, Db, _stop.Token, p => port.TrySetResult(p)));
         Run.ContinueWith(t => port.TrySetException(t.Exception ?? new Exception("the server stopped before it started")), TaskScheduler.Default);
@@ -47,13 +50,13 @@ internal sealed class TestServer : IDisposable
         $"127.0.0.1:{Port},allowAdmin=true,abortConnect=true,connectTimeout=10000,syncTimeout=30000,asyncTimeout=30000{(options.Length > 0 ? "," + options : string.Empty)}";
 
     /// <summary>Starts a server; <paramref name="configure"/> may change the configuration first.</summary>
-    public static TestServer Start(Action<ServerConfig>? configure = null)
+    public static TestServer Start(Action<ServerConfig>? configure = null, int ringCapacity = 64 * 1024)
     {
         string dir = Path.Combine(Path.GetTempPath(), "kiwi-server-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
         var config = new ServerConfig { Port = 0, Dir = dir, BlockCacheBytes = 8L * 1024 * 1024 };
         configure?.Invoke(config);
-        return new TestServer(config, ownsDir: true);
+        return new TestServer(config, ownsDir: true, ringCapacity);
     }
 
     /// <summary>Closes the database (the server must have stopped) and opens it again at the same path.</summary>
@@ -65,7 +68,7 @@ internal sealed class TestServer : IDisposable
         }
 
         Db.Dispose();
-        Db = OpenDb(Config.Dir);
+        Db = OpenDb(Config.Dir, _ringCapacity);
         return Db;
     }
 
@@ -102,5 +105,6 @@ internal sealed class TestServer : IDisposable
         }
     }
 
-    private static KiwiDb OpenDb(string dir) => KiwiDb.Open(new KiwiDbOptions { Path = dir, BlockCacheBytes = 8L * 1024 * 1024 });
+    private static KiwiDb OpenDb(string dir, int ringCapacity)
+        => KiwiDb.Open(new KiwiDbOptions { Path = dir, BlockCacheBytes = 8L * 1024 * 1024, RingCapacity = ringCapacity });
 }

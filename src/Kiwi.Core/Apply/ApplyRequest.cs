@@ -28,6 +28,13 @@ public sealed partial class ApplyRequest : IValueTaskSource, IThreadPoolWorkItem
     /// <summary>Log index of the entry, or 0 to let the writer assign the next index (standalone mode).</summary>
     public long Index { get; set; }
 
+    /// <summary>
+    /// Complete this request on the writer thread itself, skipping the hand-off to the thread pool. Only for
+    /// continuations that are short and never wait on the commit ring (the RESP sessions: they write the reply
+    /// and flush it, and move any further work off the writer thread).
+    /// </summary>
+    public bool CompleteOnWriterThread { get; set; }
+
     /// <summary>Log term of the entry (0 in standalone mode).</summary>
     public long Term { get; set; }
 
@@ -145,6 +152,7 @@ public sealed partial class ApplyRequest : IValueTaskSource, IThreadPoolWorkItem
     {
         _core.Reset();
         Kind = EntryKind.Normal;
+        CompleteOnWriterThread = false;
         Index = 0;
         Term = 0;
         Payload.Clear();

@@ -25,6 +25,9 @@ public sealed class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSource
     private long _appliedTerm;
     private long _failedBatches;
     private long _batchesWritten;
+
+    [ThreadStatic]
+    private static bool t_isWriter;
     private long _entriesApplied;
 
     /// <summary>Creates the worker; call <see cref="Start"/>.</summary>
@@ -45,6 +48,9 @@ public sealed class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSource
 
     /// <summary>The term of <see cref="AppliedIndex"/>.</summary>
     public long AppliedTerm => Volatile.Read(ref _appliedTerm);
+
+    /// <summary>True on an apply worker's thread (continuations completed there must not wait on the ring).</summary>
+    public static bool IsWriterThread => t_isWriter;
 
     /// <summary>Batches committed since start.</summary>
     public long BatchesWritten => Volatile.Read(ref _batchesWritten);
@@ -86,6 +92,7 @@ public sealed class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSource
 
     private void Run()
     {
+        t_isWriter = true;
         while (true)
         {
             int n = _ring.Drain(_batch);

@@ -16,20 +16,41 @@ internal sealed class CompletionChunk : IThreadPoolWorkItem, IResettable
     private readonly ApplyRequest?[] _requests = new ApplyRequest?[Size];
     private int _count;
 
-    /// <summary>Hands every request of <paramref name="batch"/> to the thread pool for completion, in chunks.</summary>
+    /// <summary>
+    /// Hands every request of <paramref name="batch"/> to the thread pool for completion, in chunks, except those
+    /// marked <see cref="ApplyRequest.CompleteOnWriterThread"/>, which complete here. Reorders the span.
+    /// </summary>
     public static void CompleteAll(Span<ApplyRequest> batch)
     {
-        for (int start = 0; start < batch.Length; start += Size)
+        CompletionChunk? chunk = null;
+        int inline = 0;
+        for (int i = 0; i < batch.Length; i++)
         {
-            CompletionChunk chunk = s_pool.Get();
-            Span<ApplyRequest> part = batch.Slice(start, Math.Min(Size, batch.Length - start));
-            for (int i = 0; i < part.Length; i++)
+            ApplyRequest request = batch[i];
+            if (request.CompleteOnWriterThread)
             {
-                chunk._requests[i] = part[i];
+                // Kept in the batch array (moved to the front) and completed below, after the pool has work.
+                batch[inline++] = request;
+                continue;
             }
 
-            chunk._count = part.Length;
+            chunk ??= s_pool.Get();
+            chunk._requests[chunk._count++] = request;
+            if (chunk._count == Size)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(chunk, preferLocal: false);
+                chunk = null;
+            }
+        }
+
+        if (chunk is not null)
+        {
             ThreadPool.UnsafeQueueUserWorkItem(chunk, preferLocal: false);
+        }
+
+        for (int i = 0; i < inline; i++)
+        {
+            batch[i].CompleteInline();
         }
     }
 

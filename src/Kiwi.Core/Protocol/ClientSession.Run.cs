@@ -47,6 +47,14 @@ public sealed partial class ClientSession
                 try
                 {
                     result = await input.ReadAsync(token).ConfigureAwait(false);
+                    if (Apply.ApplyWorker.IsWriterThread)
+                    {
+                        // Replies are completed on the writer thread; new commands must not run there (a write
+                        // could wait for space in the ring only that thread frees). Look again from the pool.
+                        input.AdvanceTo(result.Buffer.Start);
+                        await Task.Yield();
+                        continue;
+                    }
                 }
                 catch (OperationCanceledException)
                 {
@@ -67,6 +75,12 @@ public sealed partial class ClientSession
                 long executed = 0;
                 while (true)
                 {
+                    if (Apply.ApplyWorker.IsWriterThread)
+                    {
+                        // Resumed by a write's completion on the writer thread: run further commands elsewhere.
+                        await Task.Yield();
+                    }
+
                     outcome = Process(ref buffer, output, ref executed);
 
                     // Replies of writes in flight follow in order. The wait is inlined here (not a helper
@@ -247,6 +261,7 @@ public sealed partial class ClientSession
         }
 
         Touch(spec);
+        KiwiDb.CompleteOnWriterForThisThread = true;
         try
         {
             spec.Handler(ref context);
@@ -259,6 +274,10 @@ public sealed partial class ClientSession
         {
             context.Error("ERR server is shutting down"u8);
             CloseRequested = true;
+        }
+        finally
+        {
+            KiwiDb.CompleteOnWriterForThisThread = false;
         }
     }
 
