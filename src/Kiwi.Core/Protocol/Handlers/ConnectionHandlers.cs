@@ -96,8 +96,13 @@ internal static partial class ConnectionHandlers
             return user.SequenceEqual("default"u8);
         }
 
-        byte[] expected = Encoding.UTF8.GetBytes(required);
-        bool ok = user.SequenceEqual("default"u8) & CryptographicOperations.FixedTimeEquals(expected, password);
+        // Compare digests, like Redis's time_independent_strcmp over SHA-256: the time taken reveals neither
+        // where the password differs nor how long it is.
+        Span<byte> expected = stackalloc byte[SHA256.HashSizeInBytes];
+        Span<byte> given = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Encoding.UTF8.GetBytes(required), expected);
+        SHA256.HashData(password, given);
+        bool ok = user.SequenceEqual("default"u8) & CryptographicOperations.FixedTimeEquals(expected, given);
         if (ok)
         {
             ctx.Session.Authenticated = true;
