@@ -33,10 +33,9 @@ public static class KiwiServer
 
         // Socket I/O and the sessions run on the runtime's epoll threads, like redis-server's event loop: a read
         // is parsed, executed and answered on the thread that saw it, with no hop to the thread pool (writes
-        // still go to the writer thread and their replies are sent from the thread that completes them).
-        // Measured with benches/compare-redis.sh on 2 cores (means of 3 runs, the other settings here on in
-        // both): server CPU per unpipelined GET 15.3 -> 12.3 µs, per pipelined GET 3.6 -> 3.1 µs, SET about
-        // the same. Anything slow a command does holds the other clients of its thread, as in Redis.
+        // still go to the writer thread and their replies are sent from the thread that completes them). It cut
+        // the server's CPU per GET in benches/compare-redis.sh; anything slow a command does holds the other
+        // clients of its thread, as in Redis.
         // DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0 in the environment turns this off; the runtime reads
         // it once, when the process first uses a socket.
         bool inline = Environment.GetEnvironmentVariable(InlineCompletionsVariable) != "0";
@@ -47,7 +46,7 @@ public static class KiwiServer
 
         // No appsettings.json reload: its file watcher covers the content root (the working directory), which
         // usually holds the data directory (--dir ./data), so every WAL append woke the watcher thread and
-        // allocated its event objects: ~70-100 bytes and ~1.4 µs of CPU per unpipelined SET.
+        // allocated its event objects: the main source of allocation per SET before it was turned off.
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton(state);
