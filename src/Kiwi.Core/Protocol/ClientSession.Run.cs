@@ -294,10 +294,7 @@ public sealed partial class ClientSession
             {
             }
 
-            _pending[_pendingHead] = null!;
-            _pendingHead = (_pendingHead + 1) & (_pending.Length - 1);
-            _pendingCount--;
-            Apply.ApplyRequestPool.Return(request);
+            Apply.ApplyRequestPool.Return(TakeHead());
         }
     }
 }

@@ -134,12 +134,19 @@ public sealed partial class ClientSession : IDisposable
     /// <summary>Writes the reply of the oldest write in flight (which has completed) and releases it.</summary>
     internal void WriteHeadReply(System.IO.Pipelines.PipeWriter output)
     {
+        ApplyRequest request = TakeHead();
+        new RespWriter(output, Protocol).WriteReply(request);
+        ApplyRequestPool.Return(request);
+    }
+
+    /// <summary>Removes the oldest write in flight from the queue (the caller returns it to the pool).</summary>
+    private ApplyRequest TakeHead()
+    {
         ApplyRequest request = _pending[_pendingHead];
         _pending[_pendingHead] = null!;
         _pendingHead = (_pendingHead + 1) & (_pending.Length - 1);
         _pendingCount--;
-        new RespWriter(output, Protocol).WriteReply(request);
-        ApplyRequestPool.Return(request);
+        return request;
     }
 
     internal void Touch(CommandSpec spec)
