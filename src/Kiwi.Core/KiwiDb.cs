@@ -32,7 +32,7 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
         _clock = options.Clock;
         _durability = options.Durability;
         _ring = new CommitRing<ApplyRequest>(options.RingCapacity);
-        _worker = new ApplyWorker(engine, _ring, options.Durability, options.MaxBatch);
+        _worker = new ApplyWorker(engine, _ring, options.Durability, options.MaxBatch, options.InlineApplyWhenIdle);
         _worker.Start();
         if (options.Durability == Durability.EverySec)
         {
@@ -59,6 +59,12 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
 
     /// <summary>Batches whose storage commit failed since open (their commands failed; nothing was applied).</summary>
     public long FailedBatches => _worker.FailedBatches;
+
+    /// <summary>
+    /// Batches a server session applied on its own thread because the writer was idle
+    /// (<see cref="KiwiDbOptions.InlineApplyWhenIdle"/>); they are included in <see cref="BatchesWritten"/>.
+    /// </summary>
+    public long BatchesAppliedInline => _worker.BatchesAppliedInline;
 
     /// <summary>Entries waiting in the commit ring.</summary>
     public int PendingWrites => _ring.Count;
@@ -112,8 +118,15 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
     /// Stops accepting writes, applies every write already accepted, stops the background work and closes
     /// storage (memtables are not flushed: the WAL restores them on the next open).
     /// </summary>
+    /// <exception cref="InvalidOperationException">Called from a continuation running on the thread that applies
+    /// writes (it would wait for itself); the database stays open.</exception>
     public void Dispose()
     {
+        if (Volatile.Read(ref _disposed) == 0)
+        {
+            _worker.ThrowIfApplyingOnThisThread();
+        }
+
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
@@ -140,7 +153,8 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
 
     /// <summary>
     /// While true on this thread, requests begun here complete on the writer thread (RESP sessions set it
-    /// around each command; their continuations only write and flush replies).
+    /// around each command; their continuations only write and flush replies), and publishing them does not
+    /// apply them: the session calls <see cref="ApplyPublished"/> once after a read's commands.
     /// </summary>
     internal static bool CompleteOnWriterForThisThread
     {
@@ -158,15 +172,31 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
         return request;
     }
 
-    /// <summary>Hands a request to the writer (waiting while the ring is full).</summary>
+    /// <summary>
+    /// Hands a request to the writer (waiting while the ring is full). Outside a session it is applied by the
+    /// writer thread, which a burst of submits from one thread keeps busy (one batch for many); a session
+    /// calls <see cref="ApplyPublished"/> after each read instead.
+    /// </summary>
     internal void Submit(ApplyRequest request)
     {
-        if (!_ring.Enqueue(request))
+        if (!_worker.Publish(request))
         {
             ApplyRequestPool.Return(request);
             ThrowDisposed();
         }
+
+        if (!t_completeOnWriter)
+        {
+            _worker.ApplyPublished(inline: false);
+        }
     }
+
+    /// <summary>
+    /// Applies the writes this thread published while <see cref="CompleteOnWriterForThisThread"/> was set: here,
+    /// with <paramref name="inline"/> and the writer idle (their waiters are then complete on return), or on
+    /// the writer thread. Sessions call it once per read: one batch for a pipeline.
+    /// </summary>
+    internal void ApplyPublished(bool inline) => _worker.ApplyPublished(inline);
 
     /// <summary>Hands a prepared request to the writer and returns it for awaiting (server and internal use).</summary>
     internal ApplyRequest SubmitRaw(ApplyRequest request)

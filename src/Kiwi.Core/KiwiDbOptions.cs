@@ -23,6 +23,13 @@ public sealed class KiwiDbOptions
     /// <summary>Most entries applied in one batch (one storage write).</summary>
     public int MaxBatch { get; init; } = 1024;
 
+    /// <summary>
+    /// When the writer thread is idle, a thread that submits a write applies the batch itself (one writer at a
+    /// time still), saving the writer's wake-up and a context switch per lone write. Ignored with
+    /// <see cref="Durability.Always"/>, where the batch's fsync would hold the submitting thread. Default true.
+    /// </summary>
+    public bool InlineApplyWhenIdle { get; init; } = true;
+
     /// <summary>Run the active expiry cycle that deletes expired keys in the background (default on).</summary>
     public bool ActiveExpiry { get; init; } = true;
 

@@ -15,7 +15,7 @@ catch (Exception ex) when (ex is FormatException or IOException)
 KiwiDb db;
 try
 {
-    db = KiwiDb.Open(new KiwiDbOptions { Path = config.Dir, Durability = config.AppendFsync, BlockCacheBytes = config.BlockCacheBytes });
+    db = KiwiDb.Open(new KiwiDbOptions { Path = config.Dir, Durability = config.AppendFsync, BlockCacheBytes = config.BlockCacheBytes, InlineApplyWhenIdle = config.InlineApply });
 }
 catch (Exception ex) when (ex is Kiwi.Native.Rocks.StorageException or InvalidDataException or IOException)
 {

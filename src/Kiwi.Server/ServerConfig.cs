@@ -39,6 +39,15 @@ public sealed class ServerConfig
     /// <summary>RocksDB block cache in bytes.</summary>
     public long BlockCacheBytes { get; set; } = 256L * 1024 * 1024;
 
+    /// <summary>
+    /// inline-apply yes|no: a connection's thread applies a write itself when the writer thread is idle
+    /// (see <see cref="Kiwi.Core.KiwiDbOptions.InlineApplyWhenIdle"/>).
+    /// </summary>
+    public bool InlineApply { get; set; } = true;
+
+    /// <summary>io-threads N: socket event (epoll) threads; read when the first socket opens (default 1).</summary>
+    public int IoThreads { get; set; } = 1;
+
     /// <summary>Parses the command line (config file first, then flags).</summary>
     public static ServerConfig Parse(string[] args)
     {
@@ -95,6 +104,8 @@ public sealed class ServerConfig
             case "client-output-buffer-limit": ClientOutputBufferLimit = ParseBytes(value); break;
             case "client-query-buffer-limit": ClientQueryBufferLimit = ParseBytes(value); break;
             case "block-cache-size": BlockCacheBytes = ParseBytes(value); break;
+            case "inline-apply": InlineApply = ParseYesNo(name, value); break;
+            case "io-threads": IoThreads = ParseIoThreads(value); break;
             default: throw new FormatException($"unknown setting '{name}'");
         }
     }
@@ -112,10 +123,25 @@ public sealed class ServerConfig
         yield return new("client-output-buffer-limit", ClientOutputBufferLimit.ToString(CultureInfo.InvariantCulture));
         yield return new("client-query-buffer-limit", ClientQueryBufferLimit.ToString(CultureInfo.InvariantCulture));
         yield return new("block-cache-size", BlockCacheBytes.ToString(CultureInfo.InvariantCulture));
+        yield return new("inline-apply", InlineApply ? "yes" : "no");
+        yield return new("io-threads", IoThreads.ToString(CultureInfo.InvariantCulture));
         yield return new("databases", "1");
         yield return new("save", string.Empty);
         yield return new("appendonly", "yes");
     }
+
+    private static int ParseIoThreads(string value)
+    {
+        int n = int.Parse(value, CultureInfo.InvariantCulture);
+        return n is >= 1 and <= 128 ? n : throw new FormatException($"io-threads must be 1 to 128, not {n}");
+    }
+
+    private static bool ParseYesNo(string name, string value) => value.ToLowerInvariant() switch
+    {
+        "yes" => true,
+        "no" => false,
+        _ => throw new FormatException($"{name} must be yes or no, not '{value}'"),
+    };
 
     private static Durability ParseFsync(string value) => value.ToLowerInvariant() switch
     {

@@ -78,6 +78,28 @@ public sealed class AdminCommandTests(ServerFixture server) : IClassFixture<Serv
     }
 
     [Fact]
+    public async Task Io_threads_and_inline_apply_are_readable_and_immutable()
+    {
+        using RawClient client = await RawClient.ConnectAsync(server.Port);
+
+        Assert.Equal("*2\r\n$10\r\nio-threads\r\n$1\r\n1\r\n", await client.CallAsync("CONFIG GET io-threads\r\n"));
+        Assert.Equal("*2\r\n$12\r\ninline-apply\r\n$3\r\nyes\r\n", await client.CallAsync("CONFIG GET inline-apply\r\n"));
+        Assert.StartsWith("-ERR ", await client.CallAsync("CONFIG SET io-threads 4\r\n"), StringComparison.Ordinal);
+        Assert.StartsWith("-ERR ", await client.CallAsync("CONFIG SET inline-apply no\r\n"), StringComparison.Ordinal);
+        Assert.Matches("\r\ninline_batches:[0-9]+\r\n", await client.CallAsync("INFO kiwi\r\n"));
+    }
+
+    [Fact]
+    public void Io_threads_and_inline_apply_parse_from_flags_and_reject_bad_values()
+    {
+        ServerConfig config = ServerConfig.Parse(["--io-threads", "2", "--inline-apply", "no"]);
+        Assert.Equal(2, config.IoThreads);
+        Assert.False(config.InlineApply);
+        Assert.Throws<FormatException>(() => ServerConfig.Parse(["--io-threads", "0"]));
+        Assert.Throws<FormatException>(() => ServerConfig.Parse(["--inline-apply", "maybe"]));
+    }
+
+    [Fact]
     public async Task Info_has_the_stats_and_kiwi_sections()
     {
         using RawClient client = await RawClient.ConnectAsync(server.Port);

@@ -11,8 +11,11 @@ namespace Kiwi.Core.Apply;
 /// as one batch), applies every entry against the batch's write set with read-your-writes, adds the applied
 /// index to the same write set, commits it with ONE storage write, publishes the applied index, and only then
 /// completes each entry's waiter. A failed commit fails every waiter of the batch; nothing of it is applied.
+/// Producers publish with <see cref="Publish"/> and then call <see cref="ApplyPublished"/>; with inline apply a
+/// producer that finds the writer idle applies the batch itself, but there is still one writer at a time:
+/// whoever holds the writer role.
 /// </summary>
-public sealed class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSource
+public sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSource
 {
     private readonly IStorageEngine _engine;
     private readonly CommitRing<ApplyRequest> _ring;
@@ -31,7 +34,15 @@ public sealed class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSource
     private long _entriesApplied;
 
     /// <summary>Creates the worker; call <see cref="Start"/>.</summary>
-    public ApplyWorker(IStorageEngine engine, CommitRing<ApplyRequest> ring, Durability durability, int maxBatch = 1024)
+    /// <param name="engine">The storage every batch is committed to.</param>
+    /// <param name="ring">The ring producers publish to (through <see cref="Publish"/> for inline apply).</param>
+    /// <param name="durability">Whether each batch is synced.</param>
+    /// <param name="maxBatch">The most entries applied as one storage write.</param>
+    /// <param name="inlineApply">
+    /// Lets a producer that finds the writer idle apply the batch on its own thread (never with
+    /// <see cref="Durability.Always"/>, whose fsync would hold that thread).
+    /// </param>
+    public ApplyWorker(IStorageEngine engine, CommitRing<ApplyRequest> ring, Durability durability, int maxBatch = 1024, bool inlineApply = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
         _engine = engine;
@@ -40,6 +51,7 @@ public sealed class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSource
         _batch = new ApplyRequest[maxBatch];
         _context = new ApplyContext(engine, _writes);
         (_appliedIndex, _appliedTerm) = AppliedState.Read(engine);
+        _inlineApply = inlineApply && !_syncEachBatch;
         _thread = new Thread(Run) { IsBackground = true, Name = "kiwi-apply" };
     }
 
@@ -71,9 +83,14 @@ public sealed class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSource
     }
 
     /// <summary>Closes the ring, lets the writer apply everything already in it, and waits for it to stop.</summary>
+    /// <exception cref="InvalidOperationException">Called by the thread applying a batch (from a continuation of a
+    /// write completed there): it would wait for itself.</exception>
     public void Stop()
     {
+        ThrowIfApplyingOnThisThread();
         _ring.Close();
+        Volatile.Write(ref _writerParked, 0);
+        _wake.Set();
         if (_thread.IsAlive)
         {
             _thread.Join();
@@ -82,33 +99,22 @@ public sealed class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSource
         KiwiMetrics.Unregister(this);
     }
 
+    /// <summary>Throws when this thread is applying a batch of this worker (it cannot wait for the writer to stop).</summary>
+    public void ThrowIfApplyingOnThisThread()
+    {
+        if (Thread.CurrentThread == _thread || Volatile.Read(ref _inlineHolder) == Environment.CurrentManagedThreadId)
+        {
+            throw new InvalidOperationException("the database cannot be disposed by the thread applying its writes (a write's continuation); dispose it from another thread");
+        }
+    }
+
     /// <summary>Stops the writer and releases its buffers (not the engine or the ring).</summary>
     public void Dispose()
     {
         Stop();
         _context.Dispose();
         _writes.Dispose();
-    }
-
-    private void Run()
-    {
-        t_isWriter = true;
-        while (true)
-        {
-            int n = _ring.Drain(_batch);
-            if (n == 0)
-            {
-                if (_ring.IsCompleted)
-                {
-                    return;
-                }
-
-                _ring.WaitForData(TimeSpan.FromMilliseconds(100));
-                continue;
-            }
-
-            ApplyBatch(n);
-        }
+        _wake.Dispose();
     }
 
     private void ApplyBatch(int n)

@@ -16,6 +16,12 @@ public sealed partial class ClientSession
     /// </summary>
     public const int LargeCommandThreshold = 512 * 1024;
 
+    /// <summary>
+    /// Input at least this long, read on an I/O thread, is processed on the thread pool instead: a lone command
+    /// is answered where it was read, a pipeline leaves that thread free for other clients.
+    /// </summary>
+    private const int OffloadBytes = 256;
+
     private readonly CommandArgs _args = new();
     private ByteBuffer? _large;
 
@@ -55,6 +61,15 @@ public sealed partial class ClientSession
                         await Task.Yield();
                         continue;
                     }
+
+                    if (result.Buffer.Length >= OffloadBytes && !Thread.CurrentThread.IsThreadPoolThread)
+                    {
+                        // A pipeline on the socket's I/O thread: run it on the pool, so the I/O thread goes on
+                        // serving other clients meanwhile (the hop costs less than the commands it moves).
+                        input.AdvanceTo(result.Buffer.Start);
+                        await Task.Yield();
+                        continue;
+                    }
                 }
                 catch (OperationCanceledException)
                 {
@@ -82,6 +97,14 @@ public sealed partial class ClientSession
                     }
 
                     outcome = Process(ref buffer, output, ref executed);
+                    if (_pendingCount > 0)
+                    {
+                        // Every write this read carried is published: one batch for all of them. On the socket's
+                        // I/O thread, with the writer idle, it is applied right here and the replies below are
+                        // ready without a thread switch; a pipeline on the pool goes to the writer thread, which
+                        // batches it with other clients' writes.
+                        Server.Db.ApplyPublished(inline: !Thread.CurrentThread.IsThreadPoolThread);
+                    }
 
                     // Replies of writes in flight follow in order. The wait is inlined here (not a helper
                     // async method) so no state machine is allocated per read.

@@ -126,6 +126,7 @@ public static class ServerInfo
                 Line(text, "entries_applied", db.EntriesApplied.ToString(c));
                 Line(text, "avg_batch_size", (db.EntriesApplied / (double)Math.Max(1, db.BatchesWritten)).ToString("F2", c));
                 Line(text, "failed_batches", db.FailedBatches.ToString(c));
+                Line(text, "inline_batches", db.BatchesAppliedInline.ToString(c));
                 Line(text, "pending_writes", db.PendingWrites.ToString(c));
                 Line(text, "durability", db.Durability.ToString().ToLowerInvariant());
                 break;

@@ -1,0 +1,182 @@
+using System.Runtime.CompilerServices;
+
+namespace Kiwi.Core.Apply;
+
+// Inline apply: the writer role is a token. The writer thread holds it while it drains; when the ring stays empty
+// it gives the token back and parks. A producer that publishes while nobody holds the token takes it and applies
+// the batch on its own thread, like the leader of a RocksDB write group, so a lone write pays no wake-up of the
+// writer thread and no context switch. Only one thread holds the token, so batches stay serial, the applied index
+// stays monotonic and the write set is never shared. Under load the writer thread keeps the token and producers
+// only publish. With the token released, a thread that saw entries left in the ring wakes the writer thread.
+public sealed partial class ApplyWorker
+{
+    private const int Idle = 0;
+    private const int WriterThreadActive = 1;
+    private const int ProducerActive = 2;
+    private const int Stopped = 3;
+
+    // Batches a producer applies before it hands what is left to the writer thread: its own connections wait.
+    private const int MaxInlineBatches = 4;
+
+    private readonly bool _inlineApply;
+    private readonly ManualResetEventSlim _wake = new(false, spinCount: 0);
+    private int _role;
+    private int _writerParked;
+    private long _inlineBatches;
+    private int _inlineHolder;
+
+    /// <summary>Batches applied by a producer on its own thread (included in <see cref="BatchesWritten"/>).</summary>
+    public long BatchesAppliedInline => Volatile.Read(ref _inlineBatches);
+
+    /// <summary>True when producers may apply on their own thread while the writer is idle.</summary>
+    public bool InlineApply => _inlineApply;
+
+    /// <summary>
+    /// Publishes <paramref name="request"/>, waiting while the ring is full. It is not applied yet: after the
+    /// last of a run of publishes, call <see cref="ApplyPublished"/> (one batch for all of them). Returns false
+    /// when the ring is closed (nothing was published).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool Publish(ApplyRequest request) => _ring.TryEnqueue(request) || PublishSlow(request);
+
+    /// <summary>
+    /// Gets what this thread published applied: with <paramref name="inline"/>, inline apply on and no thread
+    /// holding the writer role, applies the ring's entries here (their waiters are complete on return);
+    /// otherwise wakes the writer thread if it is parked.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void ApplyPublished(bool inline)
+    {
+        // The publish's compare-exchange is a full fence: either we see the role released, or its holder sees
+        // our entry when it re-checks the ring after releasing.
+        if (inline && _inlineApply && Volatile.Read(ref _role) == Idle && !t_isWriter)
+        {
+            ApplyInline();
+        }
+        else
+        {
+            WakeWriter();
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void WakeWriter()
+    {
+        // A holder of the role re-checks the ring when it lets the role go, and the writer re-checks it after
+        // announcing that it parks, so only a parked writer with the role free needs the event.
+        if (Volatile.Read(ref _writerParked) != 0 && Volatile.Read(ref _role) == Idle
+            && Interlocked.Exchange(ref _writerParked, 0) != 0)
+        {
+            _wake.Set();
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool PublishSlow(ApplyRequest request)
+    {
+        if (_ring.IsClosed)
+        {
+            return false;
+        }
+
+        // Full: the entries in the way may be waiting for whoever published them to call ApplyPublished.
+        ApplyPublished(inline: true);
+        return _ring.Enqueue(request);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ApplyInline()
+    {
+        if (Interlocked.CompareExchange(ref _role, ProducerActive, Idle) != Idle)
+        {
+            return;
+        }
+
+        t_isWriter = true;
+        _inlineHolder = Environment.CurrentManagedThreadId;
+        try
+        {
+            for (int i = 0; i < MaxInlineBatches; i++)
+            {
+                int n = _ring.Drain(_batch);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                ApplyBatch(n);
+                Volatile.Write(ref _inlineBatches, _inlineBatches + 1);
+            }
+        }
+        finally
+        {
+            t_isWriter = false;
+            _inlineHolder = 0;
+            Interlocked.Exchange(ref _role, Idle);
+            if (_ring.Count > 0 || _ring.IsClosed)
+            {
+                WakeWriter();
+            }
+        }
+    }
+
+    private void Run()
+    {
+        t_isWriter = true;
+        while (true)
+        {
+            if (Interlocked.CompareExchange(ref _role, WriterThreadActive, Idle) == Idle)
+            {
+                DrainWhileBusy();
+                if (_ring.IsCompleted)
+                {
+                    // Closed and empty: no producer can publish again, so none may take the role either.
+                    Volatile.Write(ref _role, Stopped);
+                    return;
+                }
+
+                Interlocked.Exchange(ref _role, Idle);
+                if (_ring.Count > 0)
+                {
+                    continue;
+                }
+            }
+
+            // Parked until a publisher or a releasing holder of the role saw entries for us, or Stop.
+            _wake.Reset();
+            Interlocked.Exchange(ref _writerParked, 1);
+            if ((_ring.Count > 0 || _ring.IsClosed) && Volatile.Read(ref _role) == Idle)
+            {
+                Volatile.Write(ref _writerParked, 0);
+                continue;
+            }
+
+            _wake.Wait(TimeSpan.FromMilliseconds(100));
+            Volatile.Write(ref _writerParked, 0);
+        }
+    }
+
+    // Applies batches until the ring has stayed empty for a short spin (the writer keeps the role meanwhile, so
+    // producers of a burst only publish).
+    private void DrainWhileBusy()
+    {
+        SpinWait spin = default;
+        while (true)
+        {
+            int n = _ring.Drain(_batch);
+            if (n > 0)
+            {
+                ApplyBatch(n);
+                spin = default;
+                continue;
+            }
+
+            if (spin.NextSpinWillYield || _ring.IsClosed && _ring.Count == 0)
+            {
+                return;
+            }
+
+            spin.SpinOnce(sleep1Threshold: -1);
+        }
+    }
+}
