@@ -198,6 +198,12 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
     /// </summary>
     internal void ApplyPublished(bool inline) => _worker.ApplyPublished(inline);
 
+    /// <summary>
+    /// Applies every write published so far on this thread if the writer is idle, or leaves them to the writer
+    /// (for an <see cref="Protocol.IWriteScheduler"/>: the waiters of writes applied here are complete on return).
+    /// </summary>
+    public void ApplyPublishedHere() => _worker.ApplyPublished(inline: true);
+
     /// <summary>Hands a prepared request to the writer and returns it for awaiting (server and internal use).</summary>
     internal ApplyRequest SubmitRaw(ApplyRequest request)
     {

@@ -92,6 +92,10 @@ public static class KiwiServer
             }
         });
 
+        // Writes published on the I/O thread are applied once per event-loop wave (see WaveWriteScheduler).
+        using WaveWriteScheduler? waves = inline && config.InlineApply ? new WaveWriteScheduler(db) : null;
+        waves?.Start();
+        state.WriteScheduler = waves;
         await app.StartAsync(CancellationToken.None).ConfigureAwait(false);
         IServerAddressesFeature? addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>();
         string? first = addresses?.Addresses.FirstOrDefault();

@@ -103,7 +103,19 @@ public sealed partial class ClientSession
                         // I/O thread, with the writer idle, it is applied right here and the replies below are
                         // ready without a thread switch; a pipeline on the pool goes to the writer thread, which
                         // batches it with other clients' writes.
-                        Server.Db.ApplyPublished(inline: !Thread.CurrentThread.IsThreadPoolThread);
+                        if (Thread.CurrentThread.IsThreadPoolThread)
+                        {
+                            Server.Db.ApplyPublished(inline: false);
+                        }
+                        else if (Server.WriteScheduler is { } scheduler)
+                        {
+                            // Other clients' reads of this wave are probably waiting: one batch for all.
+                            scheduler.Schedule();
+                        }
+                        else
+                        {
+                            Server.Db.ApplyPublished(inline: true);
+                        }
                     }
 
                     // Replies of writes in flight follow in order. The wait is inlined here (not a helper

@@ -28,6 +28,12 @@ public sealed class ServerState
     /// <summary>The settings.</summary>
     public IServerSettings Settings { get; }
 
+    /// <summary>
+    /// Applies the writes sessions publish on an I/O thread at the end of its event-loop wave; null applies them
+    /// after each read instead.
+    /// </summary>
+    public IWriteScheduler? WriteScheduler { get; set; }
+
     /// <summary>When the server started.</summary>
     public DateTimeOffset StartedAt { get; }
 
