@@ -30,6 +30,9 @@ public sealed class RocksEngine : IStorageEngine
         {
             Path = path,
             ColumnFamilies = KeySpaces.ColumnFamilyNames,
+            // Only the engine-state family, whose applied index is rewritten by every batch and which never
+            // gets a range delete (FLUSHDB range-deletes the data families).
+            InplaceUpdateFamilies = ["raft"],
             BlockCacheBytes = blockCacheBytes,
             EnableWal = enableWal,
         };

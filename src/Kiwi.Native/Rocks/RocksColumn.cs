@@ -5,12 +5,16 @@ public readonly struct RocksColumn
 {
     internal readonly nint Handle;
 
-    internal RocksColumn(nint handle, int index)
+    internal RocksColumn(nint handle, int index, bool inplaceUpdates)
     {
         Handle = handle;
         Index = index;
+        InplaceUpdates = inplaceUpdates;
     }
 
     /// <summary>Position of the column family in <see cref="RocksStoreOptions.ColumnFamilies"/>.</summary>
     public int Index { get; }
+
+    /// <summary>True when the family updates memtable entries in place (and so refuses range deletes).</summary>
+    public bool InplaceUpdates { get; }
 }

@@ -69,12 +69,7 @@ public sealed unsafe class RocksStore : IDisposable
             table.SetFilterPolicy(BloomFilterPolicy.Create(options.BloomBitsPerKey, false));
         }
 
-        var cfOptions = new ColumnFamilyOptions()
-            .SetBlockBasedTableFactory(table)
-            .SetWriteBufferSize((ulong)options.WriteBufferBytes)
-            .SetLevelCompactionDynamicLevelBytes(true)
-            .SetCompression(Compression.Lz4)
-            .SetInplaceUpdateSupport(options.InplaceUpdates);
+        ColumnFamilyOptions cfOptions = FamilyOptions(table, options, inplace: false);
         var dbOptions = new DbOptions()
             .SetCreateIfMissing(true)
             .SetCreateMissingColumnFamilies(true)
@@ -82,13 +77,13 @@ public sealed unsafe class RocksStore : IDisposable
             .SetKeepLogFileNum(2)
             .SetMaxTotalWalSize(512UL * 1024 * 1024)
             .SetInfoLogLevel(InfoLogLevel.Warn)
-            .SetAllowConcurrentMemtableWrite(!options.InplaceUpdates);
+            .SetAllowConcurrentMemtableWrite(options.InplaceUpdateFamilies.Count == 0);
         RocksNative.Instance.rocksdb_options_set_avoid_flush_during_shutdown(dbOptions.Handle, options.AvoidFlushOnClose ? (byte)1 : (byte)0);
 
         var families = new ColumnFamilies(cfOptions);
         foreach (string name in options.ColumnFamilies)
         {
-            families.Add(name, cfOptions);
+            families.Add(name, options.InplaceUpdateFamilies.Contains(name) ? FamilyOptions(table, options, inplace: true) : cfOptions);
         }
 
         RocksDb db;
@@ -104,11 +99,19 @@ public sealed unsafe class RocksStore : IDisposable
         var columns = new RocksColumn[options.ColumnFamilies.Count];
         for (int i = 0; i < columns.Length; i++)
         {
-            columns[i] = new RocksColumn(db.GetColumnFamily(options.ColumnFamilies[i]).Handle, i);
+            columns[i] = new RocksColumn(db.GetColumnFamily(options.ColumnFamilies[i]).Handle, i, options.InplaceUpdateFamilies.Contains(options.ColumnFamilies[i]));
         }
 
         return new RocksStore(db, cache, columns, [.. options.ColumnFamilies], options.EnableWal);
     }
+
+    private static ColumnFamilyOptions FamilyOptions(BlockBasedTableOptions table, RocksStoreOptions options, bool inplace)
+        => new ColumnFamilyOptions()
+            .SetBlockBasedTableFactory(table)
+            .SetWriteBufferSize((ulong)options.WriteBufferBytes)
+            .SetLevelCompactionDynamicLevelBytes(true)
+            .SetCompression(Compression.Lz4)
+            .SetInplaceUpdateSupport(inplace);
 
     /// <summary>The column family at <paramref name="index"/> in <see cref="RocksStoreOptions.ColumnFamilies"/>.</summary>
     public RocksColumn Column(int index) => _columns[index];

@@ -25,11 +25,14 @@ public sealed class RocksStoreOptions
     public int BackgroundJobs { get; init; } = 2;
 
     /// <summary>
-    /// Update memtable entries in place when a key is overwritten with a value no larger than before (RocksDB's
-    /// <c>inplace_update_support</c>; needs a single writer). Keeps the memtable small under overwrite-heavy
-    /// load, which makes reads faster; iterators then see values as they are, not as of their creation.
+    /// Column families whose memtable entries are updated in place when a key is overwritten with a value no
+    /// larger than before (RocksDB's <c>inplace_update_support</c>; needs a single writer). Keeps the memtable
+    /// small for a key rewritten on every batch (the applied index). Such a family must never get a range
+    /// delete: an in-place update keeps the entry's old sequence number, so a range tombstone written between
+    /// the first write and the update hides the new value (writes after FLUSHDB were lost that way).
+    /// <see cref="RocksWriteBatch.DeleteRange"/> refuses them. Default: none.
     /// </summary>
-    public bool InplaceUpdates { get; init; } = true;
+    public IReadOnlyCollection<string> InplaceUpdateFamilies { get; init; } = [];
 
     /// <summary>Skip flushing memtables when closing (the WAL restores them on the next open).</summary>
     public bool AvoidFlushOnClose { get; init; } = true;

@@ -37,8 +37,15 @@ public sealed unsafe class RocksWriteBatch : IDisposable
     }
 
     /// <summary>Adds a delete of every key in [<paramref name="begin"/>, <paramref name="end"/>) in <paramref name="column"/>.</summary>
+    /// <exception cref="InvalidOperationException">The family updates in place (see
+    /// <see cref="RocksStoreOptions.InplaceUpdateFamilies"/>): a range delete there would hide later writes.</exception>
     public void DeleteRange(RocksColumn column, ReadOnlySpan<byte> begin, ReadOnlySpan<byte> end)
     {
+        if (column.InplaceUpdates)
+        {
+            throw new InvalidOperationException("range deletes are refused in a column family with in-place updates");
+        }
+
         fixed (byte* b = begin)
         fixed (byte* e = end)
         {

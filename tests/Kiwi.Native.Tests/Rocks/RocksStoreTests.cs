@@ -29,6 +29,40 @@ public sealed class RocksStoreTests : IDisposable
     }
 
     [Fact]
+    public void InplaceFamily_RefusesRangeDeletes_OthersApplyThemAndLaterPutsStayVisible()
+    {
+        using var dir = new RocksTestDirectory();
+        using RocksStore store = RocksStore.Open(new RocksStoreOptions { Path = dir.DbPath, ColumnFamilies = RocksTestDirectory.Families, InplaceUpdateFamilies = ["b"] });
+        RocksColumn plain = store.Column(0);
+        RocksColumn inplace = store.Column(1);
+        Assert.False(plain.InplaceUpdates);
+        Assert.True(inplace.InplaceUpdates);
+        using var batch = new RocksWriteBatch();
+        Assert.Throws<InvalidOperationException>(() => batch.DeleteRange(inplace, "a"u8, "z"u8));
+
+        // Put, range delete, put the same key again with a value of the same size (what FLUSHDB + SET does).
+        batch.Put(plain, "key"u8, "old"u8);
+        store.Write(batch, sync: false);
+        batch.Clear();
+        batch.DeleteRange(plain, "a"u8, "z"u8);
+        store.Write(batch, sync: false);
+        batch.Clear();
+        batch.Put(plain, "key"u8, "new"u8);
+        store.Write(batch, sync: false);
+        using var value = new ByteBuffer();
+        Assert.True(store.TryGet(plain, "key"u8, value));
+        Assert.Equal("new"u8.ToArray(), value.WrittenSpan.ToArray());
+
+        // In-place overwrites in the in-place family read back.
+        batch.Clear();
+        batch.Put(inplace, "applied"u8, "00000001"u8);
+        batch.Put(inplace, "applied"u8, "00000002"u8);
+        store.Write(batch, sync: false);
+        Assert.True(store.TryGet(inplace, "applied"u8, value));
+        Assert.Equal("00000002"u8.ToArray(), value.WrittenSpan.ToArray());
+    }
+
+    [Fact]
     public void Open_ExposesPathAndColumnIndexes()
     {
         Assert.Equal(_dir.DbPath, _store.Path.TrimEnd('/'));
