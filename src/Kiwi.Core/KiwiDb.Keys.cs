@@ -5,6 +5,19 @@ namespace Kiwi.Core;
 
 public sealed partial class KiwiDb
 {
+    /// <summary>FLUSHDB: removes every key of this database, atomically with respect to other writes.</summary>
+    public ValueTask FlushDbAsync() => Flush(all: false);
+
+    /// <summary>FLUSHALL: removes every key of every database.</summary>
+    public ValueTask FlushAllAsync() => Flush(all: true);
+
+    private ValueTask Flush(bool all)
+    {
+        ApplyRequest request = Begin(NowMs());
+        CommandFormat.AddCommand(request.Payload, OpCode.FlushDb, all ? (byte)1 : (byte)0, Database, 0);
+        return AwaitOk(SubmitRaw(request));
+    }
+
     /// <summary>DEL key: 1 when the key existed and was removed.</summary>
     public ValueTask<long> DelAsync(ReadOnlySpan<byte> key)
     {

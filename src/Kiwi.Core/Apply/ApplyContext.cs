@@ -22,6 +22,12 @@ public sealed class ApplyContext : IDisposable
     /// <summary>The batch being built.</summary>
     public WriteSet Writes { get; }
 
+    /// <summary>
+    /// Set by a command after which the batch must be committed before the next entry runs (FLUSHDB: its range
+    /// delete of an in-place family must not share a storage write with later puts there). Cleared per batch.
+    /// </summary>
+    public bool EndBatch { get; set; }
+
     /// <summary>The entry's clock reading (unix ms), fixed at proposal.</summary>
     public long Now { get; internal set; }
 

@@ -119,14 +119,28 @@ public sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSourc
 
     private void ApplyBatch(int n)
     {
-        Span<ApplyRequest> batch = _batch.AsSpan(0, n);
+        int start = 0;
+        while (start < n)
+        {
+            start = ApplySegment(_batch.AsSpan(start, n - start)) + start;
+        }
+
+        _batch.AsSpan(0, n).Clear();
+    }
+
+    // Applies entries of the batch as ONE storage write, up to the end or to an entry that ends the batch (see
+    // ApplyContext.EndBatch), completes their waiters and returns how many it took.
+    private int ApplySegment(Span<ApplyRequest> batch)
+    {
         _writes.Clear();
+        _context.EndBatch = false;
         long index = _appliedIndex;
         long term = _appliedTerm;
         int commands = 0;
-        for (int i = 0; i < batch.Length; i++)
+        int taken = 0;
+        while (taken < batch.Length && !_context.EndBatch)
         {
-            ApplyRequest request = batch[i];
+            ApplyRequest request = batch[taken++];
             if (request.Index == 0)
             {
                 request.Index = index + 1;
@@ -151,6 +165,7 @@ public sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSourc
             }
         }
 
+        batch = batch[..taken];
         AppliedState.Write(_writes, index, term);
         long started = Stopwatch.GetTimestamp();
         try
@@ -160,19 +175,19 @@ public sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSourc
         catch (Exception ex)
         {
             FailBatch(batch, ex);
-            return;
+            return taken;
         }
 
         KiwiMetrics.WriteLatency.Record(Stopwatch.GetElapsedTime(started).TotalMicroseconds);
         Volatile.Write(ref _appliedTerm, term);
         Volatile.Write(ref _appliedIndex, index);
         Volatile.Write(ref _batchesWritten, _batchesWritten + 1);
-        Volatile.Write(ref _entriesApplied, _entriesApplied + n);
+        Volatile.Write(ref _entriesApplied, _entriesApplied + taken);
         KiwiMetrics.CommandsApplied.Add(commands);
         KiwiMetrics.BatchesWritten.Add(1);
-        KiwiMetrics.BatchSize.Record(n);
+        KiwiMetrics.BatchSize.Record(taken);
         CompletionChunk.CompleteAll(batch);
-        batch.Clear();
+        return taken;
     }
 
     private void FailBatch(Span<ApplyRequest> batch, Exception ex)

@@ -33,6 +33,8 @@ internal static partial class KeyWrites
             // Expiry index entries of this database become stale and are dropped by the expiry cycle.
         }
 
+        // Later writes go into the next storage write (see ApplyContext.EndBatch).
+        ctx.EndBatch = true;
         reply.ReplyOk();
     }
 

@@ -30,9 +30,10 @@ public sealed class RocksEngine : IStorageEngine
         {
             Path = path,
             ColumnFamilies = KeySpaces.ColumnFamilyNames,
-            // Only the engine-state family, whose applied index is rewritten by every batch and which never
-            // gets a range delete (FLUSHDB range-deletes the data families).
-            InplaceUpdateFamilies = ["raft"],
+            // The string values (overwrite-heavy: the memtable stays one entry per key) and the engine state
+            // (the applied index is rewritten by every batch). FLUSHDB range-deletes meta, so it ends its batch
+            // (ApplyContext.EndBatch) and the store flushes meta after writing it.
+            InplaceUpdateFamilies = ["meta", "raft"],
             BlockCacheBytes = blockCacheBytes,
             EnableWal = enableWal,
         };

@@ -59,6 +59,11 @@ public sealed unsafe class RocksStore : IDisposable
             throw new StorageException($"cannot open RocksDB at '{options.Path}': {ex.Message}", ex);
         }
 
+        if (options.InplaceUpdateFamilies.Count > 0 && options.ColumnFamilies.Count > 64)
+        {
+            throw new ArgumentException("in-place update families need at most 64 column families", nameof(options));
+        }
+
         Cache cache = Cache.CreateLru((ulong)Math.Max(options.BlockCacheBytes, 1 << 20));
         var table = new BlockBasedTableOptions()
             .SetBlockCache(cache)
@@ -124,6 +129,12 @@ public sealed unsafe class RocksStore : IDisposable
         {
             RocksNative.Instance.rocksdb_write(_db.Handle, sync ? _syncWriteOptions : _writeOptions, batch.Handle, out nint error);
             RocksError.Check(error);
+            if (batch.HasInplaceRangeDelete)
+            {
+                // New writes must start a fresh memtable (see RocksWriteBatch.DeleteRange); waiting also takes
+                // the tombstone out of the WAL's replay, which would rebuild the same mixed memtable.
+                FlushColumns(batch.InplaceRangeDeletes);
+            }
         }
         finally
         {
@@ -212,24 +223,32 @@ public sealed unsafe class RocksStore : IDisposable
         EnterCall();
         try
         {
-            nint flush = RocksNative.Instance.rocksdb_flushoptions_create();
-            try
+            FlushColumns(ulong.MaxValue);
+        }
+        finally
+        {
+            ExitCall();
+        }
+    }
+
+    private void FlushColumns(ulong mask)
+    {
+        nint flush = RocksNative.Instance.rocksdb_flushoptions_create();
+        try
+        {
+            RocksNative.Instance.rocksdb_flushoptions_set_wait(flush, 1);
+            foreach (RocksColumn c in _columns)
             {
-                RocksNative.Instance.rocksdb_flushoptions_set_wait(flush, 1);
-                foreach (RocksColumn c in _columns)
+                if ((mask & (1UL << c.Index)) != 0)
                 {
                     RocksNative.Instance.rocksdb_flush_cf(_db.Handle, flush, c.Handle, out nint error);
                     RocksError.Check(error);
                 }
             }
-            finally
-            {
-                RocksNative.Instance.rocksdb_flushoptions_destroy(flush);
-            }
         }
         finally
         {
-            ExitCall();
+            RocksNative.Instance.rocksdb_flushoptions_destroy(flush);
         }
     }
 

@@ -27,10 +27,10 @@ public sealed class RocksStoreOptions
     /// <summary>
     /// Column families whose memtable entries are updated in place when a key is overwritten with a value no
     /// larger than before (RocksDB's <c>inplace_update_support</c>; needs a single writer). Keeps the memtable
-    /// small for a key rewritten on every batch (the applied index). Such a family must never get a range
-    /// delete: an in-place update keeps the entry's old sequence number, so a range tombstone written between
-    /// the first write and the update hides the new value (writes after FLUSHDB were lost that way).
-    /// <see cref="RocksWriteBatch.DeleteRange"/> refuses them. Default: none.
+    /// small under overwrites, which keeps point reads fast (a skip list of live keys, not of versions).
+    /// Iterators then see values as they are, not as of their creation, and backward iteration is unsupported.
+    /// Range deletes there are special (see <see cref="RocksWriteBatch.DeleteRange"/>). At most 64 families.
+    /// Default: none.
     /// </summary>
     public IReadOnlyCollection<string> InplaceUpdateFamilies { get; init; } = [];
 

@@ -11,15 +11,28 @@ public sealed unsafe class RocksWriteBatch : IDisposable
 {
     private nint _handle = RocksNative.Instance.rocksdb_writebatch_create();
 
+    // Bit i: the batch range-deletes in-place family i (see RocksStoreOptions.InplaceUpdateFamilies).
+    private ulong _inplaceRangeDeletes;
+
     // Checked: a disposed batch must not reach rocksdb_write as a null pointer.
     internal nint Handle => Live();
 
     /// <summary>Number of operations in the batch.</summary>
     public int Count => RocksNative.Instance.rocksdb_writebatch_count(Live());
 
+    /// <summary>True when the batch range-deletes in a family with in-place updates (the store then flushes it).</summary>
+    public bool HasInplaceRangeDelete => _inplaceRangeDeletes != 0;
+
     /// <summary>Adds a put of <paramref name="key"/> = <paramref name="value"/> in <paramref name="column"/>.</summary>
+    /// <exception cref="InvalidOperationException">The batch already range-deletes in this in-place family: the
+    /// put could update an entry under that tombstone in place and stay hidden. Put it in the next batch.</exception>
     public void Put(RocksColumn column, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
     {
+        if (_inplaceRangeDeletes != 0 && (_inplaceRangeDeletes & (1UL << column.Index)) != 0)
+        {
+            ThrowPutAfterRangeDelete();
+        }
+
         fixed (byte* k = key)
         fixed (byte* v = value)
         {
@@ -36,14 +49,17 @@ public sealed unsafe class RocksWriteBatch : IDisposable
         }
     }
 
-    /// <summary>Adds a delete of every key in [<paramref name="begin"/>, <paramref name="end"/>) in <paramref name="column"/>.</summary>
-    /// <exception cref="InvalidOperationException">The family updates in place (see
-    /// <see cref="RocksStoreOptions.InplaceUpdateFamilies"/>): a range delete there would hide later writes.</exception>
+    /// <summary>
+    /// Adds a delete of every key in [<paramref name="begin"/>, <paramref name="end"/>) in <paramref name="column"/>.
+    /// In a family with in-place updates, no put may follow in this batch, and <see cref="RocksStore.Write"/>
+    /// flushes that family's memtable after writing it: an in-place update keeps the old entry's sequence
+    /// number, so a later write of a key under the tombstone in the same memtable would stay hidden.
+    /// </summary>
     public void DeleteRange(RocksColumn column, ReadOnlySpan<byte> begin, ReadOnlySpan<byte> end)
     {
         if (column.InplaceUpdates)
         {
-            throw new InvalidOperationException("range deletes are refused in a column family with in-place updates");
+            _inplaceRangeDeletes |= 1UL << column.Index;
         }
 
         fixed (byte* b = begin)
@@ -54,7 +70,17 @@ public sealed unsafe class RocksWriteBatch : IDisposable
     }
 
     /// <summary>Removes every operation.</summary>
-    public void Clear() => RocksNative.Instance.rocksdb_writebatch_clear(Live());
+    public void Clear()
+    {
+        RocksNative.Instance.rocksdb_writebatch_clear(Live());
+        _inplaceRangeDeletes = 0;
+    }
+
+    /// <summary>The in-place families this batch range-deletes, as a bit mask of column indexes.</summary>
+    internal ulong InplaceRangeDeletes => _inplaceRangeDeletes;
+
+    private static void ThrowPutAfterRangeDelete()
+        => throw new InvalidOperationException("a put cannot follow a range delete of the same in-place column family in one batch");
 
     /// <summary>Frees the native batch.</summary>
     public void Dispose()

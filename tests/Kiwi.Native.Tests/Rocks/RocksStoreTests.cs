@@ -29,37 +29,55 @@ public sealed class RocksStoreTests : IDisposable
     }
 
     [Fact]
-    public void InplaceFamily_RefusesRangeDeletes_OthersApplyThemAndLaterPutsStayVisible()
+    public void InplaceFamily_RewriteAfterRangeDelete_StaysVisible_AlsoAfterReopen()
     {
         using var dir = new RocksTestDirectory();
-        using RocksStore store = RocksStore.Open(new RocksStoreOptions { Path = dir.DbPath, ColumnFamilies = RocksTestDirectory.Families, InplaceUpdateFamilies = ["b"] });
-        RocksColumn plain = store.Column(0);
-        RocksColumn inplace = store.Column(1);
-        Assert.False(plain.InplaceUpdates);
-        Assert.True(inplace.InplaceUpdates);
+        var options = new RocksStoreOptions { Path = dir.DbPath, ColumnFamilies = RocksTestDirectory.Families, InplaceUpdateFamilies = ["b"] };
         using var batch = new RocksWriteBatch();
-        Assert.Throws<InvalidOperationException>(() => batch.DeleteRange(inplace, "a"u8, "z"u8));
-
-        // Put, range delete, put the same key again with a value of the same size (what FLUSHDB + SET does).
-        batch.Put(plain, "key"u8, "old"u8);
-        store.Write(batch, sync: false);
-        batch.Clear();
-        batch.DeleteRange(plain, "a"u8, "z"u8);
-        store.Write(batch, sync: false);
-        batch.Clear();
-        batch.Put(plain, "key"u8, "new"u8);
-        store.Write(batch, sync: false);
         using var value = new ByteBuffer();
-        Assert.True(store.TryGet(plain, "key"u8, value));
-        Assert.Equal("new"u8.ToArray(), value.WrittenSpan.ToArray());
+        using (RocksStore store = RocksStore.Open(options))
+        {
+            RocksColumn plain = store.Column(0);
+            RocksColumn inplace = store.Column(1);
+            Assert.False(plain.InplaceUpdates);
+            Assert.True(inplace.InplaceUpdates);
 
-        // In-place overwrites in the in-place family read back.
-        batch.Clear();
-        batch.Put(inplace, "applied"u8, "00000001"u8);
-        batch.Put(inplace, "applied"u8, "00000002"u8);
-        store.Write(batch, sync: false);
-        Assert.True(store.TryGet(inplace, "applied"u8, value));
-        Assert.Equal("00000002"u8.ToArray(), value.WrittenSpan.ToArray());
+            // Put, range delete, put the same key again with a value of the same size (FLUSHDB then SET).
+            batch.Put(inplace, "key"u8, "old"u8);
+            batch.Put(inplace, "gone"u8, "old"u8);
+            store.Write(batch, sync: false);
+            batch.Clear();
+            batch.DeleteRange(inplace, "a"u8, "z"u8);
+            Assert.True(batch.HasInplaceRangeDelete);
+            Assert.Throws<InvalidOperationException>(() => batch.Put(inplace, "key"u8, "new"u8));
+            batch.Put(plain, "other"u8, "fine"u8);
+            store.Write(batch, sync: false);
+            batch.Clear();
+            Assert.False(batch.HasInplaceRangeDelete);
+            batch.Put(inplace, "key"u8, "new"u8);
+            store.Write(batch, sync: false);
+            Assert.True(store.TryGet(inplace, "key"u8, value));
+            Assert.Equal("new"u8.ToArray(), value.WrittenSpan.ToArray());
+            Assert.False(store.TryGet(inplace, "gone"u8, value));
+
+            // In-place overwrites read back.
+            batch.Clear();
+            batch.Put(inplace, "applied"u8, "00000001"u8);
+            batch.Put(inplace, "applied"u8, "00000002"u8);
+            store.Write(batch, sync: false);
+        }
+
+        // Reopen without a memtable flush on close: the WAL replay must rebuild the same answers.
+        using (RocksStore store = RocksStore.Open(options))
+        {
+            RocksColumn inplace = store.Column(1);
+            Assert.True(store.TryGet(inplace, "key"u8, value));
+            Assert.Equal("new"u8.ToArray(), value.WrittenSpan.ToArray());
+            Assert.False(store.TryGet(inplace, "gone"u8, value));
+            Assert.True(store.TryGet(inplace, "applied"u8, value));
+            Assert.Equal("00000002"u8.ToArray(), value.WrittenSpan.ToArray());
+            Assert.True(store.TryGet(store.Column(0), "other"u8, value));
+        }
     }
 
     [Fact]
