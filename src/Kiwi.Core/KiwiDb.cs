@@ -23,6 +23,8 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
     private readonly ExpiryCycle? _expiryCycle;
     private readonly TimeProvider _clock;
     private readonly Durability _durability;
+    private readonly bool _clusterMode;
+    private Raft.KiwiRaftNode? _raft;
     private int _disposed;
 
     private KiwiDb(IStorageEngine engine, bool ownsEngine, KiwiDbOptions options)
@@ -31,6 +33,7 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
         _ownsEngine = ownsEngine;
         _clock = options.Clock;
         _durability = options.Durability;
+        _clusterMode = options.Raft is not null;
         _ring = new CommitRing<ApplyRequest>(options.RingCapacity);
         _worker = new ApplyWorker(engine, _ring, options.Durability, options.MaxBatch, options.InlineApplyWhenIdle);
         _worker.Start();
@@ -70,9 +73,21 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
     public int PendingWrites => _ring.Count;
 
     /// <summary>Opens (creating when missing) a RocksDB-backed database.</summary>
+    /// <exception cref="InvalidOperationException"><see cref="KiwiDbOptions.Raft"/> is set: use
+    /// <see cref="OpenAsync(KiwiDbOptions, CancellationToken)"/>, which starts the Raft member.</exception>
     public static KiwiDb Open(KiwiDbOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (options.Raft is not null)
+        {
+            throw new InvalidOperationException("cluster mode (KiwiDbOptions.Raft) starts a Raft member: open it with KiwiDb.OpenAsync");
+        }
+
+        return OpenStorage(options);
+    }
+
+    private static KiwiDb OpenStorage(KiwiDbOptions options)
+    {
         RocksEngine engine = RocksEngine.Open(options.Path, options.BlockCacheBytes, options.EnableWal);
         try
         {
@@ -132,6 +147,8 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
             return;
         }
 
+        // The Raft node feeds the writer: it stops first, then the writer applies what it already queued.
+        Volatile.Read(ref _raft)?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _expiryCycle?.Dispose();
         _worker.Dispose();
         _walSyncer?.Dispose();
@@ -179,6 +196,12 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
     /// </summary>
     internal void Submit(ApplyRequest request)
     {
+        if (_clusterMode)
+        {
+            SubmitToCluster(request);
+            return;
+        }
+
         if (!_worker.Publish(request))
         {
             ApplyRequestPool.Return(request);

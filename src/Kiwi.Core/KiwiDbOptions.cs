@@ -30,6 +30,12 @@ public sealed class KiwiDbOptions
     /// </summary>
     public bool InlineApplyWhenIdle { get; init; } = true;
 
+    /// <summary>
+    /// Cluster mode: replicate every write through Raft with these members (open with
+    /// <see cref="KiwiDb.OpenAsync(KiwiDbOptions, CancellationToken)"/>). Null: standalone.
+    /// </summary>
+    public Raft.KiwiRaftOptions? Raft { get; init; }
+
     /// <summary>Run the active expiry cycle that deletes expired keys in the background (default on).</summary>
     public bool ActiveExpiry { get; init; } = true;
 

@@ -92,6 +92,6 @@ public sealed partial class ApplyRequest : IValueTaskSource<bool>, IValueTaskSou
     /// <summary>The exception for a reply that is not the expected shape (an error, or a bug).</summary>
     public KiwiException ToException()
         => Reply == ReplyKind.Error
-            ? new KiwiException(Error, FailureDetail)
+            ? (Error == KiwiError.None && FailureDetail is not null ? new KiwiException(FailureDetail) : new KiwiException(Error, FailureDetail))
             : new KiwiException($"ERR unexpected reply {Reply}");
 }

@@ -35,6 +35,18 @@ public sealed partial class ApplyRequest : IValueTaskSource, IThreadPoolWorkItem
     /// </summary>
     public bool CompleteOnWriterThread { get; set; }
 
+    /// <summary>Position of this client entry inside its log entry (a Raft batch entry carries many; 0 otherwise).</summary>
+    public int SubIndex { get; set; }
+
+    /// <summary>Client entries the log entry at <see cref="Index"/> carries (1 unless it is a Raft batch entry).</summary>
+    public int SubCount { get; set; } = 1;
+
+    /// <summary>
+    /// Nobody waits for this entry (a follower applying the leader's log): the writer returns it to the pool
+    /// once applied instead of completing a waiter.
+    /// </summary>
+    public bool ReturnWhenApplied { get; set; }
+
     /// <summary>Log term of the entry (0 in standalone mode).</summary>
     public long Term { get; set; }
 
@@ -154,6 +166,9 @@ public sealed partial class ApplyRequest : IValueTaskSource, IThreadPoolWorkItem
         Kind = EntryKind.Normal;
         CompleteOnWriterThread = false;
         Index = 0;
+        SubIndex = 0;
+        SubCount = 1;
+        ReturnWhenApplied = false;
         Term = 0;
         Payload.Clear();
         Bulk.Clear();

@@ -26,6 +26,9 @@ public sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSourc
     private readonly Thread _thread;
     private long _appliedIndex;
     private long _appliedTerm;
+    private int _appliedSub;
+    private int _appliedSubCount;
+    private long _fullyAppliedIndex;
     private long _failedBatches;
     private long _batchesWritten;
 
@@ -50,13 +53,21 @@ public sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSourc
         _syncEachBatch = durability == Durability.Always;
         _batch = new ApplyRequest[maxBatch];
         _context = new ApplyContext(engine, _writes);
-        (_appliedIndex, _appliedTerm) = AppliedState.Read(engine);
+        AppliedState.Position position = AppliedState.Read(engine);
+        (_appliedIndex, _appliedTerm, _appliedSub, _appliedSubCount) = position;
+        _fullyAppliedIndex = position.FullyApplied;
         _inlineApply = inlineApply && !_syncEachBatch;
         _thread = new Thread(Run) { IsBackground = true, Name = "kiwi-apply" };
     }
 
     /// <summary>The highest index whose batch is committed (published after the storage write returned).</summary>
     public long AppliedIndex => Volatile.Read(ref _appliedIndex);
+
+    /// <summary>
+    /// The highest index whose every client entry is committed to storage (a Raft batch entry can be split
+    /// across two storage writes; <see cref="AppliedIndex"/> may name a partly applied one).
+    /// </summary>
+    public long FullyAppliedIndex => Volatile.Read(ref _fullyAppliedIndex);
 
     /// <summary>The term of <see cref="AppliedIndex"/>.</summary>
     public long AppliedTerm => Volatile.Read(ref _appliedTerm);
@@ -136,6 +147,8 @@ public sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSourc
         _context.EndBatch = false;
         long index = _appliedIndex;
         long term = _appliedTerm;
+        int sub = _appliedSub;
+        int subCount = _appliedSubCount;
         int commands = 0;
         int taken = 0;
         while (taken < batch.Length && !_context.EndBatch)
@@ -143,9 +156,12 @@ public sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSourc
             ApplyRequest request = batch[taken++];
             if (request.Index == 0)
             {
+                // Standalone: the writer numbers entries.
                 request.Index = index + 1;
+                request.SubIndex = 0;
+                request.SubCount = 1;
             }
-            else if (request.Index <= index)
+            else if (request.Index < index || (request.Index == index && request.SubIndex < sub))
             {
                 // Replayed after a restart: already in storage.
                 request.ReplyOk();
@@ -153,6 +169,8 @@ public sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSourc
             }
 
             index = request.Index;
+            sub = request.SubIndex + 1;
+            subCount = request.SubCount;
             term = Math.Max(term, request.Term);
             if (request.Kind == EntryKind.Normal)
             {
@@ -166,7 +184,8 @@ public sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSourc
         }
 
         batch = batch[..taken];
-        AppliedState.Write(_writes, index, term);
+        var position = new AppliedState.Position(index, term, sub, subCount);
+        AppliedState.Write(_writes, position);
         long started = Stopwatch.GetTimestamp();
         try
         {
@@ -180,7 +199,10 @@ public sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSourc
 
         KiwiMetrics.WriteLatency.Record(Stopwatch.GetElapsedTime(started).TotalMicroseconds);
         Volatile.Write(ref _appliedTerm, term);
+        _appliedSub = sub;
+        _appliedSubCount = subCount;
         Volatile.Write(ref _appliedIndex, index);
+        Volatile.Write(ref _fullyAppliedIndex, position.FullyApplied);
         Volatile.Write(ref _batchesWritten, _batchesWritten + 1);
         Volatile.Write(ref _entriesApplied, _entriesApplied + taken);
         KiwiMetrics.CommandsApplied.Add(commands);
@@ -204,9 +226,16 @@ public sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSourc
                 request.Index = 0;
             }
 
+            batch[i] = null!;
+            if (request.ReturnWhenApplied)
+            {
+                // Nobody waits for it: this node now lags its log (a restart replays the entry).
+                ApplyRequestPool.Return(request);
+                continue;
+            }
+
             request.Fail(detail);
             request.Complete();
-            batch[i] = null!;
         }
     }
 }

@@ -27,6 +27,12 @@ internal sealed class CompletionChunk : IThreadPoolWorkItem, IResettable
         for (int i = 0; i < batch.Length; i++)
         {
             ApplyRequest request = batch[i];
+            if (request.ReturnWhenApplied)
+            {
+                ApplyRequestPool.Return(request);
+                continue;
+            }
+
             if (request.CompleteOnWriterThread)
             {
                 // Kept in the batch array (moved to the front) and completed below, after the pool has work.

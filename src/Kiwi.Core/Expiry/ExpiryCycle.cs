@@ -70,6 +70,12 @@ internal sealed class ExpiryCycle : IDisposable
     /// <summary>Submits sweeps for up to <see cref="MaxPerRound"/> due index entries and waits for them.</summary>
     private async Task<int> SweepOnceAsync()
     {
+        if (!_db.CanWrite)
+        {
+            // A Raft follower: the leader's sweeps reach us through the log.
+            return 0;
+        }
+
         long now = _db.NowMs();
         using (IStorageCursor cursor = _engine.OpenCursor(KeySpace.Expire))
         {

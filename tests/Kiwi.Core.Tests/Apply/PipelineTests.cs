@@ -206,7 +206,7 @@ public sealed class PipelineTests
         ApplyRequestPool.Return(membership);
 
         Assert.Equal(6, db.AppliedIndex);
-        Assert.Equal((6L, 2L), AppliedState.Read(engine));
+        Assert.Equal(new AppliedState.Position(6, 2, 1, 1), AppliedState.Read(engine));
         using var probe = new ByteBuffer();
         Assert.False(engine.TryGet(KeySpace.Meta, KeyCodec.Meta(probe, 0, "x"u8), probe));
     }

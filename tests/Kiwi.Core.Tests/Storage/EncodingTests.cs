@@ -143,11 +143,12 @@ public sealed class EncodingTests
     public void AppliedState_RoundTripsThroughAnEngine()
     {
         var engine = new MemoryEngine();
-        Assert.Equal((0L, 0L), AppliedState.Read(engine));
+        Assert.Equal(0, AppliedState.Read(engine).Index);
         using var writes = new WriteSet();
-        AppliedState.Write(writes, 42, 7);
+        AppliedState.Write(writes, new AppliedState.Position(42, 7, 3, 5));
         engine.Commit(writes, sync: false);
-        Assert.Equal((42L, 7L), AppliedState.Read(engine));
+        Assert.Equal(new AppliedState.Position(42, 7, 3, 5), AppliedState.Read(engine));
+        Assert.Equal(41, AppliedState.Read(engine).FullyApplied);
 
         using var raw = new ByteBuffer();
         Assert.True(engine.TryGet(KeySpace.Raft, "applied"u8, raw));

@@ -1,0 +1,58 @@
+using Kiwi.Core.Apply;
+using Kiwi.Core.Raft;
+
+namespace Kiwi.Core;
+
+public sealed partial class KiwiDb
+{
+    /// <summary>The Raft member in cluster mode (null when standalone, or while it starts).</summary>
+    public KiwiRaftNode? Raft => Volatile.Read(ref _raft);
+
+    /// <summary>
+    /// The highest log index whose writes are all in storage (in cluster mode a log entry carries many writes
+    /// and can be split across two storage writes; <see cref="AppliedIndex"/> may name a partly applied one).
+    /// </summary>
+    public long FullyAppliedIndex => _worker.FullyAppliedIndex;
+
+    /// <summary>True when writes made here are accepted: standalone, or this node leads the cluster.</summary>
+    public bool CanWrite => !_clusterMode || Volatile.Read(ref _raft) is { IsLeader: true };
+
+    /// <summary>
+    /// Opens a database; with <see cref="KiwiDbOptions.Raft"/> set, also starts its Raft member (storage first,
+    /// so the log's replay finds the applied position) and returns once it runs. Standalone otherwise.
+    /// </summary>
+    public static async Task<KiwiDb> OpenAsync(KiwiDbOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        KiwiDb db = OpenStorage(options);
+        if (options.Raft is null)
+        {
+            return db;
+        }
+
+        try
+        {
+            KiwiRaftNode node = await KiwiRaftNode.StartAsync(db._worker, options.Raft, options.Path, options.RingCapacity, cancellationToken).ConfigureAwait(false);
+            Volatile.Write(ref db._raft, node);
+            return db;
+        }
+        catch
+        {
+            db.Dispose();
+            throw;
+        }
+    }
+
+    private void SubmitToCluster(ApplyRequest request)
+    {
+        KiwiRaftNode? node = Volatile.Read(ref _raft);
+        if (node is null)
+        {
+            request.ReplyErrorText("CLUSTERDOWN the Raft member is not running");
+            request.Complete();
+            return;
+        }
+
+        node.Propose(request);
+    }
+}

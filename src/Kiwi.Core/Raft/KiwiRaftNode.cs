@@ -1,0 +1,162 @@
+using System.Net;
+using DotNext.Net.Cluster.Consensus.Raft;
+using DotNext.Net.Cluster.Consensus.Raft.StateMachine;
+using Kiwi.Core.Apply;
+
+namespace Kiwi.Core.Raft;
+
+/// <summary>
+/// This node's Raft member (DotNext's <see cref="RaftCluster"/> over TCP, with its write-ahead log): committed
+/// entries flow into the commit ring through <see cref="KiwiStateMachine"/>, and writes made on the leader are
+/// proposed in batches by <see cref="RaftProposer"/>.
+/// </summary>
+public sealed class KiwiRaftNode : IAsyncDisposable
+{
+    private readonly RaftCluster _cluster;
+    private readonly WriteAheadLog _log;
+    private readonly KiwiStateMachine _stateMachine;
+    private readonly RaftProposer _proposer;
+    private int _disposed;
+
+    private KiwiRaftNode(RaftCluster cluster, WriteAheadLog log, KiwiStateMachine stateMachine, RaftProposer proposer, IPEndPoint endPoint)
+    {
+        _cluster = cluster;
+        _log = log;
+        _stateMachine = stateMachine;
+        _proposer = proposer;
+        EndPoint = endPoint;
+    }
+
+    /// <summary>This node's Raft endpoint.</summary>
+    public IPEndPoint EndPoint { get; }
+
+    /// <summary>True while this node is the leader (writes made here are proposed).</summary>
+    public bool IsLeader => _cluster.Leader is { IsRemote: false };
+
+    /// <summary>The leader's Raft endpoint, or null while there is none.</summary>
+    public EndPoint? Leader => _cluster.Leader?.EndPoint;
+
+    /// <summary>The current term.</summary>
+    public long Term => _cluster.Term;
+
+    /// <summary>The highest log index known committed here.</summary>
+    public long CommitIndex => _log.LastCommittedEntryIndex;
+
+    /// <summary>The highest log index handed to the writer by the log.</summary>
+    public long LastAppliedByLog => _log.LastAppliedIndex;
+
+    /// <summary>The highest log index in the local log.</summary>
+    public long LastLogIndex => _log.LastEntryIndex;
+
+    /// <summary>Members and whether each is reachable from here.</summary>
+    public IEnumerable<(EndPoint EndPoint, bool Available)> Members
+    {
+        get
+        {
+            foreach (RaftClusterMember member in _cluster.Members)
+            {
+                yield return (member.EndPoint, member.Status == DotNext.Net.Cluster.ClusterMemberStatus.Available);
+            }
+        }
+    }
+
+    /// <summary>Log entries proposed by this node since start.</summary>
+    public long Proposed => _proposer.Proposed;
+
+    /// <summary>Proposals that failed (their writes were answered with an error).</summary>
+    public long FailedProposals => _proposer.Failed;
+
+    /// <summary>Log entries skipped at start because storage already held them.</summary>
+    public long SkippedAtStart => _stateMachine.SkippedEntries;
+
+    /// <summary>Waits until some node is the leader; false on timeout.</summary>
+    public async Task<bool> WaitForLeaderAsync(TimeSpan timeout, CancellationToken token = default)
+    {
+        try
+        {
+            return await _cluster.WaitForLeaderAsync(timeout, token).ConfigureAwait(false) is not null;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    internal static async Task<KiwiRaftNode> StartAsync(ApplyWorker worker, KiwiRaftOptions options, string dataPath, int ringCapacity, CancellationToken token)
+    {
+        ArgumentNullException.ThrowIfNull(options.EndPoint);
+        if (options.Members.Count == 0 || !options.Members.Contains(options.EndPoint))
+        {
+            throw new ArgumentException($"the Raft members must include this node ({options.EndPoint})", nameof(options));
+        }
+
+        var stateMachine = new KiwiStateMachine(worker);
+        string logPath = options.LogPath ?? Path.Combine(dataPath, "raft-log");
+        var log = new WriteAheadLog(new WriteAheadLog.Options { Location = logPath, ChunkSize = options.LogChunkSize }, stateMachine);
+        RaftCluster? cluster = null;
+        RaftProposer? proposer = null;
+        try
+        {
+            var configuration = new RaftCluster.TcpConfiguration(options.EndPoint)
+            {
+                ConfigurationStorage = new StaticMembers(options.Members),
+                ColdStart = false,
+                LowerElectionTimeout = (int)options.ElectionTimeoutMin.TotalMilliseconds,
+                UpperElectionTimeout = (int)options.ElectionTimeoutMax.TotalMilliseconds,
+                RequestTimeout = options.RequestTimeout,
+            };
+            cluster = new RaftCluster(configuration) { AuditTrail = log };
+            proposer = new RaftProposer(cluster, options, ringCapacity);
+            proposer.Start();
+            await cluster.StartAsync(token).ConfigureAwait(false);
+            return new KiwiRaftNode(cluster, log, stateMachine, proposer, options.EndPoint);
+        }
+        catch
+        {
+            proposer?.Dispose();
+            if (cluster is not null)
+            {
+                cluster.Dispose();
+            }
+
+            await log.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Proposes a client write (the leader), or answers it at once with an error naming the leader.
+    /// </summary>
+    internal void Propose(ApplyRequest request)
+    {
+        if (!IsLeader)
+        {
+            EndPoint? leader = Leader;
+            request.ReplyErrorText(leader is null
+                ? "CLUSTERDOWN no Raft leader is elected (try again)"
+                : "READONLY this node is a Raft follower; write to the leader at raft " + leader);
+            request.Complete();
+            return;
+        }
+
+        if (!_proposer.Propose(request))
+        {
+            request.ReplyErrorText("ERR server is shutting down");
+            request.Complete();
+        }
+    }
+
+    /// <summary>Stops proposing, leaves the cluster and closes the log.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _proposer.Dispose();
+        await _cluster.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        _cluster.Dispose();
+        await _log.DisposeAsync().ConfigureAwait(false);
+    }
+}

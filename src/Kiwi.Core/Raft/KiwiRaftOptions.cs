@@ -1,0 +1,34 @@
+using System.Net;
+
+namespace Kiwi.Core.Raft;
+
+/// <summary>Cluster mode: this node's Raft endpoint, the static members and the replication knobs.</summary>
+public sealed class KiwiRaftOptions
+{
+    /// <summary>This node's Raft endpoint (its identity in the cluster).</summary>
+    public required IPEndPoint EndPoint { get; init; }
+
+    /// <summary>Every member's Raft endpoint, this node included.</summary>
+    public required IReadOnlyList<IPEndPoint> Members { get; init; }
+
+    /// <summary>Directory of the Raft log (default: <c>raft-log</c> inside the database directory).</summary>
+    public string? LogPath { get; init; }
+
+    /// <summary>Lower bound of the election timeout. Wide on purpose: 150 ms caused spurious elections on 2 cores.</summary>
+    public TimeSpan ElectionTimeoutMin { get; init; } = TimeSpan.FromMilliseconds(400);
+
+    /// <summary>Upper bound of the election timeout.</summary>
+    public TimeSpan ElectionTimeoutMax { get; init; } = TimeSpan.FromMilliseconds(800);
+
+    /// <summary>Timeout of one Raft request to a peer.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMilliseconds(1000);
+
+    /// <summary>Most client commands packed into one Raft log entry.</summary>
+    public int MaxBatchCommands { get; init; } = 256;
+
+    /// <summary>Raft log entries proposed and not yet committed at once (pipelined proposals).</summary>
+    public int MaxInFlight { get; init; } = 8;
+
+    /// <summary>Size of the Raft log's chunk files (the 4 KB default makes one mapped file per 4 KB of log).</summary>
+    public int LogChunkSize { get; init; } = 4 << 20;
+}

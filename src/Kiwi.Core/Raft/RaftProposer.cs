@@ -1,0 +1,190 @@
+using DotNext.Net.Cluster.Consensus.Raft;
+using Kiwi.Core.Apply;
+using Kiwi.Native.Ring;
+using Microsoft.Extensions.ObjectPool;
+
+namespace Kiwi.Core.Raft;
+
+/// <summary>
+/// Pipelined proposals on the leader: client writes queue in a lock-free ring; one thread drains up to
+/// <see cref="KiwiRaftOptions.MaxBatchCommands"/> of them into ONE Raft log entry and proposes it, with up to
+/// <see cref="KiwiRaftOptions.MaxInFlight"/> entries replicating at once. Each client's reply is sent when the
+/// writer has applied its command on this node (after commit), so writes are acknowledged only once a majority
+/// holds them.
+/// </summary>
+internal sealed class RaftProposer : IDisposable
+{
+    private readonly RaftCluster _cluster;
+    private readonly CommitRing<ApplyRequest> _intake;
+    private readonly ApplyRequest[] _drain;
+    private readonly SemaphoreSlim _inFlight;
+    private readonly int _maxInFlight;
+    private readonly ObjectPool<ProposalBatch> _batches;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Thread _thread;
+    private ulong _nextProposal = (ulong)Environment.TickCount64 << 20;
+    private long _proposed;
+    private long _failed;
+
+    public RaftProposer(RaftCluster cluster, KiwiRaftOptions options, int ringCapacity)
+    {
+        _cluster = cluster;
+        _intake = new CommitRing<ApplyRequest>(ringCapacity);
+        _drain = new ApplyRequest[Math.Min(options.MaxBatchCommands, BatchEntry.MaxCount)];
+        _inFlight = new SemaphoreSlim(options.MaxInFlight, options.MaxInFlight);
+        _maxInFlight = options.MaxInFlight;
+        int capacity = _drain.Length;
+        _batches = new DefaultObjectPool<ProposalBatch>(new BatchPolicy(capacity), options.MaxInFlight * 2);
+        _thread = new Thread(Run) { IsBackground = true, Name = "kiwi-raft-propose" };
+    }
+
+    /// <summary>Log entries proposed since start.</summary>
+    public long Proposed => Volatile.Read(ref _proposed);
+
+    /// <summary>Log entries whose proposal failed (their writes got an error).</summary>
+    public long Failed => Volatile.Read(ref _failed);
+
+    public void Start() => _thread.Start();
+
+    /// <summary>Queues a client write for the next proposal; false when stopping (nothing was queued).</summary>
+    public bool Propose(ApplyRequest request) => _intake.Enqueue(request);
+
+    /// <summary>Stops proposing; queued writes that were not proposed fail.</summary>
+    public void Dispose()
+    {
+        _intake.Close();
+        _stop.Cancel();
+        if (_thread.IsAlive)
+        {
+            _thread.Join();
+        }
+
+        // Proposals in flight end quickly once cancelled; wait for them so no callback outlives the node.
+        for (int i = 0; i < _maxInFlight; i++)
+        {
+            _inFlight.Wait(TimeSpan.FromSeconds(10));
+        }
+
+        _intake.Dispose();
+    }
+
+    private void Run()
+    {
+        while (true)
+        {
+            int n = _intake.Drain(_drain);
+            if (n == 0)
+            {
+                if (_intake.IsCompleted)
+                {
+                    return;
+                }
+
+                _intake.WaitForData(TimeSpan.FromMilliseconds(100));
+                continue;
+            }
+
+            if (_stop.IsCancellationRequested)
+            {
+                FailAll(_drain.AsSpan(0, n), "ERR server is shutting down");
+                continue;
+            }
+
+            try
+            {
+                _inFlight.Wait(_stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                FailAll(_drain.AsSpan(0, n), "ERR server is shutting down");
+                continue;
+            }
+
+            ProposalBatch batch = _batches.Get();
+            batch.Id = ++_nextProposal;
+            batch.Count = n;
+            BatchEntry.Begin(batch.Payload, batch.Id, n);
+            for (int i = 0; i < n; i++)
+            {
+                ApplyRequest request = _drain[i];
+                _drain[i] = null!;
+                batch.Requests[i] = request;
+                BatchEntry.Add(batch.Payload, request.Payload.WrittenSpan);
+            }
+
+            _proposed++;
+            _ = ReplicateAsync(batch);
+        }
+    }
+
+    private async Task ReplicateAsync(ProposalBatch batch)
+    {
+        Exception? error = null;
+        try
+        {
+            var entry = new BinaryLogEntry
+            {
+                Content = batch.Payload.WrittenMemory,
+                Term = _cluster.AuditTrail.Term,
+                Context = batch,
+            };
+            await _cluster.ReplicateAsync(entry, _stop.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            error = ex;
+        }
+        finally
+        {
+            _inFlight.Release();
+        }
+
+        // The log copied the payload when it appended the entry (or never will): the buffer can go either way.
+        if (error is null && batch.IsPublished)
+        {
+            // The state machine has handed the requests to the writer: they complete from there.
+            _batches.Return(batch);
+            return;
+        }
+
+        if (error is not null)
+        {
+            Interlocked.Increment(ref _failed);
+            if (batch.TryFail())
+            {
+                string text = error switch
+                {
+                    NotLeaderException => "TRYAGAIN this node lost the Raft leadership before the write was committed",
+                    OperationCanceledException => "ERR server is shutting down",
+                    _ => "TRYAGAIN the write could not be replicated: " + error.Message,
+                };
+                FailAll(batch.Requests.AsSpan(0, batch.Count), text);
+            }
+        }
+
+        // Not pooled: the log may still apply this entry later and look at its context (its id and state).
+        batch.Payload.Dispose();
+    }
+
+    private static void FailAll(Span<ApplyRequest> requests, string text)
+    {
+        for (int i = 0; i < requests.Length; i++)
+        {
+            ApplyRequest request = requests[i];
+            requests[i] = null!;
+            request.ReplyErrorText(text);
+            request.Complete();
+        }
+    }
+
+    private sealed class BatchPolicy(int capacity) : IPooledObjectPolicy<ProposalBatch>
+    {
+        public ProposalBatch Create() => new(capacity);
+
+        public bool Return(ProposalBatch obj)
+        {
+            obj.Reset();
+            return true;
+        }
+    }
+}

@@ -1,0 +1,132 @@
+using System.Net;
+using System.Net.Sockets;
+using Kiwi.Core.Raft;
+
+namespace Kiwi.Core.Tests.Raft;
+
+/// <summary>Three (or more) Kiwi.Fast nodes in this process, each with its own RocksDB and Raft log, on loopback.</summary>
+internal sealed class LoopbackCluster : IAsyncDisposable
+{
+    private readonly TempDirectory[] _dirs;
+
+    private LoopbackCluster(IPEndPoint[] members, TempDirectory[] dirs)
+    {
+        Members = members;
+        _dirs = dirs;
+        Nodes = new KiwiDb?[members.Length];
+    }
+
+    public IPEndPoint[] Members { get; }
+
+    public KiwiDb?[] Nodes { get; }
+
+    public static async Task<LoopbackCluster> StartAsync(int size = 3)
+    {
+        var members = new IPEndPoint[size];
+        var dirs = new TempDirectory[size];
+        for (int i = 0; i < size; i++)
+        {
+            members[i] = new IPEndPoint(IPAddress.Loopback, FreePort());
+            dirs[i] = new TempDirectory();
+        }
+
+        var cluster = new LoopbackCluster(members, dirs);
+        for (int i = 0; i < size; i++)
+        {
+            await cluster.StartNodeAsync(i);
+        }
+
+        return cluster;
+    }
+
+    public async Task StartNodeAsync(int i)
+    {
+        Nodes[i] = await KiwiDb.OpenAsync(new KiwiDbOptions
+        {
+            Path = _dirs[i].Path,
+            ActiveExpiry = false,
+            BlockCacheBytes = 8L * 1024 * 1024,
+            Raft = new KiwiRaftOptions { EndPoint = Members[i], Members = Members },
+        });
+    }
+
+    public async Task StopNodeAsync(int i)
+    {
+        KiwiDb? node = Nodes[i];
+        Nodes[i] = null;
+        if (node is not null)
+        {
+            await Task.Run(node.Dispose);
+        }
+    }
+
+    /// <summary>Polls until exactly one running node leads; returns its position.</summary>
+    public async Task<int> WaitForLeaderAsync(TimeSpan timeout)
+    {
+        DateTime deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            for (int i = 0; i < Nodes.Length; i++)
+            {
+                if (Nodes[i]?.Raft is { IsLeader: true })
+                {
+                    return i;
+                }
+            }
+
+            await Task.Delay(20);
+        }
+
+        throw new TimeoutException($"no leader within {timeout}");
+    }
+
+    /// <summary>Polls until <paramref name="condition"/> holds on every running node.</summary>
+    public async Task WaitOnEveryNodeAsync(Func<KiwiDb, bool> condition, TimeSpan timeout)
+    {
+        DateTime deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            bool all = true;
+            foreach (KiwiDb? node in Nodes)
+            {
+                if (node is not null && !condition(node))
+                {
+                    all = false;
+                    break;
+                }
+            }
+
+            if (all)
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new TimeoutException($"condition not met on every node within {timeout}");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        for (int i = 0; i < Nodes.Length; i++)
+        {
+            await StopNodeAsync(i);
+        }
+
+        foreach (TempDirectory dir in _dirs)
+        {
+            dir.Dispose();
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)probe.LocalEndPoint!).Port;
+    }
+}
