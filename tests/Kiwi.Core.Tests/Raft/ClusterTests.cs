@@ -85,4 +85,77 @@ public sealed class ClusterTests
         Assert.Equal(301, await cluster.Nodes[leader]!.IncrAsync("n"));
         await cluster.WaitOnEveryNodeAsync(n => n.GetString("n") == "301", Deadline);
     }
+
+    [Fact]
+    public async Task LeaderStops_ANewLeaderServesWrites_AndNoAcknowledgedWriteIsLost()
+    {
+        await using LoopbackCluster cluster = await LoopbackCluster.StartAsync();
+        int leader = await cluster.WaitForLeaderAsync(Deadline);
+        KiwiDb db = cluster.Nodes[leader]!;
+        var acked = new List<Task<bool>>();
+        for (int i = 0; i < 200; i++)
+        {
+            acked.Add(db.SetAsync("before:" + i, "v" + i).AsTask());
+        }
+
+        Assert.All(await Task.WhenAll(acked).WaitAsync(Deadline), Assert.True);
+        await cluster.StopNodeAsync(leader);
+
+        int next = await cluster.WaitForLeaderAsync(Deadline);
+        Assert.NotEqual(leader, next);
+        KiwiDb survivor = cluster.Nodes[next]!;
+        Assert.True(await survivor.SetAsync("after", "failover"));
+        await cluster.WaitOnEveryNodeAsync(n => n.GetString("after") == "failover", Deadline);
+        foreach (KiwiDb? node in cluster.Nodes)
+        {
+            if (node is null)
+            {
+                continue;
+            }
+
+            for (int i = 0; i < 200; i++)
+            {
+                Assert.Equal("v" + i, node.GetString("before:" + i));
+            }
+        }
+
+        // The old leader comes back as a follower and catches up.
+        await cluster.StartNodeAsync(leader);
+        await cluster.WaitOnEveryNodeAsync(n => n.GetString("after") == "failover", Deadline);
+    }
+
+    [Fact]
+    public async Task NodeDownDuring10kWrites_CatchesUpWhenItReturns()
+    {
+        await using LoopbackCluster cluster = await LoopbackCluster.StartAsync();
+        int leader = await cluster.WaitForLeaderAsync(Deadline);
+        int down = (leader + 1) % 3;
+        await cluster.StopNodeAsync(down);
+
+        KiwiDb db = cluster.Nodes[leader]!;
+        const int Writes = 10_000;
+        var pending = new List<Task<bool>>(Writes);
+        for (int i = 0; i < Writes; i++)
+        {
+            pending.Add(db.SetAsync("w:" + i, "x" + i).AsTask());
+            if (pending.Count == 1000)
+            {
+                Assert.All(await Task.WhenAll(pending).WaitAsync(Deadline), Assert.True);
+                pending.Clear();
+            }
+        }
+
+        Assert.All(await Task.WhenAll(pending).WaitAsync(Deadline), Assert.True);
+        Assert.True(await db.SetAsync("last", "done"));
+
+        await cluster.StartNodeAsync(down);
+        await cluster.WaitOnEveryNodeAsync(n => n.GetString("last") == "done", TimeSpan.FromSeconds(60));
+        KiwiDb returned = cluster.Nodes[down]!;
+        for (int i = 0; i < Writes; i += 97)
+        {
+            Assert.Equal("x" + i, returned.GetString("w:" + i));
+        }
+
+        Assert.Equal(db.FullyAppliedIndex, returned.FullyAppliedIndex);
+    }
 }
