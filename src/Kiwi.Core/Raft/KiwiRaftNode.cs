@@ -66,6 +66,15 @@ public sealed class KiwiRaftNode : IAsyncDisposable
     /// <summary>Proposals that failed (their writes were answered with an error).</summary>
     public long FailedProposals => _proposer.Failed;
 
+    /// <summary>Log entries the state machine handed to the writer since start.</summary>
+    public long AppliedEntries => _stateMachine.AppliedEntries;
+
+    /// <summary>Client commands the state machine handed to the writer since start.</summary>
+    public long AppliedCommands => _stateMachine.AppliedCommands;
+
+    /// <summary>Time the state machine spent handing entries to the writer (decode, copy, enqueue).</summary>
+    public TimeSpan StateMachineTime => _stateMachine.ApplyTime;
+
     /// <summary>Log entries skipped at start because storage already held them.</summary>
     public long SkippedAtStart => _stateMachine.SkippedEntries;
 

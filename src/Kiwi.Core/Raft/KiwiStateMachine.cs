@@ -17,6 +17,9 @@ internal sealed class KiwiStateMachine : IStateMachine
     private readonly long _appliedAtStart;
     private long _skippedEntries;
     private long _malformedEntries;
+    private long _appliedEntries;
+    private long _appliedCommands;
+    private long _applyTicks;
 
     public KiwiStateMachine(ApplyWorker worker)
     {
@@ -31,6 +34,15 @@ internal sealed class KiwiStateMachine : IStateMachine
 
     /// <summary>Log entries skipped at start because RocksDB already held them.</summary>
     public long SkippedEntries => Volatile.Read(ref _skippedEntries);
+
+    /// <summary>Log entries handed to the writer since start.</summary>
+    public long AppliedEntries => Volatile.Read(ref _appliedEntries);
+
+    /// <summary>Client commands handed to the writer since start.</summary>
+    public long AppliedCommands => Volatile.Read(ref _appliedCommands);
+
+    /// <summary>Time spent in <see cref="ApplyAsync"/> handing entries to the writer (the adaptor's cost).</summary>
+    public TimeSpan ApplyTime => System.Diagnostics.Stopwatch.GetElapsedTime(0, Volatile.Read(ref _applyTicks));
 
     /// <summary>Log entries whose payload was not a batch entry (skipped: throwing would poison the log).</summary>
     public long MalformedEntries => Volatile.Read(ref _malformedEntries);
@@ -49,6 +61,7 @@ internal sealed class KiwiStateMachine : IStateMachine
             return new(entry.Index);
         }
 
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         var reader = new SequenceReader<byte>(payload);
         if (!BatchEntry.TryReadHeader(ref reader, out int count, out ulong proposal) || count == 0)
         {
@@ -72,6 +85,9 @@ internal sealed class KiwiStateMachine : IStateMachine
         }
 
         _worker.ApplyPublished(inline: false);
+        Volatile.Write(ref _appliedEntries, _appliedEntries + 1);
+        Volatile.Write(ref _appliedCommands, _appliedCommands + count);
+        Volatile.Write(ref _applyTicks, _applyTicks + System.Diagnostics.Stopwatch.GetTimestamp() - started);
         return new(entry.Index);
     }
 

@@ -72,30 +72,47 @@ internal sealed class RaftProposer : IDisposable
     {
         while (true)
         {
-            int n = _intake.Drain(_drain);
-            if (n == 0)
+            if (!_intake.WaitForData(TimeSpan.FromMilliseconds(100)) && !_intake.IsClosed)
             {
-                if (_intake.IsCompleted)
-                {
-                    return;
-                }
-
-                _intake.WaitForData(TimeSpan.FromMilliseconds(100));
                 continue;
             }
 
-            if (_stop.IsCancellationRequested)
+            if (_intake.IsCompleted)
             {
-                FailAll(_drain.AsSpan(0, n), "ERR server is shutting down");
-                continue;
+                return;
             }
 
+            // A free slot first, then drain: writes that arrive while every slot is busy join the next entry,
+            // so entries grow with the load instead of the number of entries in flight.
+            bool slot;
             try
             {
                 _inFlight.Wait(_stop.Token);
+                slot = true;
             }
             catch (OperationCanceledException)
             {
+                slot = false;
+            }
+
+            int n = _intake.Drain(_drain);
+            if (n == 0)
+            {
+                if (slot)
+                {
+                    _inFlight.Release();
+                }
+
+                continue;
+            }
+
+            if (!slot || _stop.IsCancellationRequested)
+            {
+                if (slot)
+                {
+                    _inFlight.Release();
+                }
+
                 FailAll(_drain.AsSpan(0, n), "ERR server is shutting down");
                 continue;
             }
