@@ -91,6 +91,16 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
         RocksEngine engine = RocksEngine.Open(options.Path, options.BlockCacheBytes, options.EnableWal);
         try
         {
+            // Raft and standalone indexes must never mix (see ClusterIdentity).
+            if (options.Raft is null)
+            {
+                Kiwi.Core.Raft.ClusterIdentity.RefuseStandalone(engine, options.Path);
+            }
+            else
+            {
+                Kiwi.Core.Raft.ClusterIdentity.Claim(engine, options.Raft.Members, options.Path);
+            }
+
             return new KiwiDb(engine, ownsEngine: true, options);
         }
         catch

@@ -138,16 +138,14 @@ public sealed class KiwiRaftNode : IAsyncDisposable
     /// </summary>
     internal void Propose(ApplyRequest request)
     {
-        if (!IsLeader)
+        if (!IsLeader && Leader is { } leader)
         {
-            EndPoint? leader = Leader;
-            request.ReplyErrorText(leader is null
-                ? "CLUSTERDOWN no Raft leader is elected (try again)"
-                : "READONLY this node is a Raft follower; write to the leader at raft " + leader);
+            request.ReplyErrorText(RaftProposer.FollowerError(leader));
             request.Complete();
             return;
         }
 
+        // The leader, or no leader yet: the proposer waits a bounded time for an election.
         if (!_proposer.Propose(request))
         {
             request.ReplyErrorText("ERR server is shutting down");

@@ -23,6 +23,12 @@ public sealed class KiwiRaftOptions
     /// <summary>Timeout of one Raft request to a peer.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMilliseconds(1000);
 
+    /// <summary>
+    /// How long a write waits for a leader to be elected before it is answered <c>-CLUSTERDOWN</c> (writes on a
+    /// node that knows another leader are answered at once).
+    /// </summary>
+    public TimeSpan LeaderWait { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Most client commands packed into one Raft log entry.</summary>
     public int MaxBatchCommands { get; init; } = 256;
 

@@ -1,3 +1,4 @@
+using System.Net;
 using DotNext.Net.Cluster.Consensus.Raft;
 using Kiwi.Core.Apply;
 using Kiwi.Native.Ring;
@@ -19,6 +20,7 @@ internal sealed class RaftProposer : IDisposable
     private readonly ApplyRequest[] _drain;
     private readonly SemaphoreSlim _inFlight;
     private readonly int _maxInFlight;
+    private readonly TimeSpan _leaderWait;
     private readonly ObjectPool<ProposalBatch> _batches;
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread _thread;
@@ -33,6 +35,7 @@ internal sealed class RaftProposer : IDisposable
         _drain = new ApplyRequest[Math.Min(options.MaxBatchCommands, BatchEntry.MaxCount)];
         _inFlight = new SemaphoreSlim(options.MaxInFlight, options.MaxInFlight);
         _maxInFlight = options.MaxInFlight;
+        _leaderWait = options.LeaderWait;
         int capacity = _drain.Length;
         _batches = new DefaultObjectPool<ProposalBatch>(new BatchPolicy(capacity), options.MaxInFlight * 2);
         _thread = new Thread(Run) { IsBackground = true, Name = "kiwi-raft-propose" };
@@ -117,6 +120,14 @@ internal sealed class RaftProposer : IDisposable
                 continue;
             }
 
+            if (!IsLocalLeader() && !WaitForLocalLeadership())
+            {
+                _inFlight.Release();
+                EndPoint? leader = _cluster.Leader?.EndPoint;
+                FailAll(_drain.AsSpan(0, n), leader is null ? "CLUSTERDOWN no Raft leader was elected in time (try again)" : FollowerError(leader));
+                continue;
+            }
+
             ProposalBatch batch = _batches.Get();
             batch.Id = ++_nextProposal;
             batch.Count = n;
@@ -181,6 +192,23 @@ internal sealed class RaftProposer : IDisposable
 
         // Not pooled: the log may still apply this entry later and look at its context (its id and state).
         batch.Payload.Dispose();
+    }
+
+    /// <summary>The error a follower answers a write with.</summary>
+    internal static string FollowerError(EndPoint leader) => "READONLY this node is a Raft follower; write to the leader at raft " + leader;
+
+    private bool IsLocalLeader() => _cluster.Leader is { IsRemote: false };
+
+    // No leader known: an election is likely under way. Wait for its outcome, bounded by LeaderWait.
+    private bool WaitForLocalLeadership()
+    {
+        long deadline = Environment.TickCount64 + (long)_leaderWait.TotalMilliseconds;
+        while (_cluster.Leader is null && Environment.TickCount64 < deadline && !_stop.IsCancellationRequested)
+        {
+            Thread.Sleep(5);
+        }
+
+        return IsLocalLeader();
     }
 
     private static void FailAll(Span<ApplyRequest> requests, string text)

@@ -152,7 +152,13 @@ public sealed class EncodingTests
 
         using var raw = new ByteBuffer();
         Assert.True(engine.TryGet(KeySpace.Raft, "applied"u8, raw));
-        Assert.Equal(new byte[] { 42, 0, 0, 0, 0, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0 }, raw.WrittenSpan.ToArray());
+        Assert.Equal(new byte[] { 42, 0, 0, 0, 0, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 5, 0, 0, 0 }, raw.WrittenSpan.ToArray());
+
+        // The 16-byte record of earlier versions reads as a whole entry.
+        using var old = new WriteSet();
+        old.Put(KeySpace.Raft, "applied"u8, raw.WrittenSpan[..16]);
+        engine.Commit(old, sync: false);
+        Assert.Equal(new AppliedState.Position(42, 7, 1, 1), AppliedState.Read(engine));
     }
 
     [Fact]
