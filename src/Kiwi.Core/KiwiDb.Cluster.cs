@@ -18,6 +18,15 @@ public sealed partial class KiwiDb
     public bool CanWrite => !_clusterMode || Volatile.Read(ref _raft) is { IsLeader: true };
 
     /// <summary>
+    /// Before a read that must be linearizable in cluster mode: completes once this node has applied every write
+    /// acknowledged anywhere before the call (see <see cref="KiwiRaftNode.ReadBarrierAsync"/>). Standalone, and
+    /// for reads that may be stale, it is not needed (it completes at once standalone).
+    /// </summary>
+    public Task ReadBarrierAsync(CancellationToken cancellationToken = default)
+        => Volatile.Read(ref _raft) is { } node ? node.ReadBarrierAsync(cancellationToken)
+            : _clusterMode ? Task.FromException(new KiwiException("CLUSTERDOWN the Raft member is not running")) : Task.CompletedTask;
+
+    /// <summary>
     /// Opens a database; with <see cref="KiwiDbOptions.Raft"/> set, also starts its Raft member (storage first,
     /// so the log's replay finds the applied position) and returns once it runs. Standalone otherwise.
     /// </summary>

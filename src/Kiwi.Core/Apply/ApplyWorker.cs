@@ -107,6 +107,7 @@ public sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSourc
             _thread.Join();
         }
 
+        ReleaseWaiters();
         KiwiMetrics.Unregister(this);
     }
 
@@ -209,6 +210,11 @@ public sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSourc
         KiwiMetrics.BatchesWritten.Add(1);
         KiwiMetrics.BatchSize.Record(taken);
         CompletionChunk.CompleteAll(batch);
+        if (Volatile.Read(ref _waiterCount) != 0)
+        {
+            ReleaseWaiters();
+        }
+
         return taken;
     }
 

@@ -16,10 +16,12 @@ public sealed class KiwiRaftNode : IAsyncDisposable
     private readonly WriteAheadLog _log;
     private readonly KiwiStateMachine _stateMachine;
     private readonly RaftProposer _proposer;
+    private readonly ApplyWorker _worker;
     private int _disposed;
 
-    private KiwiRaftNode(RaftCluster cluster, WriteAheadLog log, KiwiStateMachine stateMachine, RaftProposer proposer, IPEndPoint endPoint)
+    private KiwiRaftNode(RaftCluster cluster, WriteAheadLog log, KiwiStateMachine stateMachine, RaftProposer proposer, IPEndPoint endPoint, ApplyWorker worker)
     {
+        _worker = worker;
         _cluster = cluster;
         _log = log;
         _stateMachine = stateMachine;
@@ -78,6 +80,18 @@ public sealed class KiwiRaftNode : IAsyncDisposable
     /// <summary>Log entries skipped at start because storage already held them.</summary>
     public long SkippedAtStart => _stateMachine.SkippedEntries;
 
+    /// <summary>
+    /// A linearizable read point: confirms with a majority that the leader known here is still the leader and
+    /// learns its commit index (DotNext's strong read barrier), then waits until this node's storage holds
+    /// every entry up to it. A read made after it sees every write acknowledged before it started, on any node.
+    /// Throws when no majority answers.
+    /// </summary>
+    public async Task ReadBarrierAsync(CancellationToken token = default)
+    {
+        await _cluster.ApplyReadBarrierAsync(ReadBarrierType.Strong, token).ConfigureAwait(false);
+        await _worker.WaitForAppliedAsync(_stateMachine.LastPublishedIndex).WaitAsync(token).ConfigureAwait(false);
+    }
+
     /// <summary>Waits until some node is the leader; false on timeout.</summary>
     public async Task<bool> WaitForLeaderAsync(TimeSpan timeout, CancellationToken token = default)
     {
@@ -118,7 +132,7 @@ public sealed class KiwiRaftNode : IAsyncDisposable
             proposer = new RaftProposer(cluster, options, ringCapacity);
             proposer.Start();
             await cluster.StartAsync(token).ConfigureAwait(false);
-            return new KiwiRaftNode(cluster, log, stateMachine, proposer, options.EndPoint);
+            return new KiwiRaftNode(cluster, log, stateMachine, proposer, options.EndPoint, worker);
         }
         catch
         {

@@ -20,6 +20,7 @@ internal sealed class KiwiStateMachine : IStateMachine
     private long _appliedEntries;
     private long _appliedCommands;
     private long _applyTicks;
+    private long _lastPublished;
 
     public KiwiStateMachine(ApplyWorker worker)
     {
@@ -34,6 +35,12 @@ internal sealed class KiwiStateMachine : IStateMachine
 
     /// <summary>Log entries skipped at start because RocksDB already held them.</summary>
     public long SkippedEntries => Volatile.Read(ref _skippedEntries);
+
+    /// <summary>
+    /// The last log index whose client entries were handed to the writer (or that storage held at start): once
+    /// the writer's fully applied index reaches it, every entry the log applied so far is readable.
+    /// </summary>
+    public long LastPublishedIndex => Math.Max(_appliedAtStart, Volatile.Read(ref _lastPublished));
 
     /// <summary>Log entries handed to the writer since start.</summary>
     public long AppliedEntries => Volatile.Read(ref _appliedEntries);
@@ -85,6 +92,7 @@ internal sealed class KiwiStateMachine : IStateMachine
         }
 
         _worker.ApplyPublished(inline: false);
+        Volatile.Write(ref _lastPublished, entry.Index);
         Volatile.Write(ref _appliedEntries, _appliedEntries + 1);
         Volatile.Write(ref _appliedCommands, _appliedCommands + count);
         Volatile.Write(ref _applyTicks, _applyTicks + System.Diagnostics.Stopwatch.GetTimestamp() - started);

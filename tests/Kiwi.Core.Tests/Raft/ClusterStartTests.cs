@@ -90,5 +90,9 @@ public sealed class ClusterStartTests
         KiwiException error = await Assert.ThrowsAsync<KiwiException>(() => lonely.SetAsync("k", "v").AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.StartsWith("CLUSTERDOWN ", error.Message, StringComparison.Ordinal);
         Assert.Null(lonely.GetString("k"));
+
+        // A linearizable read cannot be served without a majority either: it fails (here: times out), never hangs.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        await Assert.ThrowsAnyAsync<Exception>(() => lonely.ReadBarrierAsync(timeout.Token));
     }
 }

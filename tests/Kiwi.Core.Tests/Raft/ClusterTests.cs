@@ -158,4 +158,24 @@ public sealed class ClusterTests
 
         Assert.Equal(db.FullyAppliedIndex, returned.FullyAppliedIndex);
     }
+
+    [Fact]
+    public async Task ReadBarrier_OnAFollower_SeesEveryWriteAcknowledgedBeforeIt()
+    {
+        await using LoopbackCluster cluster = await LoopbackCluster.StartAsync();
+        int leader = await cluster.WaitForLeaderAsync(Deadline);
+        KiwiDb db = cluster.Nodes[leader]!;
+        KiwiDb follower = cluster.Nodes[(leader + 1) % 3]!;
+        for (int i = 1; i <= 30; i++)
+        {
+            string value = i.ToString(CultureInfo.InvariantCulture);
+            Assert.True(await db.SetAsync("lin", value));
+
+            // No polling: after the barrier the acknowledged write must be readable here.
+            await follower.ReadBarrierAsync().WaitAsync(Deadline);
+            Assert.Equal(value, follower.GetString("lin"));
+            await db.ReadBarrierAsync().WaitAsync(Deadline);
+            Assert.Equal(value, db.GetString("lin"));
+        }
+    }
 }
