@@ -106,6 +106,11 @@ public static class KiwiServer
 
         started?.Invoke(boundPort);
         Console.Out.WriteLine($"Kiwi.Fast listening on {config.Bind}:{boundPort}, data in {Path.GetFullPath(config.Dir)}, appendfsync {config.AppendFsync.ToString().ToLowerInvariant()}");
+        if (db.Raft is { } raft)
+        {
+            Console.Out.WriteLine($"Kiwi.Fast cluster mode: Raft member {raft.EndPoint} (node id {RaftInfo.NodeId(raft.EndPoint)}) of {raft.Members.Count()} members");
+        }
+
         using var sampler = new Timer(static s => ((ServerState)s!).SampleOps(), state, 100, 100);
         await app.WaitForShutdownAsync(CancellationToken.None).ConfigureAwait(false);
         return 0;

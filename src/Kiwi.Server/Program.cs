@@ -1,12 +1,16 @@
+using System.Net.Sockets;
 using Kiwi.Core;
+using Kiwi.Core.Raft;
 using Kiwi.Server;
 
 ServerConfig config;
+KiwiRaftOptions? raft;
 try
 {
     config = ServerConfig.Parse(args);
+    raft = config.CreateRaftOptions();
 }
-catch (Exception ex) when (ex is FormatException or IOException)
+catch (Exception ex) when (ex is FormatException or IOException or OverflowException)
 {
     Console.Error.WriteLine($"kiwi-server: {ex.Message}");
     return 1;
@@ -15,11 +19,31 @@ catch (Exception ex) when (ex is FormatException or IOException)
 KiwiDb db;
 try
 {
-    db = KiwiDb.Open(new KiwiDbOptions { Path = config.Dir, Durability = config.AppendFsync, BlockCacheBytes = config.BlockCacheBytes, InlineApplyWhenIdle = config.InlineApply });
+    // Standalone without raft-members; with it, OpenAsync also starts this node's Raft member (and returns
+    // once it runs: the leader is elected later, when a majority of the members is up).
+    db = await KiwiDb.OpenAsync(new KiwiDbOptions
+    {
+        Path = config.Dir,
+        Durability = config.AppendFsync,
+        BlockCacheBytes = config.BlockCacheBytes,
+        InlineApplyWhenIdle = config.InlineApply,
+        Raft = raft,
+    }).ConfigureAwait(false);
 }
 catch (Exception ex) when (ex is Kiwi.Native.Rocks.StorageException or InvalidDataException or IOException)
 {
     Console.Error.WriteLine($"kiwi-server: cannot open the data directory '{Path.GetFullPath(config.Dir)}': {ex.Message}");
+    return 1;
+}
+catch (KiwiException ex)
+{
+    // The directory belongs elsewhere: written standalone, by another cluster, or by a cluster when started standalone.
+    Console.Error.WriteLine($"kiwi-server: {(ex.Message.StartsWith("ERR ", StringComparison.Ordinal) ? ex.Message[4..] : ex.Message)}");
+    return 1;
+}
+catch (Exception ex) when (raft is not null && ex is SocketException or ArgumentException or InvalidOperationException)
+{
+    Console.Error.WriteLine($"kiwi-server: cannot start the Raft member at {raft.EndPoint}: {ex.Message}");
     return 1;
 }
 

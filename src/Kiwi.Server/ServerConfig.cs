@@ -7,7 +7,7 @@ namespace Kiwi.Server;
 /// Server settings, redis-server style: an optional config file (lines of <c>name value</c>, '#' comments)
 /// given first, then <c>--name value</c> flags that override it.
 /// </summary>
-public sealed class ServerConfig
+public sealed partial class ServerConfig
 {
     /// <summary>Address to listen on (default loopback only).</summary>
     public string Bind { get; set; } = "127.0.0.1";
@@ -86,6 +86,8 @@ public sealed class ServerConfig
             config.Set(name[2..], args[++i]);
         }
 
+        // Settings that depend on each other (raft-members must name raft-bind:raft-port) fail here, at start.
+        config.CreateRaftOptions();
         return config;
     }
 
@@ -106,6 +108,10 @@ public sealed class ServerConfig
             case "block-cache-size": BlockCacheBytes = ParseBytes(value); break;
             case "inline-apply": InlineApply = ParseYesNo(name, value); break;
             case "io-threads": IoThreads = ParseIoThreads(value); break;
+            case "raft-port": RaftPort = ParseRaftPort(value); break;
+            case "raft-bind": RaftBind = ParseRaftBind(value); break;
+            case "raft-members": RaftMembers = ParseRaftMembers(value); break;
+            case "raft-log-dir": RaftLogDir = value.Length == 0 ? null : value; break;
             default: throw new FormatException($"unknown setting '{name}'");
         }
     }
@@ -125,6 +131,10 @@ public sealed class ServerConfig
         yield return new("block-cache-size", BlockCacheBytes.ToString(CultureInfo.InvariantCulture));
         yield return new("inline-apply", InlineApply ? "yes" : "no");
         yield return new("io-threads", IoThreads.ToString(CultureInfo.InvariantCulture));
+        yield return new("raft-port", RaftPort.ToString(CultureInfo.InvariantCulture));
+        yield return new("raft-bind", EffectiveRaftBind);
+        yield return new("raft-members", FormatRaftMembers());
+        yield return new("raft-log-dir", EffectiveRaftLogDir);
         yield return new("databases", "1");
         yield return new("save", string.Empty);
         yield return new("appendonly", "yes");

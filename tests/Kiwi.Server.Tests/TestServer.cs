@@ -20,7 +20,7 @@ internal sealed class TestServer : IDisposable
         Config = config;
         _ownsDir = ownsDir;
         _ringCapacity = ringCapacity;
-        Db = OpenDb(config.Dir, ringCapacity);
+        Db = OpenDb(config, ringCapacity);
         var port = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         Run = Task.Run(() => KiwiServer.RunAsync(config, Db, _stop.Token, p => port.TrySetResult(p)));
         Run.ContinueWith(t => port.TrySetException(t.Exception ?? new Exception("the server stopped before it started")), TaskScheduler.Default);
@@ -68,7 +68,7 @@ internal sealed class TestServer : IDisposable
         }
 
         Db.Dispose();
-        Db = OpenDb(Config.Dir, _ringCapacity);
+        Db = OpenDb(Config, _ringCapacity);
         return Db;
     }
 
@@ -105,6 +105,12 @@ internal sealed class TestServer : IDisposable
         }
     }
 
-    private static KiwiDb OpenDb(string dir, int ringCapacity)
-        => KiwiDb.Open(new KiwiDbOptions { Path = dir, BlockCacheBytes = 8L * 1024 * 1024, RingCapacity = ringCapacity });
+    /// <summary>Standalone, or in cluster mode when the configuration has raft-members (then its Raft member runs too).</summary>
+    private static KiwiDb OpenDb(ServerConfig config, int ringCapacity)
+    {
+        var options = new KiwiDbOptions { Path = config.Dir, BlockCacheBytes = 8L * 1024 * 1024, RingCapacity = ringCapacity, Raft = config.CreateRaftOptions() };
+        return options.Raft is null
+            ? KiwiDb.Open(options)
+            : Task.Run(() => KiwiDb.OpenAsync(options)).WaitAsync(s_startTimeout).GetAwaiter().GetResult();
+    }
 }

@@ -88,6 +88,7 @@ public static class CommandTable
         KeyHandlers.Register(list);
         ConnectionHandlers.Register(list);
         ServerHandlers.Register(list);
+        RaftHandlers.Register(list);
         return [.. list];
     }
 }

@@ -11,7 +11,7 @@ public static class ServerInfo
     /// <summary>The Redis version Kiwi.Fast reports, so clients enable the features it implements.</summary>
     public static ReadOnlySpan<byte> RedisVersion => "7.2.4"u8;
 
-    private static readonly string[] s_sections = ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "kiwi", "keyspace"];
+    private static readonly string[] s_sections = ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "kiwi", "raft", "keyspace"];
 
     /// <summary>Builds the INFO reply for the requested sections ("default", "all", "everything" or names).</summary>
     public static string Build(ServerState server, IReadOnlyList<string> requested)
@@ -130,6 +130,9 @@ public static class ServerInfo
                 Line(text, "pending_writes", db.PendingWrites.ToString(c));
                 Line(text, "durability", db.Durability.ToString().ToLowerInvariant());
                 break;
+            case "raft":
+                RaftInfo.AppendSection(text, db);
+                break;
             case "keyspace":
                 long keys = db.CountKeys(0);
                 if (keys > 0)
@@ -141,7 +144,7 @@ public static class ServerInfo
         }
     }
 
-    private static void Line(StringBuilder text, string name, string value) => text.Append(name).Append(':').Append(value).Append("\r\n");
+    internal static void Line(StringBuilder text, string name, string value) => text.Append(name).Append(':').Append(value).Append("\r\n");
 
     private static string Human(long bytes)
     {

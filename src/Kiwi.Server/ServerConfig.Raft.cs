@@ -1,0 +1,122 @@
+using System.Globalization;
+using System.Net;
+using Kiwi.Core.Raft;
+
+namespace Kiwi.Server;
+
+/// <summary>
+/// Cluster mode settings: with <c>raft-members</c> set the node replicates every write through Raft, its Raft
+/// endpoint being <c>raft-bind:raft-port</c>; without it the server is standalone and the other raft-* settings
+/// are ignored.
+/// </summary>
+public sealed partial class ServerConfig
+{
+    /// <summary>raft-port N: this node's Raft port (required with <see cref="RaftMembers"/>; 0 = not set).</summary>
+    public int RaftPort { get; set; }
+
+    /// <summary>raft-bind ADDRESS: this node's Raft address (null: the same as <see cref="Bind"/>).</summary>
+    public string? RaftBind { get; set; }
+
+    /// <summary>raft-members IP:port,IP:port,...: every member's Raft endpoint, this node included (empty: standalone).</summary>
+    public IReadOnlyList<IPEndPoint> RaftMembers { get; set; } = [];
+
+    /// <summary>raft-log-dir: directory of the Raft log (null: <c>raft-log</c> inside <see cref="Dir"/>).</summary>
+    public string? RaftLogDir { get; set; }
+
+    /// <summary>True when <see cref="RaftMembers"/> is set: the server runs as a member of a Raft cluster.</summary>
+    public bool ClusterMode => RaftMembers.Count > 0;
+
+    private string EffectiveRaftBind => RaftBind ?? Bind;
+
+    private string EffectiveRaftLogDir => ClusterMode || RaftLogDir is not null
+        ? Path.GetFullPath(RaftLogDir ?? Path.Combine(Dir, "raft-log"))
+        : string.Empty;
+
+    /// <summary>
+    /// The Raft options of cluster mode, or null when standalone. Throws <see cref="FormatException"/> with the
+    /// reason when the settings do not make a member: no raft-port, a raft-bind that is not an IP address, or
+    /// an endpoint that raft-members does not list.
+    /// </summary>
+    public KiwiRaftOptions? CreateRaftOptions()
+    {
+        if (!ClusterMode)
+        {
+            return null;
+        }
+
+        if (RaftPort == 0)
+        {
+            throw new FormatException($"raft-members is set but raft-port is not: give this node's Raft port (--raft-port N), as listed in raft-members ({FormatRaftMembers()})");
+        }
+
+        string bind = EffectiveRaftBind;
+        if (!IPAddress.TryParse(bind, out IPAddress? address))
+        {
+            throw new FormatException($"raft-bind must be an IP address, not '{bind}'{(RaftBind is null ? " (it defaults to bind)" : string.Empty)}");
+        }
+
+        var self = new IPEndPoint(address, RaftPort);
+        if (!Contains(RaftMembers, self))
+        {
+            string hint = address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any)
+                ? "; raft-bind must be the address the other members reach this node at, not a wildcard"
+                : string.Empty;
+            throw new FormatException($"this node's Raft endpoint {self} (raft-bind:raft-port) is not in raft-members ({FormatRaftMembers()}): every node lists every member, itself included{hint}");
+        }
+
+        return new KiwiRaftOptions { EndPoint = self, Members = RaftMembers, LogPath = EffectiveRaftLogDir };
+    }
+
+    private string FormatRaftMembers() => string.Join(',', RaftMembers);
+
+    private static bool Contains(IReadOnlyList<IPEndPoint> members, IPEndPoint endPoint)
+    {
+        foreach (IPEndPoint member in members)
+        {
+            if (member.Equals(endPoint))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static int ParseRaftPort(string value)
+        => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int port) && port is >= 1 and <= 65535
+            ? port
+            : throw new FormatException($"raft-port must be a port number from 1 to 65535, not '{value}'");
+
+    private static string? ParseRaftBind(string value)
+    {
+        string address = value.Trim();
+        if (address.Length == 0)
+        {
+            return null;
+        }
+
+        return IPAddress.TryParse(address, out _) ? address : throw new FormatException($"raft-bind must be an IP address, not '{value}'");
+    }
+
+    /// <summary>"IP:port,IP:port,...": each member an IP address with an explicit port (no host names), no repeats.</summary>
+    private static IPEndPoint[] ParseRaftMembers(string value)
+    {
+        var members = new List<IPEndPoint>();
+        foreach (string item in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!IPEndPoint.TryParse(item, out IPEndPoint? endPoint) || endPoint.Port == 0)
+            {
+                throw new FormatException($"raft-members: '{item}' is not an IP:port (for example 127.0.0.1:7479; host names are not supported)");
+            }
+
+            if (Contains(members, endPoint))
+            {
+                throw new FormatException($"raft-members lists {endPoint} twice");
+            }
+
+            members.Add(endPoint);
+        }
+
+        return [.. members];
+    }
+}

@@ -1,0 +1,77 @@
+using System.Net;
+
+namespace Kiwi.Server.Tests;
+
+/// <summary>raft-port, raft-bind, raft-members and raft-log-dir: parsing and the checks made at start.</summary>
+public sealed class RaftConfigTests
+{
+    private const string Members = "127.0.0.1:7479,127.0.0.1:7480,127.0.0.1:7481";
+
+    [Fact]
+    public void Without_raft_members_the_server_is_standalone()
+    {
+        ServerConfig config = ServerConfig.Parse(["--port", "7379", "--raft-port", "7479"]);
+        Assert.False(config.ClusterMode);
+        Assert.Null(config.CreateRaftOptions());
+    }
+
+    [Fact]
+    public void Raft_members_with_this_node_make_the_raft_options()
+    {
+        ServerConfig config = ServerConfig.Parse(["--dir", "./n2", "--raft-port", "7480", "--raft-members", "127.0.0.1:7479, 127.0.0.1:7480,127.0.0.1:7481"]);
+        Kiwi.Core.Raft.KiwiRaftOptions options = Assert.IsType<Kiwi.Core.Raft.KiwiRaftOptions>(config.CreateRaftOptions());
+
+        Assert.Equal(new IPEndPoint(IPAddress.Loopback, 7480), options.EndPoint);
+        Assert.Equal([new IPEndPoint(IPAddress.Loopback, 7479), new IPEndPoint(IPAddress.Loopback, 7480), new IPEndPoint(IPAddress.Loopback, 7481)], options.Members);
+        Assert.Equal(Path.GetFullPath(Path.Combine("./n2", "raft-log")), options.LogPath);
+        Assert.Contains(new KeyValuePair<string, string>("raft-bind", "127.0.0.1"), config.All());
+
+        ServerConfig other = ServerConfig.Parse(["--bind", "0.0.0.0", "--raft-bind", "127.0.0.1", "--raft-port", "7479", "--raft-members", Members, "--raft-log-dir", "/tmp/kiwi-raft-log"]);
+        Assert.Equal("/tmp/kiwi-raft-log", other.CreateRaftOptions()!.LogPath);
+    }
+
+    [Fact]
+    public void Raft_members_without_this_node_fail_with_a_clear_message()
+    {
+        FormatException error = Assert.Throws<FormatException>(() => ServerConfig.Parse(["--raft-port", "7482", "--raft-members", Members]));
+        Assert.Contains("127.0.0.1:7482", error.Message, StringComparison.Ordinal);
+        Assert.Contains("is not in raft-members", error.Message, StringComparison.Ordinal);
+
+        // raft-bind defaults to bind: a wildcard bind is not a member's address.
+        error = Assert.Throws<FormatException>(() => ServerConfig.Parse(["--bind", "0.0.0.0", "--raft-port", "7479", "--raft-members", Members]));
+        Assert.Contains("not a wildcard", error.Message, StringComparison.Ordinal);
+
+        error = Assert.Throws<FormatException>(() => ServerConfig.Parse(["--raft-members", Members]));
+        Assert.Contains("raft-port is not", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1:7479,localhost:7480", "'localhost:7480' is not an IP:port")]
+    [InlineData("127.0.0.1:7479,127.0.0.1", "'127.0.0.1' is not an IP:port")]
+    [InlineData("127.0.0.1:7479,127.0.0.1:99999", "'127.0.0.1:99999' is not an IP:port")]
+    [InlineData("127.0.0.1:7479,127.0.0.1:7479", "lists 127.0.0.1:7479 twice")]
+    public void An_unparsable_member_fails_with_a_clear_message(string members, string expected)
+    {
+        FormatException error = Assert.Throws<FormatException>(() => ServerConfig.Parse(["--raft-port", "7479", "--raft-members", members]));
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Raft_port_and_raft_bind_must_parse()
+    {
+        Assert.Contains("raft-port must be", Assert.Throws<FormatException>(() => ServerConfig.Parse(["--raft-port", "70000"])).Message, StringComparison.Ordinal);
+        Assert.Contains("raft-bind must be an IP address", Assert.Throws<FormatException>(() => ServerConfig.Parse(["--raft-bind", "my-host"])).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_server_exits_with_an_error_code_when_this_node_is_not_a_member()
+    {
+        // kiwi-server's own entry point: it fails on the configuration, before it opens the data directory.
+        string dir = Path.Combine(Path.GetTempPath(), "kiwi-raft-config-" + Guid.NewGuid().ToString("N"));
+        System.Reflection.MethodInfo main = typeof(ServerConfig).Assembly.EntryPoint!;
+        object? code = main.Invoke(null, [new[] { "--port", "0", "--dir", dir, "--raft-port", "7482", "--raft-members", Members }]);
+
+        Assert.Equal(1, code);
+        Assert.False(Directory.Exists(dir));
+    }
+}

@@ -1,0 +1,135 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using StackExchange.Redis;
+
+namespace Kiwi.Server.Tests;
+
+/// <summary>The server in cluster mode: three in-process nodes replicating through Raft on loopback.</summary>
+public sealed class RaftServerTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
+{
+    private TestCluster Cluster => fixture.Cluster;
+
+    [Fact]
+    public async Task Three_nodes_elect_a_leader_and_a_set_through_it_is_read_on_every_node()
+    {
+        int leader = await Cluster.WaitForLeaderAsync();
+        string leaderEndPoint = Cluster.RaftEndPoints[leader].ToString();
+        string[] allMembers = [.. Cluster.RaftEndPoints.Select(e => e.ToString()).Order(StringComparer.Ordinal)];
+        var ids = new HashSet<string>();
+        for (int i = 0; i < Cluster.Nodes.Length; i++)
+        {
+            Dictionary<string, string> info = await TestCluster.RaftInfoAsync(Cluster.Nodes[i].Port);
+            Assert.Equal(i == leader ? "leader" : "follower", info["role"]);
+            Assert.Equal(leaderEndPoint, info["leader"]);
+            Assert.Equal(ExpectedNodeId(Cluster.RaftEndPoints[i].ToString()), info["node_id"]);
+            Assert.True(ids.Add(info["node_id"]), "node ids repeat");
+            Assert.True(long.Parse(info["term"], CultureInfo.InvariantCulture) >= 1, info["term"]);
+            Assert.Equal(allMembers, info["members"].Split(',').Select(m => m[..m.IndexOf('=', StringComparison.Ordinal)]).Order(StringComparer.Ordinal));
+            Assert.Equal("0", info["failed_proposals"]);
+        }
+
+        // The leader calls every member, so it sees them all reachable.
+        string leaderMembers = string.Empty;
+        await TestCluster.UntilAsync(
+            async () => (leaderMembers = (await TestCluster.RaftInfoAsync(Cluster.Nodes[leader].Port))["members"]).Split(',').All(m => m.EndsWith("=available", StringComparison.Ordinal)),
+            () => "the leader's members: " + leaderMembers);
+
+        await using (ConnectionMultiplexer redis = await ConnectionMultiplexer.ConnectAsync(Cluster.Nodes[leader].ConnectionString()))
+        {
+            Assert.True(await redis.GetDatabase().StringSetAsync("raft:greeting", "hello"));
+        }
+
+        Dictionary<string, string> leaderInfo = await TestCluster.RaftInfoAsync(Cluster.Nodes[leader].Port);
+        Assert.True(long.Parse(leaderInfo["proposed_entries"], CultureInfo.InvariantCulture) >= 1, leaderInfo["proposed_entries"]);
+        long committed = long.Parse(leaderInfo["commit_index"], CultureInfo.InvariantCulture);
+        Assert.True(committed >= 2, $"commit_index {committed} after the leader's no-op and a SET");
+
+        foreach (TestServer node in Cluster.Nodes)
+        {
+            await using ConnectionMultiplexer redis = await ConnectionMultiplexer.ConnectAsync(node.ConnectionString());
+            IDatabase db = redis.GetDatabase();
+            RedisValue seen = RedisValue.Null;
+            await TestCluster.UntilAsync(
+                async () => (seen = await db.StringGetAsync("raft:greeting")) == "hello",
+                () => $"GET raft:greeting on port {node.Port} gives '{seen}', not 'hello'");
+
+            // The SET's log entry is applied there: applied_index reached the leader's commit index of the SET.
+            Dictionary<string, string> info = await TestCluster.RaftInfoAsync(node.Port);
+            Assert.True(long.Parse(info["applied_index"], CultureInfo.InvariantCulture) >= committed, $"applied_index {info["applied_index"]} < {committed}");
+        }
+    }
+
+    [Fact]
+    public async Task A_set_on_a_follower_is_refused_with_readonly_and_the_connection_keeps_serving()
+    {
+        int leader = await Cluster.WaitForLeaderAsync();
+        TestServer follower = Cluster.Nodes[(leader + 1) % Cluster.Nodes.Length];
+        using RawClient client = await RawClient.ConnectAsync(follower.Port);
+
+        string refused = await client.CallAsync("SET raft:on-follower v\r\n");
+        Assert.StartsWith("-READONLY ", refused, StringComparison.Ordinal);
+        Assert.Contains(Cluster.RaftEndPoints[leader].ToString(), refused, StringComparison.Ordinal);
+        Assert.Equal("+PONG\r\n", await client.CallAsync("PING\r\n"));
+
+        // Pipelined: the refusal keeps its place among the other replies.
+        await client.SendAsync("INCR raft:on-follower:n\r\nPING\r\nGET raft:on-follower\r\n");
+        Assert.StartsWith("-READONLY ", await client.ReadReplyAsync(), StringComparison.Ordinal);
+        Assert.Equal("+PONG\r\n", await client.ReadReplyAsync());
+        Assert.Equal("$-1\r\n", await client.ReadReplyAsync());
+    }
+
+    [Fact]
+    public async Task Info_has_the_raft_section_and_config_get_shows_the_raft_settings()
+    {
+        int leader = await Cluster.WaitForLeaderAsync();
+        TestServer node = Cluster.Nodes[leader];
+        using RawClient client = await RawClient.ConnectAsync(node.Port);
+
+        string info = await client.CallAsync("INFO raft\r\n");
+        Assert.Contains("# Raft\r\nraft_enabled:1\r\nnode_id:", info, StringComparison.Ordinal);
+        Assert.Contains("\r\nrole:leader\r\n", info, StringComparison.Ordinal);
+        Assert.Contains("# Raft\r\n", await client.CallAsync("INFO\r\n"), StringComparison.Ordinal);
+
+        string members = string.Join(',', Cluster.RaftEndPoints.Select(e => e.ToString()));
+        Assert.Equal($"*2\r\n$12\r\nraft-members\r\n${members.Length}\r\n{members}\r\n", await client.CallAsync("CONFIG GET raft-members\r\n"));
+        string port = Cluster.RaftEndPoints[leader].Port.ToString(CultureInfo.InvariantCulture);
+        Assert.Equal($"*2\r\n$9\r\nraft-port\r\n${port.Length}\r\n{port}\r\n", await client.CallAsync("CONFIG GET raft-port\r\n"));
+        Assert.Equal("*2\r\n$9\r\nraft-bind\r\n$9\r\n127.0.0.1\r\n", await client.CallAsync("CONFIG GET raft-bind\r\n"));
+        Assert.Equal("-ERR CONFIG SET failed (possibly related to argument 'raft-port') - can't set immutable config\r\n", await client.CallAsync("CONFIG SET raft-port 1\r\n"));
+    }
+
+    private static string ExpectedNodeId(string endPoint) => Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(endPoint)));
+}
+
+/// <summary>RAFT.INFO and INFO raft on a standalone server.</summary>
+public sealed class RaftStandaloneTests(ServerFixture server) : IClassFixture<ServerFixture>
+{
+    [Fact]
+    public async Task Raft_info_answers_that_cluster_support_is_disabled()
+    {
+        using RawClient client = await RawClient.ConnectAsync(server.Port);
+        Assert.Equal("-ERR This instance has cluster support disabled\r\n", await client.CallAsync("RAFT.INFO\r\n"));
+        Assert.Equal("-ERR This instance has cluster support disabled\r\n", await client.CallAsync("raft.info\r\n"));
+        Assert.Equal("+PONG\r\n", await client.CallAsync("PING\r\n"));
+    }
+
+    [Fact]
+    public async Task Raft_info_with_an_argument_is_an_arity_error()
+    {
+        using RawClient client = await RawClient.ConnectAsync(server.Port);
+        Assert.Equal("-ERR wrong number of arguments for 'raft.info' command\r\n", await client.CallAsync("RAFT.INFO now\r\n"));
+        Assert.StartsWith("*1\r\n*10\r\n$9\r\nraft.info\r\n:1\r\n", await client.CallAsync("COMMAND INFO raft.info\r\n"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Info_raft_shows_only_that_raft_is_disabled()
+    {
+        using RawClient client = await RawClient.ConnectAsync(server.Port);
+        string section = await client.CallAsync("INFO raft\r\n");
+        Assert.EndsWith("\r\n# Raft\r\nraft_enabled:0\r\n\r\n", section, StringComparison.Ordinal);
+        Assert.DoesNotContain("node_id", section, StringComparison.Ordinal);
+        Assert.Contains("\r\n# Raft\r\nraft_enabled:0\r\n", await client.CallAsync("INFO all\r\n"), StringComparison.Ordinal);
+        Assert.Equal("*2\r\n$12\r\nraft-members\r\n$0\r\n\r\n", await client.CallAsync("CONFIG GET raft-members\r\n"));
+    }
+}
