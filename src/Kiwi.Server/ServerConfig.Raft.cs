@@ -23,6 +23,12 @@ public sealed partial class ServerConfig
     /// <summary>raft-log-dir: directory of the Raft log (null: <c>raft-log</c> inside <see cref="Dir"/>).</summary>
     public string? RaftLogDir { get; set; }
 
+    /// <summary>
+    /// raft-stale-reads yes|no (default no): with yes, reads are answered from this node's storage at once (fast,
+    /// possibly behind the leader); with no, each read waits for a read barrier and is linearizable.
+    /// </summary>
+    public bool RaftStaleReads { get; set; }
+
     /// <summary>True when <see cref="RaftMembers"/> is set: the server runs as a member of a Raft cluster.</summary>
     public bool ClusterMode => RaftMembers.Count > 0;
 

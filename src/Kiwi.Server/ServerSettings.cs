@@ -20,6 +20,8 @@ internal sealed class ServerSettings(ServerConfig config, Func<int> boundPort) :
 
     public int MaxClients => config.MaxClients;
 
+    public bool LinearizableReads => config.ClusterMode && !config.RaftStaleReads;
+
     public int Port => boundPort();
 
     public IEnumerable<KeyValuePair<string, string>> All()

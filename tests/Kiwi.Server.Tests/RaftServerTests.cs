@@ -61,6 +61,29 @@ public sealed class RaftServerTests(ClusterFixture fixture) : IClassFixture<Clus
     }
 
     [Fact]
+    public async Task Reads_on_a_follower_are_linearizable_they_see_every_write_acknowledged_before_them()
+    {
+        int leader = await Cluster.WaitForLeaderAsync();
+        int follower = (leader + 1) % Cluster.Nodes.Length;
+        await using ConnectionMultiplexer toLeader = await ConnectionMultiplexer.ConnectAsync(Cluster.Nodes[leader].ConnectionString());
+        await using ConnectionMultiplexer toFollower = await ConnectionMultiplexer.ConnectAsync(Cluster.Nodes[follower].ConnectionString());
+        IDatabase write = toLeader.GetDatabase();
+        IDatabase read = toFollower.GetDatabase();
+        for (int i = 1; i <= 20; i++)
+        {
+            string value = i.ToString(CultureInfo.InvariantCulture);
+            Assert.True(await write.StringSetAsync("raft:lin", value));
+
+            // No polling: the follower takes a read barrier before answering.
+            Assert.Equal(value, (string?)await read.StringGetAsync("raft:lin"));
+        }
+
+        // Pipelined reads share one barrier and still answer in order.
+        Task<RedisValue>[] reads = [.. Enumerable.Range(0, 10).Select(_ => read.StringGetAsync("raft:lin"))];
+        Assert.All(await Task.WhenAll(reads), v => Assert.Equal("20", (string?)v));
+    }
+
+    [Fact]
     public async Task A_set_on_a_follower_is_refused_with_readonly_and_the_connection_keeps_serving()
     {
         int leader = await Cluster.WaitForLeaderAsync();

@@ -31,7 +31,12 @@ public sealed partial class ClientSession
         Drain,
         Flush,
         Close,
+        ReadBarrier,
     }
+
+    // Linearizable reads (cluster mode): one read barrier per batch of input, taken before its first read.
+    private bool _readBarrierPassed;
+    private string? _readBarrierError;
 
     /// <summary>
     /// Serves the connection until the client leaves, sends QUIT, breaks the protocol or is killed. Each read
@@ -53,6 +58,7 @@ public sealed partial class ClientSession
                 try
                 {
                     result = await input.ReadAsync(token).ConfigureAwait(false);
+                    _readBarrierPassed = false;
                     if (Apply.ApplyWorker.IsWriterThread)
                     {
                         // Replies are completed on the writer thread; new commands must not run there (a write
@@ -128,6 +134,23 @@ public sealed partial class ClientSession
 
                     if (outcome == Outcome.Drain)
                     {
+                        continue;
+                    }
+
+                    if (outcome == Outcome.ReadBarrier)
+                    {
+                        _readBarrierError = null;
+                        try
+                        {
+                            await Server.Db.ReadBarrierAsync(token).ConfigureAwait(false);
+                        }
+                        catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
+                        {
+                            // No majority (or no leader): the reads of this input get an error, never stale data.
+                            _readBarrierError = "CLUSTERDOWN the read could not be made linearizable: " + ex.Message;
+                        }
+
+                        _readBarrierPassed = true;
                         continue;
                     }
 
@@ -248,6 +271,24 @@ public sealed partial class ClientSession
                     _args.Reset();
                     buffer = buffer.Slice(before);
                     return Outcome.Drain;
+                }
+
+                if (spec is not null && (spec.Flags & CommandFlags.ReadOnly) != 0 && Server.Settings.LinearizableReads)
+                {
+                    if (!_readBarrierPassed)
+                    {
+                        _args.Reset();
+                        buffer = buffer.Slice(before);
+                        return Outcome.ReadBarrier;
+                    }
+
+                    if (_readBarrierError is not null)
+                    {
+                        executed++;
+                        writer.WriteError(System.Text.Encoding.UTF8.GetBytes(_readBarrierError));
+                        _args.Reset();
+                        continue;
+                    }
                 }
 
                 executed++;

@@ -18,6 +18,12 @@ public interface IServerSettings
     /// <summary>TCP port the server listens on.</summary>
     int Port { get; }
 
+    /// <summary>
+    /// Cluster mode with linearizable reads: a read waits for a read barrier (once per batch of input) before it
+    /// runs. False standalone or with raft-stale-reads.
+    /// </summary>
+    bool LinearizableReads => false;
+
     /// <summary>Every setting by redis.conf name.</summary>
     IEnumerable<KeyValuePair<string, string>> All();
 
