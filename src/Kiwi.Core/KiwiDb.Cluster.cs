@@ -52,6 +52,15 @@ public sealed partial class KiwiDb
         }
     }
 
+    /// <summary>A write a follower forwarded: its encoded entry as is (the follower's clock included).</summary>
+    internal ApplyRequest BeginForwarded(ReadOnlySpan<byte> entry)
+    {
+        ApplyRequest request = Begin(0);
+        request.Payload.Set(entry);
+        request.Forwarded = true;
+        return request;
+    }
+
     private void SubmitToCluster(ApplyRequest request)
     {
         KiwiRaftNode? node = Volatile.Read(ref _raft);

@@ -29,6 +29,12 @@ public sealed partial class ServerConfig
     /// </summary>
     public bool RaftStaleReads { get; set; }
 
+    /// <summary>
+    /// raft-redirect yes|no (default no): with yes, a follower answers writes <c>-MOVED 0 leader-ip:port</c>
+    /// (Redis Cluster's redirect) instead of forwarding them to the leader.
+    /// </summary>
+    public bool RaftRedirect { get; set; }
+
     /// <summary>True when <see cref="RaftMembers"/> is set: the server runs as a member of a Raft cluster.</summary>
     public bool ClusterMode => RaftMembers.Count > 0;
 
@@ -70,7 +76,18 @@ public sealed partial class ServerConfig
             throw new FormatException($"this node's Raft endpoint {self} (raft-bind:raft-port) is not in raft-members ({FormatRaftMembers()}): every node lists every member, itself included{hint}");
         }
 
-        return new KiwiRaftOptions { EndPoint = self, Members = RaftMembers, LogPath = EffectiveRaftLogDir };
+        return new KiwiRaftOptions
+        {
+            EndPoint = self,
+            Members = RaftMembers,
+            LogPath = EffectiveRaftLogDir,
+
+            // Announced to the other members: where followers forward writes (and what -MOVED names). Port 0
+            // (a test's ephemeral port) is not known before the listener starts: nothing is announced then.
+            ClientEndPoint = Port == 0 ? null : new IPEndPoint(address, Port).ToString(),
+            ClientPassword = RequirePass,
+            ForwardWrites = !RaftRedirect,
+        };
     }
 
     private string FormatRaftMembers() => string.Join(',', RaftMembers);

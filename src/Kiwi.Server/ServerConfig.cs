@@ -113,6 +113,7 @@ public sealed partial class ServerConfig
             case "raft-members": RaftMembers = ParseRaftMembers(value); break;
             case "raft-log-dir": RaftLogDir = value.Length == 0 ? null : value; break;
             case "raft-stale-reads": RaftStaleReads = ParseYesNo(name, value); break;
+            case "raft-redirect": RaftRedirect = ParseYesNo(name, value); break;
             default: throw new FormatException($"unknown setting '{name}'");
         }
     }
@@ -137,6 +138,7 @@ public sealed partial class ServerConfig
         yield return new("raft-members", FormatRaftMembers());
         yield return new("raft-log-dir", EffectiveRaftLogDir);
         yield return new("raft-stale-reads", RaftStaleReads ? "yes" : "no");
+        yield return new("raft-redirect", RaftRedirect ? "yes" : "no");
         yield return new("databases", "1");
         yield return new("save", string.Empty);
         yield return new("appendonly", "yes");

@@ -84,22 +84,31 @@ public sealed class RaftServerTests(ClusterFixture fixture) : IClassFixture<Clus
     }
 
     [Fact]
-    public async Task A_set_on_a_follower_is_refused_with_readonly_and_the_connection_keeps_serving()
+    public async Task Writes_on_a_follower_are_forwarded_to_the_leader_and_get_its_replies()
     {
         int leader = await Cluster.WaitForLeaderAsync();
         TestServer follower = Cluster.Nodes[(leader + 1) % Cluster.Nodes.Length];
         using RawClient client = await RawClient.ConnectAsync(follower.Port);
 
-        string refused = await client.CallAsync("SET raft:on-follower v\r\n");
-        Assert.StartsWith("-READONLY ", refused, StringComparison.Ordinal);
-        Assert.Contains(Cluster.RaftEndPoints[leader].ToString(), refused, StringComparison.Ordinal);
-        Assert.Equal("+PONG\r\n", await client.CallAsync("PING\r\n"));
+        Assert.Equal("+OK\r\n", await client.CallAsync("SET raft:fwd v1\r\n"));
+        Assert.Equal("$2\r\nv1\r\n", await client.CallAsync("GETSET raft:fwd v2\r\n"));
+        Assert.Equal("$-1\r\n", await client.CallAsync("SET raft:fwd v3 NX\r\n"));
+        Assert.Equal(":1\r\n", await client.CallAsync("INCR raft:fwd:n\r\n"));
+        Assert.Equal("-ERR value is not an integer or out of range\r\n", await client.CallAsync("INCR raft:fwd\r\n"));
+        Assert.Equal("-ERR wrong number of arguments for 'set' command\r\n", await client.CallAsync("SET raft:fwd\r\n"));
 
-        // Pipelined: the refusal keeps its place among the other replies.
-        await client.SendAsync("INCR raft:on-follower:n\r\nPING\r\nGET raft:on-follower\r\n");
-        Assert.StartsWith("-READONLY ", await client.ReadReplyAsync(), StringComparison.Ordinal);
+        // Pipelined: forwarded writes and local commands answer in order, and the read sees the writes.
+        await client.SendAsync("INCR raft:fwd:n\r\nPING\r\nINCR raft:fwd:n\r\nGET raft:fwd:n\r\n");
+        Assert.Equal(":2\r\n", await client.ReadReplyAsync());
         Assert.Equal("+PONG\r\n", await client.ReadReplyAsync());
-        Assert.Equal("$-1\r\n", await client.ReadReplyAsync());
+        Assert.Equal(":3\r\n", await client.ReadReplyAsync());
+        Assert.Equal("$1\r\n3\r\n", await client.ReadReplyAsync());
+
+        // The writes went through the log: the leader has them.
+        using RawClient toLeader = await RawClient.ConnectAsync(Cluster.Nodes[leader].Port);
+        Assert.Equal("$2\r\nv2\r\n", await toLeader.CallAsync("GET raft:fwd\r\n"));
+        Dictionary<string, string> info = await TestCluster.RaftInfoAsync(follower.Port);
+        Assert.Equal("0", info["failed_proposals"]);
     }
 
     [Fact]
@@ -154,5 +163,30 @@ public sealed class RaftStandaloneTests(ServerFixture server) : IClassFixture<Se
         Assert.DoesNotContain("node_id", section, StringComparison.Ordinal);
         Assert.Contains("\r\n# Raft\r\nraft_enabled:0\r\n", await client.CallAsync("INFO all\r\n"), StringComparison.Ordinal);
         Assert.Equal("*2\r\n$12\r\nraft-members\r\n$0\r\n\r\n", await client.CallAsync("CONFIG GET raft-members\r\n"));
+    }
+}
+
+/// <summary>raft-redirect yes: followers answer writes with Redis Cluster's MOVED instead of forwarding them.</summary>
+public sealed class RaftRedirectTests
+{
+    [Fact]
+    public async Task A_write_on_a_follower_is_answered_moved_with_the_leaders_client_endpoint()
+    {
+        using TestCluster cluster = TestCluster.Start(configure: c => c.RaftRedirect = true);
+        int leader = await cluster.WaitForLeaderAsync();
+        TestServer follower = cluster.Nodes[(leader + 1) % cluster.Nodes.Length];
+        using RawClient client = await RawClient.ConnectAsync(follower.Port);
+        string expected = $"-MOVED 0 127.0.0.1:{cluster.Nodes[leader].Port}\r\n";
+        string reply = string.Empty;
+
+        // The first refusal may name the leader's Raft endpoint while its client endpoint is being learned.
+        await TestCluster.UntilAsync(
+            async () => (reply = await client.CallAsync("SET raft:moved v\r\n")) == expected,
+            () => $"SET on a follower gave {reply.TrimEnd()}, not {expected.TrimEnd()}");
+        Assert.Equal("+PONG\r\n", await client.CallAsync("PING\r\n"));
+
+        using RawClient toLeader = await RawClient.ConnectAsync(cluster.Nodes[leader].Port);
+        Assert.Equal("$-1\r\n", await toLeader.CallAsync("GET raft:moved\r\n"));
+        Assert.Equal("+OK\r\n", await toLeader.CallAsync("SET raft:moved v\r\n"));
     }
 }

@@ -28,7 +28,7 @@ internal sealed class TestCluster : IDisposable
     /// <summary>The servers, in node order.</summary>
     public TestServer[] Nodes { get; }
 
-    public static TestCluster Start(int size = 3)
+    public static TestCluster Start(int size = 3, Action<ServerConfig>? configure = null)
     {
         var endPoints = new IPEndPoint[size];
         for (int i = 0; i < size; i++)
@@ -42,10 +42,14 @@ internal sealed class TestCluster : IDisposable
             for (int i = 0; i < size; i++)
             {
                 int raftPort = endPoints[i].Port;
+                int clientPort = FreePort();
                 nodes[i] = TestServer.Start(c =>
                 {
+                    // A known client port, so the node can announce where followers forward writes.
+                    c.Port = clientPort;
                     c.RaftPort = raftPort;
                     c.RaftMembers = endPoints;
+                    configure?.Invoke(c);
                 });
             }
         }

@@ -47,6 +47,9 @@ public sealed partial class ApplyRequest : IValueTaskSource, IThreadPoolWorkItem
     /// </summary>
     public bool ReturnWhenApplied { get; set; }
 
+    /// <summary>A follower forwarded this write here: if this node is no longer the leader, do not forward it again.</summary>
+    public bool Forwarded { get; set; }
+
     /// <summary>Log term of the entry (0 in standalone mode).</summary>
     public long Term { get; set; }
 
@@ -169,6 +172,7 @@ public sealed partial class ApplyRequest : IValueTaskSource, IThreadPoolWorkItem
         SubIndex = 0;
         SubCount = 1;
         ReturnWhenApplied = false;
+        Forwarded = false;
         Term = 0;
         Payload.Clear();
         Bulk.Clear();

@@ -17,6 +17,7 @@ public sealed class KiwiRaftNode : IAsyncDisposable
     private readonly KiwiStateMachine _stateMachine;
     private readonly RaftProposer _proposer;
     private readonly ApplyWorker _worker;
+    private RaftForwarder? _forwarder;
     private int _disposed;
 
     private KiwiRaftNode(RaftCluster cluster, WriteAheadLog log, KiwiStateMachine stateMachine, RaftProposer proposer, IPEndPoint endPoint, ApplyWorker worker)
@@ -128,11 +129,19 @@ public sealed class KiwiRaftNode : IAsyncDisposable
                 UpperElectionTimeout = (int)options.ElectionTimeoutMax.TotalMilliseconds,
                 RequestTimeout = options.RequestTimeout,
             };
+            if (options.ClientEndPoint is { } client)
+            {
+                configuration.Metadata[RaftForwarder.ClientEndPointKey] = client;
+            }
+
             cluster = new RaftCluster(configuration) { AuditTrail = log };
             proposer = new RaftProposer(cluster, options, ringCapacity);
             proposer.Start();
             await cluster.StartAsync(token).ConfigureAwait(false);
-            return new KiwiRaftNode(cluster, log, stateMachine, proposer, options.EndPoint, worker);
+            return new KiwiRaftNode(cluster, log, stateMachine, proposer, options.EndPoint, worker)
+            {
+                _forwarder = options.ForwardWrites ? new RaftForwarder(cluster, options.ClientPassword) : null,
+            };
         }
         catch
         {
@@ -154,7 +163,15 @@ public sealed class KiwiRaftNode : IAsyncDisposable
     {
         if (!IsLeader && Leader is { } leader)
         {
-            request.ReplyErrorText(RaftProposer.FollowerError(leader));
+            if (_forwarder is not null && !request.Forwarded)
+            {
+                _forwarder.Forward(request, leader);
+                return;
+            }
+
+            request.ReplyErrorText(request.Forwarded
+                ? "TRYAGAIN this node is no longer the Raft leader; the forwarded write was not applied"
+                : RedirectError(leader));
             request.Complete();
             return;
         }
@@ -167,6 +184,48 @@ public sealed class KiwiRaftNode : IAsyncDisposable
         }
     }
 
+    /// <summary>Writes this follower forwarded to the leader since start.</summary>
+    public long ForwardedWrites => _forwarder?.Forwarded ?? 0;
+
+    /// <summary>The leader's RESP endpoint as it announced it, when this node has learned it.</summary>
+    public string? LeaderClientEndPoint
+    {
+        get
+        {
+            RaftClusterMember? leader = _cluster.Leader;
+            return leader?.TryGetMetadata() is { } metadata && metadata.TryGetValue(RaftForwarder.ClientEndPointKey, out string? endPoint) ? endPoint : null;
+        }
+    }
+
+    // Without forwarding: Redis Cluster's redirect once the leader's client endpoint is known (asked for here,
+    // in the background, the first time).
+    private string RedirectError(EndPoint leader)
+    {
+        if (LeaderClientEndPoint is { } endPoint)
+        {
+            return "MOVED 0 " + endPoint;
+        }
+
+        if (_cluster.Leader is { } member)
+        {
+            _ = FetchMetadataAsync(member);
+        }
+
+        return RaftProposer.FollowerError(leader);
+    }
+
+    private static async Task FetchMetadataAsync(RaftClusterMember member)
+    {
+        try
+        {
+            await member.GetMetadataAsync(false, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Asked again by the next write.
+        }
+    }
+
     /// <summary>Stops proposing, leaves the cluster and closes the log.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -176,6 +235,11 @@ public sealed class KiwiRaftNode : IAsyncDisposable
         }
 
         _proposer.Dispose();
+        if (_forwarder is not null)
+        {
+            await _forwarder.DisposeAsync().ConfigureAwait(false);
+        }
+
         await _cluster.StopAsync(CancellationToken.None).ConfigureAwait(false);
         _cluster.Dispose();
         await _log.DisposeAsync().ConfigureAwait(false);

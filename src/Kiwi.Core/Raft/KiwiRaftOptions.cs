@@ -11,6 +11,22 @@ public sealed class KiwiRaftOptions
     /// <summary>Every member's Raft endpoint, this node included.</summary>
     public required IReadOnlyList<IPEndPoint> Members { get; init; }
 
+    /// <summary>
+    /// This node's RESP endpoint ("ip:port") as the other members reach it, announced to them: followers forward
+    /// writes there when this node leads (and name it in <c>-MOVED</c> redirects). Null: this node takes no
+    /// forwarded writes, and followers answer writes with an error naming its Raft endpoint.
+    /// </summary>
+    public string? ClientEndPoint { get; init; }
+
+    /// <summary>
+    /// Password the followers' forwarding connections give (AUTH) to the leader's RESP endpoint (the cluster's
+    /// requirepass; null: none).
+    /// </summary>
+    public string? ClientPassword { get; init; }
+
+    /// <summary>Forward writes made on a follower to the leader (default). False: answer them with an error.</summary>
+    public bool ForwardWrites { get; init; } = true;
+
     /// <summary>Directory of the Raft log (default: <c>raft-log</c> inside the database directory).</summary>
     public string? LogPath { get; init; }
 

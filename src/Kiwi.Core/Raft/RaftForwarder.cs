@@ -1,0 +1,396 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.IO.Pipelines;
+using System.Net;
+using System.Runtime.CompilerServices;
+using System.Net.Sockets;
+using System.Text;
+using System.Threading.Channels;
+using DotNext.Net.Cluster.Consensus.Raft;
+using Kiwi.Core.Apply;
+
+namespace Kiwi.Core.Raft;
+
+/// <summary>
+/// Forwards writes made on a follower to the leader, transparently: each encoded entry goes over one pipelined
+/// connection to the leader's RESP endpoint (announced in its Raft metadata) as <c>KIWI.APPLY entry</c>, and the
+/// leader's reply completes the follower's own request, so the client sees the reply it would have had from
+/// the leader. A lost connection or a leader change fails the writes in flight with <c>-TRYAGAIN</c> (their
+/// outcome is unknown, as with any timeout); the next write connects to the new leader.
+/// </summary>
+internal sealed class RaftForwarder : IAsyncDisposable
+{
+    /// <summary>The Raft metadata key holding a member's RESP endpoint.</summary>
+    public const string ClientEndPointKey = "kiwi-resp";
+
+    private readonly RaftCluster _cluster;
+    private readonly string? _password;
+    private readonly Lock _lock = new();
+    private Connection? _connection;
+    private bool _disposed;
+    private long _forwarded;
+
+    public RaftForwarder(RaftCluster cluster, string? password)
+    {
+        _cluster = cluster;
+        _password = password;
+    }
+
+    /// <summary>Writes forwarded since start.</summary>
+    public long Forwarded => Volatile.Read(ref _forwarded);
+
+    /// <summary>Sends <paramref name="request"/> to <paramref name="leader"/> (its Raft endpoint).</summary>
+    public void Forward(ApplyRequest request, EndPoint leader)
+    {
+        Connection connection;
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                Fail(request, "ERR server is shutting down");
+                return;
+            }
+
+            if (_connection is null || _connection.Closed || !_connection.Leader.Equals(leader))
+            {
+                _connection?.Close("TRYAGAIN the Raft leader changed while the write was forwarded; its outcome is unknown");
+                _connection = new Connection(this, leader);
+            }
+
+            connection = _connection;
+        }
+
+        Interlocked.Increment(ref _forwarded);
+        connection.Send(request);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Connection? connection;
+        lock (_lock)
+        {
+            _disposed = true;
+            connection = _connection;
+            _connection = null;
+        }
+
+        if (connection is not null)
+        {
+            connection.Close("ERR server is shutting down");
+            await connection.Completion.ConfigureAwait(false);
+        }
+    }
+
+    private static void Fail(ApplyRequest request, string text)
+    {
+        request.ReplyErrorText(text);
+        request.Complete();
+    }
+
+    private sealed class Connection
+    {
+        private readonly RaftForwarder _owner;
+        private readonly Channel<ApplyRequest> _outgoing = Channel.CreateUnbounded<ApplyRequest>(new UnboundedChannelOptions { SingleReader = true });
+        private readonly ConcurrentQueue<ApplyRequest> _inFlight = new();
+        private readonly CancellationTokenSource _stop = new();
+        private string? _closeReason;
+        private Socket? _socket;
+
+        public Connection(RaftForwarder owner, EndPoint leader)
+        {
+            _owner = owner;
+            Leader = leader;
+            Completion = RunAsync();
+        }
+
+        public EndPoint Leader { get; }
+
+        public Task Completion { get; }
+
+        public bool Closed => Volatile.Read(ref _closeReason) is not null;
+
+        public void Send(ApplyRequest request)
+        {
+            if (!_outgoing.Writer.TryWrite(request))
+            {
+                Fail(request, Volatile.Read(ref _closeReason) ?? "TRYAGAIN the connection to the Raft leader closed");
+            }
+        }
+
+        public void Close(string reason)
+        {
+            if (Interlocked.CompareExchange(ref _closeReason, reason, null) is not null)
+            {
+                return;
+            }
+
+            _outgoing.Writer.TryComplete();
+            _stop.Cancel();
+            _socket?.Dispose();
+            while (_outgoing.Reader.TryRead(out ApplyRequest? queued))
+            {
+                Fail(queued, reason);
+            }
+
+            while (_inFlight.TryDequeue(out ApplyRequest? sent))
+            {
+                Fail(sent, reason);
+            }
+        }
+
+        private async Task RunAsync()
+        {
+            await Task.Yield();
+            try
+            {
+                IPEndPoint target = await ResolveAsync().ConfigureAwait(false);
+                var socket = new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                _socket = socket;
+                using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+                connectTimeout.CancelAfter(TimeSpan.FromSeconds(5));
+                await socket.ConnectAsync(target, connectTimeout.Token).ConfigureAwait(false);
+                var stream = new NetworkStream(socket, ownsSocket: true);
+                await using ConfiguredAsyncDisposable streamScope = stream.ConfigureAwait(false);
+                PipeReader reader = PipeReader.Create(stream);
+                PipeWriter writer = PipeWriter.Create(stream);
+                if (_owner._password is { } password)
+                {
+                    await AuthenticateAsync(reader, writer, password).ConfigureAwait(false);
+                }
+
+                Task receiving = ReceiveAsync(reader);
+                await foreach (ApplyRequest request in _outgoing.Reader.ReadAllAsync(_stop.Token).ConfigureAwait(false))
+                {
+                    _inFlight.Enqueue(request);
+                    WriteApply(writer, request.Payload.WrittenSpan);
+                    if (!_outgoing.Reader.TryPeek(out _))
+                    {
+                        await writer.FlushAsync(_stop.Token).ConfigureAwait(false);
+                    }
+                }
+
+                await receiving.ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException or InvalidDataException or KiwiException)
+            {
+                Close(ex is KiwiException ? ex.Message : "TRYAGAIN the write could not be forwarded to the Raft leader (" + ex.Message + "); its outcome is unknown");
+            }
+            finally
+            {
+                Close("TRYAGAIN the connection to the Raft leader closed; the write's outcome is unknown");
+            }
+        }
+
+        private async Task<IPEndPoint> ResolveAsync()
+        {
+            foreach (RaftClusterMember member in _owner._cluster.Members)
+            {
+                if (!member.EndPoint.Equals(Leader))
+                {
+                    continue;
+                }
+
+                IReadOnlyDictionary<string, string> metadata = await member.GetMetadataAsync(false, _stop.Token).ConfigureAwait(false);
+                if (metadata.TryGetValue(ClientEndPointKey, out string? text) && IPEndPoint.TryParse(text, out IPEndPoint? endPoint))
+                {
+                    return endPoint;
+                }
+
+                break;
+            }
+
+            throw new KiwiException(RaftProposer.FollowerError(Leader));
+        }
+
+        private async Task AuthenticateAsync(PipeReader reader, PipeWriter writer, string password)
+        {
+            byte[] secret = Encoding.UTF8.GetBytes(password);
+            WriteArrayHeader(writer, 2);
+            WriteBulk(writer, "AUTH"u8);
+            WriteBulk(writer, secret);
+            await writer.FlushAsync(_stop.Token).ConfigureAwait(false);
+            while (true)
+            {
+                ReadResult result = await reader.ReadAsync(_stop.Token).ConfigureAwait(false);
+                var sequence = new SequenceReader<byte>(result.Buffer);
+                if (Reply.TryParse(ref sequence, out Reply reply))
+                {
+                    reader.AdvanceTo(sequence.Position);
+                    if (reply.Kind == ReplyKind.Error)
+                    {
+                        throw new KiwiException("ERR the Raft leader refused this node's AUTH: " + reply.Text);
+                    }
+
+                    return;
+                }
+
+                if (result.IsCompleted)
+                {
+                    throw new IOException("the leader closed the connection");
+                }
+
+                reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+            }
+        }
+
+        private async Task ReceiveAsync(PipeReader reader)
+        {
+            try
+            {
+                while (true)
+                {
+                    ReadResult result = await reader.ReadAsync(_stop.Token).ConfigureAwait(false);
+                    var sequence = new SequenceReader<byte>(result.Buffer);
+                    while (_inFlight.TryPeek(out ApplyRequest? head) && Reply.TryParse(ref sequence, out Reply reply))
+                    {
+                        _inFlight.TryDequeue(out _);
+                        reply.ApplyTo(head);
+                        head.Complete();
+                    }
+
+                    reader.AdvanceTo(sequence.Position, result.Buffer.End);
+                    if (result.IsCompleted)
+                    {
+                        return;
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException or InvalidDataException)
+            {
+                Close("TRYAGAIN the connection to the Raft leader failed (" + ex.Message + "); the write's outcome is unknown");
+            }
+        }
+
+        private static void WriteApply(PipeWriter writer, ReadOnlySpan<byte> entry)
+        {
+            WriteArrayHeader(writer, 2);
+            WriteBulk(writer, "KIWI.APPLY"u8);
+            WriteBulk(writer, entry);
+        }
+
+        private static void WriteArrayHeader(PipeWriter writer, int count)
+        {
+            Span<byte> header = writer.GetSpan(16);
+            header[0] = (byte)'*';
+            count.TryFormat(header[1..], out int digits, provider: CultureInfo.InvariantCulture);
+            header[1 + digits] = (byte)'\r';
+            header[2 + digits] = (byte)'\n';
+            writer.Advance(3 + digits);
+        }
+
+        private static void WriteBulk(PipeWriter writer, ReadOnlySpan<byte> value)
+        {
+            Span<byte> header = writer.GetSpan(16);
+            header[0] = (byte)'$';
+            value.Length.TryFormat(header[1..], out int digits, provider: CultureInfo.InvariantCulture);
+            header[1 + digits] = (byte)'\r';
+            header[2 + digits] = (byte)'\n';
+            writer.Advance(3 + digits);
+            writer.Write(value);
+            writer.Write("\r\n"u8);
+        }
+    }
+
+    // One RESP2 reply of a write command: +OK, -error, :integer, $bulk or $-1.
+    private readonly struct Reply
+    {
+        private readonly ReadOnlySequence<byte> _data;
+
+        private Reply(ReplyKind kind, long integer, ReadOnlySequence<byte> data)
+        {
+            Kind = kind;
+            Integer = integer;
+            _data = data;
+        }
+
+        public ReplyKind Kind { get; }
+
+        public long Integer { get; }
+
+        public string Text => Encoding.UTF8.GetString(_data);
+
+        public static bool TryParse(ref SequenceReader<byte> reader, out Reply reply)
+        {
+            reply = default;
+            SequenceReader<byte> probe = reader;
+            if (!probe.TryRead(out byte type) || !probe.TryReadTo(out ReadOnlySequence<byte> line, "\r\n"u8))
+            {
+                return false;
+            }
+
+            switch (type)
+            {
+                case (byte)'+':
+                    reply = line.Length == 2 && line.FirstSpan.Length == 2 && line.FirstSpan.SequenceEqual("OK"u8)
+                        ? new Reply(ReplyKind.Ok, 0, default)
+                        : new Reply(ReplyKind.Bulk, 0, line);
+                    break;
+                case (byte)'-':
+                    reply = new Reply(ReplyKind.Error, 0, line);
+                    break;
+                case (byte)':':
+                    reply = new Reply(ReplyKind.Integer, ParseInteger(line), default);
+                    break;
+                case (byte)'$':
+                    long length = ParseInteger(line);
+                    if (length < 0)
+                    {
+                        reply = new Reply(ReplyKind.Null, 0, default);
+                        break;
+                    }
+
+                    if (probe.Remaining < length + 2)
+                    {
+                        return false;
+                    }
+
+                    ReadOnlySequence<byte> data = probe.UnreadSequence.Slice(0, length);
+                    probe.Advance(length + 2);
+                    reply = new Reply(ReplyKind.Bulk, 0, data);
+                    break;
+                default:
+                    throw new InvalidDataException($"unexpected reply type '{(char)type}' from the Raft leader");
+            }
+
+            reader = probe;
+            return true;
+        }
+
+        public void ApplyTo(ApplyRequest request)
+        {
+            switch (Kind)
+            {
+                case ReplyKind.Ok:
+                    request.ReplyOk();
+                    break;
+                case ReplyKind.Null:
+                    request.ReplyNull();
+                    break;
+                case ReplyKind.Integer:
+                    request.ReplyInteger(Integer);
+                    break;
+                case ReplyKind.Bulk:
+                    request.ReplyBulk(_data.IsSingleSegment ? _data.FirstSpan : _data.ToArray());
+                    break;
+                default:
+                    request.ReplyErrorText(Text);
+                    break;
+            }
+        }
+
+        private static long ParseInteger(ReadOnlySequence<byte> line)
+        {
+            Span<byte> digits = stackalloc byte[24];
+            if (line.Length > digits.Length)
+            {
+                throw new InvalidDataException("integer reply too long");
+            }
+
+            line.CopyTo(digits);
+            return long.TryParse(Encoding.ASCII.GetString(digits[..(int)line.Length]), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value)
+                ? value
+                : throw new InvalidDataException("bad integer reply from the Raft leader");
+        }
+    }
+}
