@@ -57,11 +57,12 @@ internal static class ClusterBench
             double commandsPerEntry = raft.AppliedCommands / (double)Math.Max(1, raft.AppliedEntries);
             KiwiRaftNode follower = Array.Find(nodes, n => n != leader)!.Raft!;
             double followerUs = follower.StateMachineTime.TotalMicroseconds / Math.Max(1, follower.AppliedCommands);
+            double failoverMs = await MeasureFailoverAsync(nodes, leader).ConfigureAwait(false);
 
             if (args.Json)
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{{\"full\":{full.Json()},\"half\":{half.Json()},\"commands_per_entry\":{commandsPerEntry:F1},\"adaptor_us_per_command_leader\":{adaptorUs:F3},\"adaptor_us_per_entry_leader\":{adaptorEntryUs:F1},\"adaptor_us_per_command_follower\":{followerUs:F3},\"failed_proposals\":{raft.FailedProposals},\"inflight\":{args.InFlight},\"seconds\":{args.Seconds}}}"));
+                    $"{{\"full\":{full.Json()},\"half\":{half.Json()},\"commands_per_entry\":{commandsPerEntry:F1},\"adaptor_us_per_command_leader\":{adaptorUs:F3},\"adaptor_us_per_entry_leader\":{adaptorEntryUs:F1},\"adaptor_us_per_command_follower\":{followerUs:F3},\"failed_proposals\":{raft.FailedProposals},\"failover_ms\":{failoverMs:F0},\"inflight\":{args.InFlight},\"seconds\":{args.Seconds}}}"));
             }
             else
             {
@@ -70,6 +71,7 @@ internal static class ClusterBench
                 Console.WriteLine("half load: " + half.Text());
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"log entries carried {commandsPerEntry:F1} commands each; state machine (adaptor) {adaptorUs:F3} us per command on the leader ({adaptorEntryUs:F1} us per entry), {followerUs:F3} us per command on a follower (decode + copy); failed proposals {raft.FailedProposals}"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"failover: the leader stopped; {failoverMs:F0} ms until the first write acknowledged by the new leader"));
             }
 
             return 0;
@@ -89,6 +91,37 @@ internal static class ClusterBench
             {
             }
         }
+    }
+
+    // Stops the leader and times how long until another node acknowledges a write.
+    private static async Task<double> MeasureFailoverAsync(KiwiDb[] nodes, KiwiDb leader)
+    {
+        int index = Array.IndexOf(nodes, leader);
+        var clock = Stopwatch.StartNew();
+        leader.Dispose();
+        nodes[index] = null!;
+        byte[] key = "failover"u8.ToArray();
+        while (clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            foreach (KiwiDb node in nodes)
+            {
+                if (node is not null && node.CanWrite)
+                {
+                    try
+                    {
+                        await node.SetAsync(key, key).ConfigureAwait(false);
+                        return clock.Elapsed.TotalMilliseconds;
+                    }
+                    catch (KiwiException)
+                    {
+                    }
+                }
+            }
+
+            await Task.Delay(5).ConfigureAwait(false);
+        }
+
+        return double.NaN;
     }
 
     private static async Task<KiwiDb> WaitForLeaderAsync(KiwiDb[] nodes, TimeSpan timeout)
