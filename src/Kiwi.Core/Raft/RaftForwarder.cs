@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.IO.Pipelines;
 using System.Net;
 using System.Runtime.CompilerServices;
@@ -9,6 +8,7 @@ using System.Text;
 using System.Threading.Channels;
 using DotNext.Net.Cluster.Consensus.Raft;
 using Kiwi.Core.Apply;
+using Kiwi.Core.Resp;
 
 namespace Kiwi.Core.Raft;
 
@@ -205,10 +205,10 @@ internal sealed class RaftForwarder : IAsyncDisposable
 
         private async Task AuthenticateAsync(PipeReader reader, PipeWriter writer, string password)
         {
-            byte[] secret = Encoding.UTF8.GetBytes(password);
-            WriteArrayHeader(writer, 2);
-            WriteBulk(writer, "AUTH"u8);
-            WriteBulk(writer, secret);
+            var resp = new RespWriter(writer);
+            resp.WriteArrayHeader(2);
+            resp.WriteBulk("AUTH"u8);
+            resp.WriteBulk(Encoding.UTF8.GetBytes(password));
             await writer.FlushAsync(_stop.Token).ConfigureAwait(false);
             while (true)
             {
@@ -264,31 +264,10 @@ internal sealed class RaftForwarder : IAsyncDisposable
 
         private static void WriteApply(PipeWriter writer, ReadOnlySpan<byte> entry)
         {
-            WriteArrayHeader(writer, 2);
-            WriteBulk(writer, "KIWI.APPLY"u8);
-            WriteBulk(writer, entry);
-        }
-
-        private static void WriteArrayHeader(PipeWriter writer, int count)
-        {
-            Span<byte> header = writer.GetSpan(16);
-            header[0] = (byte)'*';
-            count.TryFormat(header[1..], out int digits, provider: CultureInfo.InvariantCulture);
-            header[1 + digits] = (byte)'\r';
-            header[2 + digits] = (byte)'\n';
-            writer.Advance(3 + digits);
-        }
-
-        private static void WriteBulk(PipeWriter writer, ReadOnlySpan<byte> value)
-        {
-            Span<byte> header = writer.GetSpan(16);
-            header[0] = (byte)'$';
-            value.Length.TryFormat(header[1..], out int digits, provider: CultureInfo.InvariantCulture);
-            header[1 + digits] = (byte)'\r';
-            header[2 + digits] = (byte)'\n';
-            writer.Advance(3 + digits);
-            writer.Write(value);
-            writer.Write("\r\n"u8);
+            var resp = new RespWriter(writer);
+            resp.WriteArrayHeader(2);
+            resp.WriteBulk("KIWI.APPLY"u8);
+            resp.WriteBulk(entry);
         }
     }
 
@@ -388,7 +367,8 @@ internal sealed class RaftForwarder : IAsyncDisposable
             }
 
             line.CopyTo(digits);
-            return long.TryParse(Encoding.ASCII.GetString(digits[..(int)line.Length]), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value)
+            Span<byte> text = digits[..(int)line.Length];
+            return System.Buffers.Text.Utf8Parser.TryParse(text, out long value, out int consumed) && consumed == text.Length
                 ? value
                 : throw new InvalidDataException("bad integer reply from the Raft leader");
         }

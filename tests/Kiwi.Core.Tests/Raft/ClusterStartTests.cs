@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Kiwi.Core.Raft;
 
 namespace Kiwi.Core.Tests.Raft;
@@ -7,12 +6,7 @@ namespace Kiwi.Core.Tests.Raft;
 /// <summary>Bad starts and no-quorum writes in cluster mode: clear errors, never a hang or mixed data.</summary>
 public sealed class ClusterStartTests
 {
-    private static IPEndPoint FreeEndPoint()
-    {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return (IPEndPoint)probe.LocalEndPoint!;
-    }
+    private static IPEndPoint FreeEndPoint() => new(IPAddress.Loopback, LoopbackCluster.FreePort());
 
     private static KiwiDbOptions ClusterOptions(string path, IPEndPoint self, IPEndPoint[] members, TimeSpan? leaderWait = null) => new()
     {
