@@ -154,6 +154,18 @@ public sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSourc
         int taken = 0;
         while (taken < batch.Length && !_context.EndBatch)
         {
+            if (batch[taken].Kind == EntryKind.Checkpoint)
+            {
+                if (taken > 0)
+                {
+                    // Commit what precedes it first: the checkpoint must hold it.
+                    break;
+                }
+
+                TakeCheckpoint(batch[..1]);
+                return 1;
+            }
+
             ApplyRequest request = batch[taken++];
             if (request.Index == 0)
             {
@@ -216,6 +228,34 @@ public sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSourc
         }
 
         return taken;
+    }
+
+    private void TakeCheckpoint(Span<ApplyRequest> single)
+    {
+        ApplyRequest request = single[0];
+        if (_appliedSub < _appliedSubCount)
+        {
+            // Inside a log entry: the copy would hold only part of its writes. The caller asks again later.
+            request.ReplyErrorText("TRYAGAIN the writer is inside a log entry; checkpoint later");
+        }
+        else
+        {
+            try
+            {
+                _engine.Checkpoint(System.Text.Encoding.UTF8.GetString(request.Payload.WrittenSpan));
+
+                // The log may be compacted up to the checkpoint's index: everything below it must be durable here.
+                _engine.SyncWal();
+                request.Term = _appliedTerm;
+                request.ReplyInteger(_appliedIndex);
+            }
+            catch (Exception ex) when (ex is Kiwi.Native.Rocks.StorageException or IOException or NotSupportedException or UnauthorizedAccessException)
+            {
+                request.Fail(ex.Message);
+            }
+        }
+
+        CompletionChunk.CompleteAll(single);
     }
 
     private void FailBatch(Span<ApplyRequest> batch, Exception ex)

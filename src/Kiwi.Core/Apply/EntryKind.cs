@@ -11,4 +11,11 @@ public enum EntryKind : byte
 
     /// <summary>A cluster configuration change: no data here, still advances the applied index.</summary>
     Membership = 2,
+
+    /// <summary>
+    /// Local only, never in a log entry: the writer commits what precedes it, then writes a checkpoint of the
+    /// store to the directory in the payload (UTF-8) and replies with the fully applied index it holds (its
+    /// term in <see cref="ApplyRequest.Term"/>). Takes no index.
+    /// </summary>
+    Checkpoint = 3,
 }

@@ -22,6 +22,13 @@ public interface IStorageEngine : IDisposable
 
     /// <summary>Opens an ordered cursor over <paramref name="space"/>.</summary>
     IStorageCursor OpenCursor(KeySpace space);
+
+    /// <summary>
+    /// Writes a consistent, self-contained copy of the whole store into <paramref name="directory"/> (which
+    /// must not exist), as of the last commit. Engines that cannot (the in-memory one) throw
+    /// <see cref="NotSupportedException"/>.
+    /// </summary>
+    void Checkpoint(string directory) => throw new NotSupportedException($"{GetType().Name} cannot write checkpoints");
 }
 
 /// <summary>An ordered cursor; <see cref="Key"/> and <see cref="Value"/> are valid until the next move.</summary>

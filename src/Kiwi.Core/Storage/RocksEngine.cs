@@ -57,6 +57,9 @@ public sealed class RocksEngine : IStorageEngine
     public void SyncWal() => _store.FlushWal(sync: true);
 
     /// <inheritdoc />
+    public void Checkpoint(string directory) => _store.Checkpoint(directory);
+
+    /// <inheritdoc />
     public IStorageCursor OpenCursor(KeySpace space) => new Cursor(_store.CreateIterator(_columns[(int)space]));
 
     /// <summary>Closes RocksDB.</summary>
