@@ -57,28 +57,7 @@ public sealed partial class KiwiDb
     /// writer, between two batches, and returns the position it holds: the fully applied index and its term.
     /// Fails with <c>TRYAGAIN</c> while the writer is inside a multi-write log entry.
     /// </summary>
-    internal async Task<(long Index, long Term)> CheckpointAsync(string directory)
-    {
-        ApplyRequest request = ApplyRequestPool.Rent();
-        request.Kind = EntryKind.Checkpoint;
-        request.Payload.Set(System.Text.Encoding.UTF8.GetBytes(directory));
-        if (!_worker.Publish(request))
-        {
-            ApplyRequestPool.Return(request);
-            ThrowDisposed();
-        }
-
-        _worker.ApplyPublished(inline: false);
-        await request.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            return request.Reply == ReplyKind.Integer ? (request.Integer, request.Term) : throw request.ToException();
-        }
-        finally
-        {
-            ApplyRequestPool.Return(request);
-        }
-    }
+    internal Task<(long Index, long Term)> CheckpointAsync(string directory) => _worker.RunLocalAsync(EntryKind.Checkpoint, directory);
 
     /// <summary>A write a follower forwarded: its encoded entry as is (the follower's clock included).</summary>
     internal ApplyRequest BeginForwarded(ReadOnlySpan<byte> entry)

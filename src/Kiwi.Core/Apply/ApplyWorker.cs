@@ -60,6 +60,9 @@ public sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSourc
         _thread = new Thread(Run) { IsBackground = true, Name = "kiwi-apply" };
     }
 
+    /// <summary>The storage the writer commits to.</summary>
+    internal IStorageEngine Engine => _engine;
+
     /// <summary>The highest index whose batch is committed (published after the storage write returned).</summary>
     public long AppliedIndex => Volatile.Read(ref _appliedIndex);
 
@@ -154,15 +157,23 @@ public sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSourc
         int taken = 0;
         while (taken < batch.Length && !_context.EndBatch)
         {
-            if (batch[taken].Kind == EntryKind.Checkpoint)
+            if (batch[taken].Kind is EntryKind.Checkpoint or EntryKind.Install)
             {
                 if (taken > 0)
                 {
-                    // Commit what precedes it first: the checkpoint must hold it.
+                    // Commit what precedes it first: the checkpoint must hold it, the install replaces it.
                     break;
                 }
 
-                TakeCheckpoint(batch[..1]);
+                if (batch[0].Kind == EntryKind.Checkpoint)
+                {
+                    TakeCheckpoint(batch[..1]);
+                }
+                else
+                {
+                    Install(batch[..1]);
+                }
+
                 return 1;
             }
 

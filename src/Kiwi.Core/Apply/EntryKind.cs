@@ -18,4 +18,10 @@ public enum EntryKind : byte
     /// term in <see cref="ApplyRequest.Term"/>). Takes no index.
     /// </summary>
     Checkpoint = 3,
+
+    /// <summary>
+    /// Local only: the writer replaces every key with those of the RocksDB checkpoint in the directory in the
+    /// payload (an installed Raft snapshot) and takes its applied position; replies with its fully applied index.
+    /// </summary>
+    Install = 4,
 }

@@ -78,6 +78,15 @@ public sealed class KiwiRaftNode : IAsyncDisposable
     /// <summary>Time the state machine spent handing entries to the writer (decode, copy, enqueue).</summary>
     public TimeSpan StateMachineTime => _stateMachine.ApplyTime;
 
+    /// <summary>Snapshots taken by this node since start.</summary>
+    public long SnapshotsTaken => _stateMachine.SnapshotsTaken;
+
+    /// <summary>Snapshots received from a leader and installed since start.</summary>
+    public long SnapshotsInstalled => _stateMachine.SnapshotsInstalled;
+
+    /// <summary>Index of the newest snapshot (the log is compacted up to it), or 0.</summary>
+    public long SnapshotIndex => _stateMachine.Snapshot?.Index ?? 0;
+
     /// <summary>Log entries skipped at start because storage already held them.</summary>
     public long SkippedAtStart => _stateMachine.SkippedEntries;
 
@@ -114,7 +123,19 @@ public sealed class KiwiRaftNode : IAsyncDisposable
             throw new ArgumentException($"the Raft members must include this node ({options.EndPoint})", nameof(options));
         }
 
-        var stateMachine = new KiwiStateMachine(worker);
+        var snapshots = new SnapshotStore(Path.Combine(dataPath, "snapshots"));
+        if (ApplyWorker.InterruptedInstall(worker.Engine) is { } interrupted)
+        {
+            // A crash while a snapshot was being loaded: finish loading it before the log replays on top.
+            if (!Directory.Exists(interrupted))
+            {
+                throw new KiwiException($"ERR a snapshot install was interrupted and its files ({interrupted}) are gone: empty the data directory and let the node rejoin");
+            }
+
+            await worker.RunLocalAsync(EntryKind.Install, interrupted).ConfigureAwait(false);
+        }
+
+        var stateMachine = new KiwiStateMachine(worker, snapshots, options.SnapshotEvery);
         string logPath = options.LogPath ?? Path.Combine(dataPath, "raft-log");
         var log = new WriteAheadLog(new WriteAheadLog.Options { Location = logPath, ChunkSize = options.LogChunkSize }, stateMachine);
         RaftCluster? cluster = null;

@@ -45,6 +45,12 @@ public sealed class KiwiRaftOptions
     /// </summary>
     public TimeSpan LeaderWait { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// A snapshot (a RocksDB checkpoint) is taken once the applied index is this many entries past the last
+    /// one; the log is then compacted behind it, and members too far behind receive it instead of the log.
+    /// </summary>
+    public long SnapshotEvery { get; init; } = 50_000;
+
     /// <summary>Most client commands packed into one Raft log entry.</summary>
     public int MaxBatchCommands { get; init; } = 256;
 

@@ -22,16 +22,33 @@ internal sealed class KiwiStateMachine : IStateMachine
     private long _applyTicks;
     private long _lastPublished;
 
-    public KiwiStateMachine(ApplyWorker worker)
+    private readonly SnapshotStore _snapshots;
+    private readonly long _snapshotEvery;
+    private CheckpointSnapshot? _snapshot;
+    private int _snapshotting;
+    private long _snapshotsTaken;
+    private long _snapshotsInstalled;
+
+    public KiwiStateMachine(ApplyWorker worker, SnapshotStore snapshots, long snapshotEvery)
     {
         _worker = worker;
         _appliedAtStart = worker.FullyAppliedIndex;
+        _snapshots = snapshots;
+        _snapshotEvery = Math.Max(1, snapshotEvery);
+
+        // Never more than storage holds: the log replays everything after it.
+        _snapshot = snapshots.Latest(_appliedAtStart);
     }
 
     public int Version => 1;
 
-    // No snapshots yet: the log replays from its first entry, and the worker skips what RocksDB already has.
-    public ISnapshot? Snapshot => null;
+    public ISnapshot? Snapshot => Volatile.Read(ref _snapshot);
+
+    /// <summary>Snapshots taken here since start.</summary>
+    public long SnapshotsTaken => Volatile.Read(ref _snapshotsTaken);
+
+    /// <summary>Snapshots received from the leader and installed since start.</summary>
+    public long SnapshotsInstalled => Volatile.Read(ref _snapshotsInstalled);
 
     /// <summary>Log entries skipped at start because RocksDB already held them.</summary>
     public long SkippedEntries => Volatile.Read(ref _skippedEntries);
@@ -63,7 +80,12 @@ internal sealed class KiwiStateMachine : IStateMachine
             return new(entry.Index);
         }
 
-        if (entry.IsSnapshot || !entry.TryGetPayload(out ReadOnlySequence<byte> payload) || payload.IsEmpty)
+        if (entry.IsSnapshot)
+        {
+            return InstallAsync(entry, token);
+        }
+
+        if (!entry.TryGetPayload(out ReadOnlySequence<byte> payload) || payload.IsEmpty)
         {
             return new(entry.Index);
         }
@@ -93,13 +115,88 @@ internal sealed class KiwiStateMachine : IStateMachine
 
         _worker.ApplyPublished(inline: false);
         Volatile.Write(ref _lastPublished, entry.Index);
+        if (entry.Index - (Volatile.Read(ref _snapshot)?.Index ?? 0) >= _snapshotEvery && Interlocked.Exchange(ref _snapshotting, 1) == 0)
+        {
+            _ = TakeSnapshotAsync();
+        }
+
         Volatile.Write(ref _appliedEntries, _appliedEntries + 1);
         Volatile.Write(ref _appliedCommands, _appliedCommands + count);
         Volatile.Write(ref _applyTicks, _applyTicks + System.Diagnostics.Stopwatch.GetTimestamp() - started);
         return new(entry.Index);
     }
 
-    public ValueTask ReclaimGarbageAsync(long watermark, CancellationToken token) => ValueTask.CompletedTask;
+    public ValueTask ReclaimGarbageAsync(long watermark, CancellationToken token)
+    {
+        _snapshots.DeleteBelow(watermark, Volatile.Read(ref _snapshot)?.Index ?? 0);
+        return ValueTask.CompletedTask;
+    }
+
+    // A checkpoint taken by the writer after the entries published so far; its position is the snapshot's.
+    private async Task TakeSnapshotAsync()
+    {
+        string temporary = _snapshots.NewTemporary();
+        try
+        {
+            (long index, long term) = await _worker.RunLocalAsync(EntryKind.Checkpoint, temporary).ConfigureAwait(false);
+            if (index > (Volatile.Read(ref _snapshot)?.Index ?? 0))
+            {
+                Volatile.Write(ref _snapshot, _snapshots.Publish(temporary, index, term));
+                Interlocked.Increment(ref _snapshotsTaken);
+            }
+        }
+        catch (Exception ex) when (ex is KiwiException or IOException or ObjectDisposedException or UnauthorizedAccessException)
+        {
+            // Inside a multi-write entry, stopping, or a disk error: the next entries ask again.
+        }
+        finally
+        {
+            if (Directory.Exists(temporary))
+            {
+                Directory.Delete(temporary, recursive: true);
+            }
+
+            Volatile.Write(ref _snapshotting, 0);
+        }
+    }
+
+    // The leader sent a snapshot (this node was too far behind its log): receive and verify it, then let the
+    // writer replace the data with it. A transfer that fails verification throws, so it is not taken as
+    // installed and the leader sends it again.
+    private async ValueTask<long> InstallAsync(LogEntry entry, CancellationToken token)
+    {
+        string incoming = _snapshots.NewTemporary();
+        string file = incoming + ".part";
+        try
+        {
+            var output = new FileStream(file, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.Asynchronous);
+            await using (output.ConfigureAwait(false))
+            {
+                await entry.WriteToAsync(DotNext.IO.IAsyncBinaryWriter.Create(output, new byte[64 * 1024]), token).ConfigureAwait(false);
+                output.Position = 0;
+                (long index, long term) = await SnapshotFormat.ReadAsync(output, incoming, token).ConfigureAwait(false);
+                if (index != entry.Index)
+                {
+                    throw new InvalidDataException($"snapshot holds index {index}, the log says {entry.Index}");
+                }
+
+                await _worker.RunLocalAsync(EntryKind.Install, incoming).ConfigureAwait(false);
+                Volatile.Write(ref _lastPublished, entry.Index);
+                Volatile.Write(ref _snapshot, _snapshots.Publish(incoming, index, term));
+                Interlocked.Increment(ref _snapshotsInstalled);
+            }
+
+            return entry.Index;
+        }
+        finally
+        {
+            File.Delete(file);
+            if (Directory.Exists(incoming))
+            {
+                Directory.Delete(incoming, recursive: true);
+            }
+        }
+    }
 
     private void PublishCopies(ref SequenceReader<byte> reader, in LogEntry entry, int count)
     {

@@ -9,8 +9,11 @@ internal sealed class LoopbackCluster : IAsyncDisposable
 {
     private readonly TempDirectory[] _dirs;
 
-    private LoopbackCluster(IPEndPoint[] members, TempDirectory[] dirs)
+    private readonly long _snapshotEvery;
+
+    private LoopbackCluster(IPEndPoint[] members, TempDirectory[] dirs, long snapshotEvery)
     {
+        _snapshotEvery = snapshotEvery;
         Members = members;
         _dirs = dirs;
         Nodes = new KiwiDb?[members.Length];
@@ -20,7 +23,7 @@ internal sealed class LoopbackCluster : IAsyncDisposable
 
     public KiwiDb?[] Nodes { get; }
 
-    public static async Task<LoopbackCluster> StartAsync(int size = 3)
+    public static async Task<LoopbackCluster> StartAsync(int size = 3, long snapshotEvery = 50_000)
     {
         var members = new IPEndPoint[size];
         var dirs = new TempDirectory[size];
@@ -30,7 +33,7 @@ internal sealed class LoopbackCluster : IAsyncDisposable
             dirs[i] = new TempDirectory();
         }
 
-        var cluster = new LoopbackCluster(members, dirs);
+        var cluster = new LoopbackCluster(members, dirs, snapshotEvery);
         for (int i = 0; i < size; i++)
         {
             await cluster.StartNodeAsync(i);
@@ -46,7 +49,7 @@ internal sealed class LoopbackCluster : IAsyncDisposable
             Path = _dirs[i].Path,
             ActiveExpiry = false,
             BlockCacheBytes = 8L * 1024 * 1024,
-            Raft = new KiwiRaftOptions { EndPoint = Members[i], Members = Members },
+            Raft = new KiwiRaftOptions { EndPoint = Members[i], Members = Members, SnapshotEvery = _snapshotEvery },
         });
     }
 

@@ -1,0 +1,90 @@
+using System.Globalization;
+
+namespace Kiwi.Core.Tests.Raft;
+
+/// <summary>Raft snapshots as RocksDB checkpoints: taken, compacting the log, surviving restarts, installed on a lagging node.</summary>
+public sealed class SnapshotTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+
+    private static async Task WriteAsync(KiwiDb db, string prefix, int count)
+    {
+        var pending = new List<Task<bool>>(256);
+        for (int i = 0; i < count; i++)
+        {
+            // One at a time in groups: small log entries, so the snapshot threshold (in entries) is crossed.
+            pending.Add(db.SetAsync(prefix + i.ToString(CultureInfo.InvariantCulture), "v" + i.ToString(CultureInfo.InvariantCulture)).AsTask());
+            if (pending.Count == 4)
+            {
+                Assert.All(await Task.WhenAll(pending).WaitAsync(Deadline), Assert.True);
+                pending.Clear();
+            }
+        }
+
+        Assert.All(await Task.WhenAll(pending).WaitAsync(Deadline), Assert.True);
+    }
+
+    [Fact]
+    public async Task Snapshots_AreTaken_AndEveryNodeRestartsFromThemWithItsData()
+    {
+        await using LoopbackCluster cluster = await LoopbackCluster.StartAsync(snapshotEvery: 100);
+        int leader = await cluster.WaitForLeaderAsync(Deadline);
+        await WriteAsync(cluster.Nodes[leader]!, "s:", 1500);
+        await cluster.WaitOnEveryNodeAsync(n => n.Raft!.SnapshotIndex > 0 && n.GetString("s:1499") == "v1499", Deadline);
+        Assert.True(cluster.Nodes[leader]!.Raft!.SnapshotsTaken >= 1);
+
+        for (int i = 0; i < 3; i++)
+        {
+            await cluster.StopNodeAsync(i);
+        }
+
+        for (int i = 0; i < 3; i++)
+        {
+            await cluster.StartNodeAsync(i);
+            Assert.True(cluster.Nodes[i]!.Raft!.SnapshotIndex > 0, "the snapshot was not found at start");
+        }
+
+        leader = await cluster.WaitForLeaderAsync(Deadline);
+        Assert.True(await cluster.Nodes[leader]!.SetAsync("after", "restart"));
+        await cluster.WaitOnEveryNodeAsync(n => n.GetString("after") == "restart", Deadline);
+        foreach (KiwiDb? node in cluster.Nodes)
+        {
+            for (int i = 0; i < 1500; i += 37)
+            {
+                Assert.Equal("v" + i.ToString(CultureInfo.InvariantCulture), node!.GetString("s:" + i.ToString(CultureInfo.InvariantCulture)));
+            }
+        }
+    }
+
+    [Fact]
+    public async Task ANodeBehindTheCompactedLog_InstallsASnapshot_AndCatchesUp()
+    {
+        await using LoopbackCluster cluster = await LoopbackCluster.StartAsync(snapshotEvery: 100);
+        int leader = await cluster.WaitForLeaderAsync(Deadline);
+        int down = (leader + 1) % 3;
+        await cluster.StopNodeAsync(down);
+
+        KiwiDb db = cluster.Nodes[leader]!;
+        await WriteAsync(db, "far:", 2000);
+        Assert.True(await db.SetAsync("last", "one"));
+        DateTime until = DateTime.UtcNow + Deadline;
+        while (db.Raft!.SnapshotIndex < 300 && DateTime.UtcNow < until)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.True(db.Raft.SnapshotIndex >= 300, $"snapshot index {db.Raft.SnapshotIndex}");
+
+        await cluster.StartNodeAsync(down);
+        await cluster.WaitOnEveryNodeAsync(n => n.GetString("last") == "one", Deadline);
+        KiwiDb returned = cluster.Nodes[down]!;
+        Assert.True(returned.Raft!.SnapshotsInstalled >= 1, "the lagging node replayed the log instead of installing a snapshot");
+        for (int i = 0; i < 2000; i += 41)
+        {
+            Assert.Equal("v" + i.ToString(CultureInfo.InvariantCulture), returned.GetString("far:" + i.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        Assert.True(await db.SetAsync("after", "install"));
+        await cluster.WaitOnEveryNodeAsync(n => n.GetString("after") == "install", Deadline);
+    }
+}
