@@ -80,5 +80,9 @@ public static class RaftInfo
         ServerInfo.Line(text, "members", list.ToString());
         ServerInfo.Line(text, "proposed_entries", node.Proposed.ToString(c));
         ServerInfo.Line(text, "failed_proposals", node.FailedProposals.ToString(c));
+        ServerInfo.Line(text, "forwarded_writes", node.ForwardedWrites.ToString(c));
+        ServerInfo.Line(text, "snapshot_index", node.SnapshotIndex.ToString(c));
+        ServerInfo.Line(text, "snapshots_taken", node.SnapshotsTaken.ToString(c));
+        ServerInfo.Line(text, "snapshots_installed", node.SnapshotsInstalled.ToString(c));
     }
 }

@@ -88,3 +88,85 @@ public sealed class SnapshotTests
         await cluster.WaitOnEveryNodeAsync(n => n.GetString("after") == "install", Deadline);
     }
 }
+
+/// <summary>A crash while a snapshot was being loaded is finished at the next start, or refused when its files are gone.</summary>
+public sealed class InterruptedInstallTests
+{
+    private static KiwiDbOptions Options(string path, System.Net.IPEndPoint self) => new()
+    {
+        Path = path,
+        ActiveExpiry = false,
+        BlockCacheBytes = 8L * 1024 * 1024,
+        Raft = new Kiwi.Core.Raft.KiwiRaftOptions { EndPoint = self, Members = [self] },
+    };
+
+    private static async Task WaitWritableAsync(KiwiDb node)
+    {
+        DateTime deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!node.CanWrite && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+    }
+
+    private static void MarkInstalling(string dataPath, string snapshot)
+    {
+        using Kiwi.Core.Storage.RocksEngine engine = Kiwi.Core.Storage.RocksEngine.Open(dataPath, 8L * 1024 * 1024);
+        using var writes = new Kiwi.Core.Storage.WriteSet();
+        writes.Put(Kiwi.Core.Storage.KeySpace.Raft, "installing"u8, System.Text.Encoding.UTF8.GetBytes(snapshot));
+        engine.Commit(writes, sync: true);
+    }
+
+    [Fact]
+    public async Task InterruptedInstall_IsFinishedAtStart()
+    {
+        using var dir = new TempDirectory();
+        string data = Path.Combine(dir.Path, "db");
+        string snapshot = Path.Combine(dir.Path, "snapshot");
+        var self = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, LoopbackCluster.FreePort());
+        using (KiwiDb node = await KiwiDb.OpenAsync(Options(data, self)))
+        {
+            await WaitWritableAsync(node);
+            Assert.True(await node.SetAsync("in-snapshot", "yes"));
+            await node.CheckpointAsync(snapshot);
+            Assert.True(await node.SetAsync("after-snapshot", "replayed"));
+        }
+
+        MarkInstalling(data, snapshot);
+        using (Kiwi.Core.Storage.RocksEngine check = Kiwi.Core.Storage.RocksEngine.Open(data, 8L * 1024 * 1024))
+        {
+            Assert.Equal(snapshot, Kiwi.Core.Apply.ApplyWorker.InterruptedInstall(check));
+        }
+
+        using KiwiDb restarted = await KiwiDb.OpenAsync(Options(data, self));
+        await WaitWritableAsync(restarted);
+
+        // The snapshot was loaded, then the log replayed what came after it.
+        Assert.Equal("yes", restarted.GetString("in-snapshot"));
+        DateTime until = DateTime.UtcNow.AddSeconds(30);
+        while (restarted.GetString("after-snapshot") is null && DateTime.UtcNow < until)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal("replayed", restarted.GetString("after-snapshot"));
+        Assert.Null(Kiwi.Core.Apply.ApplyWorker.InterruptedInstall(restarted.Engine));
+    }
+
+    [Fact]
+    public async Task InterruptedInstall_WithItsFilesGone_RefusesToStart()
+    {
+        using var dir = new TempDirectory();
+        string data = Path.Combine(dir.Path, "db");
+        var self = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, LoopbackCluster.FreePort());
+        using (KiwiDb node = await KiwiDb.OpenAsync(Options(data, self)))
+        {
+            await WaitWritableAsync(node);
+            Assert.True(await node.SetAsync("k", "v"));
+        }
+
+        MarkInstalling(data, Path.Combine(dir.Path, "gone"));
+        KiwiException error = await Assert.ThrowsAsync<KiwiException>(() => KiwiDb.OpenAsync(Options(data, self)));
+        Assert.Contains("interrupted", error.Message, StringComparison.Ordinal);
+    }
+}
