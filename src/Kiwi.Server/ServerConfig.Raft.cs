@@ -35,6 +35,12 @@ public sealed partial class ServerConfig
     /// </summary>
     public bool RaftRedirect { get; set; }
 
+    /// <summary>
+    /// raft-join yes|no (default no): start with no configuration and wait for the leader's RAFT.ADDNODE, to
+    /// join a running cluster (raft-members then lists this node and at least one existing member).
+    /// </summary>
+    public bool RaftJoin { get; set; }
+
     /// <summary>True when <see cref="RaftMembers"/> is set: the server runs as a member of a Raft cluster.</summary>
     public bool ClusterMode => RaftMembers.Count > 0;
 
@@ -87,6 +93,7 @@ public sealed partial class ServerConfig
             ClientEndPoint = Port == 0 ? null : new IPEndPoint(address, Port).ToString(),
             ClientPassword = RequirePass,
             ForwardWrites = !RaftRedirect,
+            Join = RaftJoin,
         };
     }
 

@@ -114,6 +114,7 @@ public sealed partial class ServerConfig
             case "raft-log-dir": RaftLogDir = value.Length == 0 ? null : value; break;
             case "raft-stale-reads": RaftStaleReads = ParseYesNo(name, value); break;
             case "raft-redirect": RaftRedirect = ParseYesNo(name, value); break;
+            case "raft-join": RaftJoin = ParseYesNo(name, value); break;
             default: throw new FormatException($"unknown setting '{name}'");
         }
     }
@@ -139,6 +140,7 @@ public sealed partial class ServerConfig
         yield return new("raft-log-dir", EffectiveRaftLogDir);
         yield return new("raft-stale-reads", RaftStaleReads ? "yes" : "no");
         yield return new("raft-redirect", RaftRedirect ? "yes" : "no");
+        yield return new("raft-join", RaftJoin ? "yes" : "no");
         yield return new("databases", "1");
         yield return new("save", string.Empty);
         yield return new("appendonly", "yes");

@@ -84,6 +84,20 @@ public sealed class RaftServerTests(ClusterFixture fixture) : IClassFixture<Clus
     }
 
     [Fact]
+    public async Task Membership_commands_check_their_node_and_run_on_the_leader_only()
+    {
+        int leader = await Cluster.WaitForLeaderAsync();
+        using RawClient toFollower = await RawClient.ConnectAsync(Cluster.Nodes[(leader + 1) % Cluster.Nodes.Length].Port);
+        using RawClient toLeader = await RawClient.ConnectAsync(Cluster.Nodes[leader].Port);
+
+        Assert.StartsWith("-READONLY membership changes run on the leader", await toFollower.CallAsync("RAFT.ADDNODE 127.0.0.1:1\r\n"), StringComparison.Ordinal);
+        Assert.Equal("-ERR the node must be given as ip:raftport\r\n", await toLeader.CallAsync("RAFT.ADDNODE somewhere\r\n"));
+        Assert.Equal("-ERR wrong number of arguments for 'raft.removenode' command\r\n", await toLeader.CallAsync("RAFT.REMOVENODE\r\n"));
+        Assert.Equal("-ERR 127.0.0.1:1 is not a member\r\n", await toLeader.CallAsync("RAFT.REMOVENODE 127.0.0.1:1\r\n"));
+        Assert.Equal("+PONG\r\n", await toLeader.CallAsync("PING\r\n"));
+    }
+
+    [Fact]
     public async Task Writes_on_a_follower_are_forwarded_to_the_leader_and_get_its_replies()
     {
         int leader = await Cluster.WaitForLeaderAsync();
@@ -144,6 +158,14 @@ public sealed class RaftStandaloneTests(ServerFixture server) : IClassFixture<Se
         Assert.Equal("-ERR This instance has cluster support disabled\r\n", await client.CallAsync("RAFT.INFO\r\n"));
         Assert.Equal("-ERR This instance has cluster support disabled\r\n", await client.CallAsync("raft.info\r\n"));
         Assert.Equal("+PONG\r\n", await client.CallAsync("PING\r\n"));
+    }
+
+    [Fact]
+    public async Task Membership_commands_answer_that_cluster_support_is_disabled()
+    {
+        using RawClient client = await RawClient.ConnectAsync(server.Port);
+        Assert.Equal("-ERR This instance has cluster support disabled\r\n", await client.CallAsync("RAFT.ADDNODE 127.0.0.1:7480\r\n"));
+        Assert.Equal("-ERR This instance has cluster support disabled\r\n", await client.CallAsync("RAFT.REMOVENODE 127.0.0.1:7480\r\n"));
     }
 
     [Fact]

@@ -57,10 +57,18 @@ internal static class ClusterIdentity
             return;
         }
 
-        if (!string.Equals(stored, wanted, StringComparison.Ordinal))
+        // Membership changes (RAFT.ADDNODE/REMOVENODE), so the configured list may differ from the first one;
+        // a list with no member in common is another cluster.
+        var known = new HashSet<string>(stored.Split(',', StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal);
+        foreach (string member in wanted.Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
-            throw new KiwiException($"ERR {path} belongs to another cluster (members {stored}), not to {wanted}: refusing to start");
+            if (known.Contains(member))
+            {
+                return;
+            }
         }
+
+        throw new KiwiException($"ERR {path} belongs to another cluster (members {stored}), not to {wanted}: refusing to start");
     }
 
     /// <summary>Throws when a standalone open finds a cluster's data directory.</summary>

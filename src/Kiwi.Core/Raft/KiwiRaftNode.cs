@@ -144,7 +144,7 @@ public sealed class KiwiRaftNode : IAsyncDisposable
         {
             var configuration = new RaftCluster.TcpConfiguration(options.EndPoint)
             {
-                ConfigurationStorage = new StaticMembers(options.Members),
+                ConfigurationStorage = new StaticMembers(options.Members, options.Join),
                 ColdStart = false,
                 LowerElectionTimeout = (int)options.ElectionTimeoutMin.TotalMilliseconds,
                 UpperElectionTimeout = (int)options.ElectionTimeoutMax.TotalMilliseconds,
@@ -202,6 +202,41 @@ public sealed class KiwiRaftNode : IAsyncDisposable
         {
             request.ReplyErrorText("ERR server is shutting down");
             request.Complete();
+        }
+    }
+
+    /// <summary>
+    /// Adds a member (leader only; one change at a time). The new node must run with
+    /// <see cref="KiwiRaftOptions.Join"/>; it receives a snapshot and the log. Returns an error text, or null.
+    /// </summary>
+    public Task<string?> AddMemberAsync(IPEndPoint member, CancellationToken token = default)
+        => ChangeMembershipAsync(member, add: true, token);
+
+    /// <summary>Removes a member (leader only; one change at a time). Returns an error text, or null.</summary>
+    public Task<string?> RemoveMemberAsync(IPEndPoint member, CancellationToken token = default)
+        => ChangeMembershipAsync(member, add: false, token);
+
+    private async Task<string?> ChangeMembershipAsync(IPEndPoint member, bool add, CancellationToken token)
+    {
+        if (!IsLeader)
+        {
+            return Leader is { } leader ? "READONLY membership changes run on the leader, raft " + leader : "CLUSTERDOWN no Raft leader is elected (try again)";
+        }
+
+        try
+        {
+            bool done = add
+                ? await _cluster.AddMemberAsync(member, token).ConfigureAwait(false)
+                : await _cluster.RemoveMemberAsync(member, token).ConfigureAwait(false);
+            return done ? null : add ? $"ERR {member} could not be added (is it running with raft-join?)" : $"ERR {member} is not a member";
+        }
+        catch (RaftCluster<RaftClusterMember>.ConcurrentMembershipModificationException)
+        {
+            return "ERR another membership change is in progress; one change at a time";
+        }
+        catch (Exception ex) when (ex is NotLeaderException or OperationCanceledException or TimeoutException)
+        {
+            return "TRYAGAIN the membership change did not complete: " + ex.Message;
         }
     }
 

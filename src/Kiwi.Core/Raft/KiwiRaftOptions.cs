@@ -27,6 +27,13 @@ public sealed class KiwiRaftOptions
     /// <summary>Forward writes made on a follower to the leader (default). False: answer them with an error.</summary>
     public bool ForwardWrites { get; init; } = true;
 
+    /// <summary>
+    /// Join an existing cluster: start with no configuration and wait until its leader adds this node
+    /// (<c>RAFT.ADDNODE</c>); it then receives the data (a snapshot, then the log). <see cref="Members"/> still
+    /// lists this node and at least one existing member.
+    /// </summary>
+    public bool Join { get; init; }
+
     /// <summary>Directory of the Raft log (default: <c>raft-log</c> inside the database directory).</summary>
     public string? LogPath { get; init; }
 

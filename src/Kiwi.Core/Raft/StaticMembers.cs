@@ -8,8 +8,14 @@ namespace Kiwi.Core.Raft;
 /// <summary>The cluster's members as configured at start (DotNext's in-memory configuration storage).</summary>
 internal sealed class StaticMembers : InMemoryClusterConfigurationStorage<EndPoint>
 {
-    public StaticMembers(IEnumerable<IPEndPoint> members)
+    public StaticMembers(IEnumerable<IPEndPoint> members, bool join)
     {
+        if (join)
+        {
+            // No configuration: the leader sends it when it adds this node.
+            return;
+        }
+
         Builder builder = CreateInitialConfigurationBuilder();
         foreach (IPEndPoint member in members)
         {
