@@ -84,6 +84,9 @@ public sealed class KiwiRaftNode : IAsyncDisposable
     /// <summary>Snapshots received from a leader and installed since start.</summary>
     public long SnapshotsInstalled => _stateMachine.SnapshotsInstalled;
 
+    /// <summary>Snapshot transfers this node rejected (cut or altered) since start; the leader sends them again.</summary>
+    public long SnapshotsRejected => _stateMachine.SnapshotsRejected;
+
     /// <summary>Index of the newest snapshot (the log is compacted up to it), or 0.</summary>
     public long SnapshotIndex => _stateMachine.Snapshot?.Index ?? 0;
 

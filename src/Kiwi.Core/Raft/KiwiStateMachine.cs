@@ -28,6 +28,7 @@ internal sealed class KiwiStateMachine : IStateMachine
     private int _snapshotting;
     private long _snapshotsTaken;
     private long _snapshotsInstalled;
+    private long _snapshotsRejected;
 
     public KiwiStateMachine(ApplyWorker worker, SnapshotStore snapshots, long snapshotEvery)
     {
@@ -46,6 +47,9 @@ internal sealed class KiwiStateMachine : IStateMachine
 
     /// <summary>Snapshots taken here since start.</summary>
     public long SnapshotsTaken => Volatile.Read(ref _snapshotsTaken);
+
+    /// <summary>Snapshot transfers rejected (cut, altered or inconsistent) since start.</summary>
+    public long SnapshotsRejected => Volatile.Read(ref _snapshotsRejected);
 
     /// <summary>Snapshots received from the leader and installed since start.</summary>
     public long SnapshotsInstalled => Volatile.Read(ref _snapshotsInstalled);
@@ -187,6 +191,11 @@ internal sealed class KiwiStateMachine : IStateMachine
             }
 
             return entry.Index;
+        }
+        catch (InvalidDataException)
+        {
+            Interlocked.Increment(ref _snapshotsRejected);
+            throw;
         }
         finally
         {

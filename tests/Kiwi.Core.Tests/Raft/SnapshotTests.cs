@@ -3,6 +3,7 @@ using System.Globalization;
 namespace Kiwi.Core.Tests.Raft;
 
 /// <summary>Raft snapshots as RocksDB checkpoints: taken, compacting the log, surviving restarts, installed on a lagging node.</summary>
+[Collection("raft-snapshots")] // CheckpointSnapshot.CorruptNextTransfers is static: no two of these at once
 public sealed class SnapshotTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
@@ -56,8 +57,10 @@ public sealed class SnapshotTests
         }
     }
 
-    [Fact]
-    public async Task ANodeBehindTheCompactedLog_InstallsASnapshot_AndCatchesUp()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public async Task ANodeBehindTheCompactedLog_InstallsASnapshot_AndCatchesUp(int corruptTransfers)
     {
         await using LoopbackCluster cluster = await LoopbackCluster.StartAsync(snapshotEvery: 100);
         int leader = await cluster.WaitForLeaderAsync(Deadline);
@@ -75,10 +78,13 @@ public sealed class SnapshotTests
 
         Assert.True(db.Raft.SnapshotIndex >= 300, $"snapshot index {db.Raft.SnapshotIndex}");
 
+        // With a fault: the first transfer arrives altered, is rejected, and the leader sends it again.
+        Kiwi.Core.Raft.CheckpointSnapshot.CorruptNextTransfers = corruptTransfers;
         await cluster.StartNodeAsync(down);
         await cluster.WaitOnEveryNodeAsync(n => n.GetString("last") == "one", Deadline);
         KiwiDb returned = cluster.Nodes[down]!;
         Assert.True(returned.Raft!.SnapshotsInstalled >= 1, "the lagging node replayed the log instead of installing a snapshot");
+        Assert.Equal(corruptTransfers, returned.Raft.SnapshotsRejected);
         for (int i = 0; i < 2000; i += 41)
         {
             Assert.Equal("v" + i.ToString(CultureInfo.InvariantCulture), returned.GetString("far:" + i.ToString(CultureInfo.InvariantCulture)));
@@ -90,6 +96,7 @@ public sealed class SnapshotTests
 }
 
 /// <summary>A crash while a snapshot was being loaded is finished at the next start, or refused when its files are gone.</summary>
+[Collection("raft-snapshots")] // CheckpointSnapshot.CorruptNextTransfers is static: no two of these at once
 public sealed class InterruptedInstallTests
 {
     private static KiwiDbOptions Options(string path, System.Net.IPEndPoint self) => new()
