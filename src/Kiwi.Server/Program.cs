@@ -49,5 +49,41 @@ catch (Exception ex) when (raft is not null && ex is SocketException or Argument
 
 await using (db)
 {
+    if (db.Raft is { } node)
+    {
+        _ = ReportLeaderlessAsync(node);
+    }
+
     return await KiwiServer.RunAsync(config, db, CancellationToken.None).ConfigureAwait(false);
+}
+
+// Members that never answer (a wrong address, a node not started) leave the cluster without a leader: say so,
+// naming them, instead of letting writes fail with CLUSTERDOWN in silence.
+static async Task ReportLeaderlessAsync(KiwiRaftNode node)
+{
+    try
+    {
+        await ReportUntilLeaderAsync(node).ConfigureAwait(false);
+    }
+    catch (Exception ex) when (ex is ObjectDisposedException or OperationCanceledException)
+    {
+        // Stopping.
+    }
+}
+
+static async Task ReportUntilLeaderAsync(KiwiRaftNode node)
+{
+    while (!await node.WaitForLeaderAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false))
+    {
+        var unreachable = new List<string>();
+        foreach ((System.Net.EndPoint endPoint, bool available) in node.Members)
+        {
+            if (!available && !endPoint.Equals(node.EndPoint))
+            {
+                unreachable.Add(endPoint.ToString()!);
+            }
+        }
+
+        Console.Error.WriteLine($"kiwi-server: no Raft leader after 10 s; writes answer CLUSTERDOWN until a majority of the members runs. Not answering: {(unreachable.Count == 0 ? "(none known)" : string.Join(", ", unreachable))}");
+    }
 }

@@ -118,9 +118,13 @@ public sealed class RaftServerTests(ClusterFixture fixture) : IClassFixture<Clus
         Assert.Equal(":3\r\n", await client.ReadReplyAsync());
         Assert.Equal("$1\r\n3\r\n", await client.ReadReplyAsync());
 
-        // The writes went through the log: the leader has them.
-        using RawClient toLeader = await RawClient.ConnectAsync(Cluster.Nodes[leader].Port);
-        Assert.Equal("$2\r\nv2\r\n", await toLeader.CallAsync("GET raft:fwd\r\n"));
+        // The writes went through the log: every node answers them (reads are linearizable: no polling).
+        foreach (TestServer node in Cluster.Nodes)
+        {
+            using RawClient reader = await RawClient.ConnectAsync(node.Port);
+            Assert.Equal("$2\r\nv2\r\n", await reader.CallAsync("GET raft:fwd\r\n"));
+            Assert.Equal("$1\r\n3\r\n", await reader.CallAsync("GET raft:fwd:n\r\n"));
+        }
         Dictionary<string, string> info = await TestCluster.RaftInfoAsync(follower.Port);
         Assert.Equal("0", info["failed_proposals"]);
     }
