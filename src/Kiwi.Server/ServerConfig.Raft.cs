@@ -41,6 +41,9 @@ public sealed partial class ServerConfig
     /// </summary>
     public bool RaftJoin { get; set; }
 
+    /// <summary>raft-snapshot-every N: log entries between two snapshots (default 50000).</summary>
+    public long RaftSnapshotEvery { get; set; } = 50_000;
+
     /// <summary>True when <see cref="RaftMembers"/> is set: the server runs as a member of a Raft cluster.</summary>
     public bool ClusterMode => RaftMembers.Count > 0;
 
@@ -94,6 +97,7 @@ public sealed partial class ServerConfig
             ClientPassword = RequirePass,
             ForwardWrites = !RaftRedirect,
             Join = RaftJoin,
+            SnapshotEvery = RaftSnapshotEvery,
         };
     }
 

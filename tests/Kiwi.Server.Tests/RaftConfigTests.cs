@@ -75,3 +75,35 @@ public sealed class RaftConfigTests
         Assert.False(Directory.Exists(dir));
     }
 }
+
+/// <summary>The cluster-mode switches added with forwarding, reads, joining and snapshots.</summary>
+public sealed class RaftModeConfigTests
+{
+    [Fact]
+    public void Cluster_switches_reach_the_raft_options_and_bad_values_fail()
+    {
+        ServerConfig config = ServerConfig.Parse(
+        [
+            "--port", "7380", "--raft-port", "7480", "--raft-members", "127.0.0.1:7479,127.0.0.1:7480",
+            "--raft-redirect", "yes", "--raft-join", "yes", "--raft-snapshot-every", "1000", "--raft-stale-reads", "yes", "--requirepass", "pw",
+        ]);
+        Kiwi.Core.Raft.KiwiRaftOptions options = Assert.IsType<Kiwi.Core.Raft.KiwiRaftOptions>(config.CreateRaftOptions());
+        Assert.False(options.ForwardWrites);
+        Assert.True(options.Join);
+        Assert.Equal(1000, options.SnapshotEvery);
+        Assert.Equal("127.0.0.1:7380", options.ClientEndPoint);
+        Assert.Equal("pw", options.ClientPassword);
+        Assert.True(config.RaftStaleReads);
+
+        ServerConfig defaults = ServerConfig.Parse(["--port", "7379", "--raft-port", "7479", "--raft-members", "127.0.0.1:7479"]);
+        Kiwi.Core.Raft.KiwiRaftOptions plain = defaults.CreateRaftOptions()!;
+        Assert.True(plain.ForwardWrites);
+        Assert.False(plain.Join);
+        Assert.Equal(50_000, plain.SnapshotEvery);
+        Assert.False(defaults.RaftStaleReads);
+
+        Assert.Throws<FormatException>(() => ServerConfig.Parse(["--raft-snapshot-every", "0"]));
+        Assert.ThrowsAny<Exception>(() => ServerConfig.Parse(["--raft-snapshot-every", "lots"]));
+        Assert.Throws<FormatException>(() => ServerConfig.Parse(["--raft-redirect", "maybe"]));
+    }
+}
