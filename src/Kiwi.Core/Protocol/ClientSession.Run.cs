@@ -273,7 +273,7 @@ public sealed partial class ClientSession
                     return Outcome.Drain;
                 }
 
-                if (spec is not null && (spec.Flags & CommandFlags.ReadOnly) != 0 && Server.Settings.LinearizableReads)
+                if (spec is not null && (spec.Flags & CommandFlags.ReadOnly) != 0 && Server.LinearizableReads)
                 {
                     if (!_readBarrierPassed)
                     {

@@ -18,6 +18,7 @@ public sealed class ServerState
     {
         Db = db;
         Settings = settings;
+        LinearizableReads = settings.LinearizableReads;
         StartedAt = DateTimeOffset.UtcNow;
         RunId = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) + "00000000";
     }
@@ -27,6 +28,12 @@ public sealed class ServerState
 
     /// <summary>The settings.</summary>
     public IServerSettings Settings { get; }
+
+    /// <summary>
+    /// <see cref="IServerSettings.LinearizableReads"/>, read once: it cannot change at runtime, and every read
+    /// command asks.
+    /// </summary>
+    public bool LinearizableReads { get; }
 
     /// <summary>
     /// Applies the writes sessions publish on an I/O thread at the end of its event-loop wave; null applies them
