@@ -152,7 +152,9 @@ public sealed class KiwiRaftNode : IAsyncDisposable
                 LowerElectionTimeout = (int)options.ElectionTimeoutMin.TotalMilliseconds,
                 UpperElectionTimeout = (int)options.ElectionTimeoutMax.TotalMilliseconds,
                 RequestTimeout = options.RequestTimeout,
+                LoggerFactory = options.LoggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
             };
+
             if (options.ClientEndPoint is { } client)
             {
                 configuration.Metadata[RaftForwarder.ClientEndPointKey] = client;

@@ -66,4 +66,7 @@ public sealed class KiwiRaftOptions
 
     /// <summary>Size of the Raft log's chunk files (the 4 KB default makes one mapped file per 4 KB of log).</summary>
     public int LogChunkSize { get; init; } = 4 << 20;
+
+    /// <summary>Where the Raft library's own diagnostics go (elections, step-downs, replication failures); none when null.</summary>
+    public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; init; }
 }

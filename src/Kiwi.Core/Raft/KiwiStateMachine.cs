@@ -177,6 +177,7 @@ internal sealed class KiwiStateMachine : IStateMachine
             await using (output.ConfigureAwait(false))
             {
                 await entry.WriteToAsync(DotNext.IO.IAsyncBinaryWriter.Create(output, new byte[64 * 1024]), token).ConfigureAwait(false);
+                SnapshotFaults.AlterIfAsked(output);
                 output.Position = 0;
                 (long index, long term) = await SnapshotFormat.ReadAsync(output, incoming, token).ConfigureAwait(false);
                 if (index != entry.Index)

@@ -49,7 +49,7 @@ internal sealed class LoopbackCluster : IAsyncDisposable
             Path = _dirs[i].Path,
             ActiveExpiry = false,
             BlockCacheBytes = 8L * 1024 * 1024,
-            Raft = new KiwiRaftOptions { EndPoint = Members[i], Members = Members, SnapshotEvery = _snapshotEvery },
+            Raft = new KiwiRaftOptions { EndPoint = Members[i], Members = Members, SnapshotEvery = _snapshotEvery},
         });
     }
 
@@ -63,7 +63,12 @@ internal sealed class LoopbackCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>Polls until exactly one running node leads; returns its position.</summary>
+    /// <summary>
+    /// Polls until one running node leads and the cluster is settled on it: every running node names it leader in
+    /// its term, and it has committed its whole log (so the blank entry of its term is in). Right after an
+    /// election a leader can still lose a contested term; writes aimed at an unsettled leader would get TRYAGAIN.
+    /// Returns the leader's position.
+    /// </summary>
     public async Task<int> WaitForLeaderAsync(TimeSpan timeout)
     {
         DateTime deadline = DateTime.UtcNow + timeout;
@@ -71,7 +76,7 @@ internal sealed class LoopbackCluster : IAsyncDisposable
         {
             for (int i = 0; i < Nodes.Length; i++)
             {
-                if (Nodes[i]?.Raft is { IsLeader: true })
+                if (Nodes[i]?.Raft is { IsLeader: true } leader && IsSettledOn(leader))
                 {
                     return i;
                 }
@@ -80,7 +85,25 @@ internal sealed class LoopbackCluster : IAsyncDisposable
             await Task.Delay(20);
         }
 
-        throw new TimeoutException($"no leader within {timeout}");
+        throw new TimeoutException($"no settled leader within {timeout}");
+    }
+
+    private bool IsSettledOn(KiwiRaftNode leader)
+    {
+        if (leader.CommitIndex <= 0 || leader.CommitIndex < leader.LastLogIndex)
+        {
+            return false;
+        }
+
+        foreach (KiwiDb? node in Nodes)
+        {
+            if (node?.Raft is { } raft && (raft.Term != leader.Term || !Equals(raft.Leader, leader.EndPoint)))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Polls until <paramref name="condition"/> holds on every running node.</summary>

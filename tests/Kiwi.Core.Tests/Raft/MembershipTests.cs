@@ -5,7 +5,7 @@ using Kiwi.Core.Raft;
 namespace Kiwi.Core.Tests.Raft;
 
 /// <summary>Adding a member (it joins through a snapshot) and removing one (it stops receiving entries).</summary>
-[Collection("raft-snapshots")] // CheckpointSnapshot.CorruptNextTransfers is static: no two of these at once
+[Collection("raft-snapshots")] // SnapshotFaults.CorruptNextReceived is static: no two of these at once
 public sealed class MembershipTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Kiwi.Core.Tests.Raft;
 
 /// <summary>Raft snapshots as RocksDB checkpoints: taken, compacting the log, surviving restarts, installed on a lagging node.</summary>
-[Collection("raft-snapshots")] // CheckpointSnapshot.CorruptNextTransfers is static: no two of these at once
+[Collection("raft-snapshots")] // SnapshotFaults.CorruptNextReceived is static: no two of these at once
 public sealed class SnapshotTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
@@ -79,7 +79,7 @@ public sealed class SnapshotTests
         Assert.True(db.Raft.SnapshotIndex >= 300, $"snapshot index {db.Raft.SnapshotIndex}");
 
         // With a fault: the first transfer arrives altered, is rejected, and the leader sends it again.
-        Kiwi.Core.Raft.CheckpointSnapshot.CorruptNextTransfers = corruptTransfers;
+        Kiwi.Core.Raft.SnapshotFaults.CorruptNextReceived = corruptTransfers;
         await cluster.StartNodeAsync(down);
         await cluster.WaitOnEveryNodeAsync(n => n.GetString("last") == "one", Deadline);
         KiwiDb returned = cluster.Nodes[down]!;
@@ -96,7 +96,7 @@ public sealed class SnapshotTests
 }
 
 /// <summary>A crash while a snapshot was being loaded is finished at the next start, or refused when its files are gone.</summary>
-[Collection("raft-snapshots")] // CheckpointSnapshot.CorruptNextTransfers is static: no two of these at once
+[Collection("raft-snapshots")] // SnapshotFaults.CorruptNextReceived is static: no two of these at once
 public sealed class InterruptedInstallTests
 {
     private static KiwiDbOptions Options(string path, System.Net.IPEndPoint self) => new()

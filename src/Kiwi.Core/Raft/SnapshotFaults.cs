@@ -1,0 +1,37 @@
+namespace Kiwi.Core.Raft;
+
+/// <summary>
+/// Fault injection for tests: alters snapshot transfers as they arrive, as a bad link would. The fault is
+/// applied on the receiving side, once the whole transfer is in, so a transfer that is cut short by a
+/// reconnect does not use it up: each one injected is seen by exactly one check.
+/// </summary>
+internal static class SnapshotFaults
+{
+    /// <summary>This many next fully received transfers get one byte of file content altered before they are checked.</summary>
+    internal static int CorruptNextReceived;
+
+    /// <summary>Alters one content byte of the received transfer in <paramref name="file"/> when a fault is pending.</summary>
+    internal static void AlterIfAsked(FileStream file)
+    {
+        if (Volatile.Read(ref CorruptNextReceived) <= 0 || Interlocked.Decrement(ref CorruptNextReceived) < 0)
+        {
+            return;
+        }
+
+        // The byte before the 8-byte checksum belongs to the last file's content (never a header: the last
+        // file of a checkpoint is OPTIONS-*, never empty), so the checksum is what catches it.
+        long at = file.Length - 9;
+        if (at < 0)
+        {
+            return;
+        }
+
+        Span<byte> one = stackalloc byte[1];
+        file.Position = at;
+        file.ReadExactly(one);
+        one[0] ^= 0x5A;
+        file.Position = at;
+        file.Write(one);
+        file.Flush();
+    }
+}
