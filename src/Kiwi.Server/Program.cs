@@ -51,6 +51,11 @@ await using (db)
 {
     if (db.Raft is { } node)
     {
+        if (node.StartNote is { } note)
+        {
+            Console.Error.WriteLine($"kiwi-server: {note}");
+        }
+
         _ = ReportLeaderlessAsync(node);
     }
 

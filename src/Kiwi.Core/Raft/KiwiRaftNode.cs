@@ -126,6 +126,7 @@ public sealed class KiwiRaftNode : IAsyncDisposable
             throw new ArgumentException($"the Raft members must include this node ({options.EndPoint})", nameof(options));
         }
 
+        List<IPEndPoint>? stored = PersistedMembers.Read(dataPath);
         var snapshots = new SnapshotStore(Path.Combine(dataPath, "snapshots"));
         if (ApplyWorker.InterruptedInstall(worker.Engine) is { } interrupted)
         {
@@ -147,7 +148,7 @@ public sealed class KiwiRaftNode : IAsyncDisposable
         {
             var configuration = new RaftCluster.TcpConfiguration(options.EndPoint)
             {
-                ConfigurationStorage = new StaticMembers(options.Members, options.Join),
+                ConfigurationStorage = PersistedMembers.Open(dataPath, options.Members, options.Join),
                 ColdStart = false,
                 LowerElectionTimeout = (int)options.ElectionTimeoutMin.TotalMilliseconds,
                 UpperElectionTimeout = (int)options.ElectionTimeoutMax.TotalMilliseconds,
@@ -167,6 +168,8 @@ public sealed class KiwiRaftNode : IAsyncDisposable
             return new KiwiRaftNode(cluster, log, stateMachine, proposer, options.EndPoint, worker)
             {
                 _forwarder = options.ForwardWrites ? new RaftForwarder(cluster, options.ClientPassword) : null,
+                StartNote = stored is null || SameMembers(stored, options.Members) ? null
+                    : $"the members stored in {Path.Combine(dataPath, PersistedMembers.FileName)} ({string.Join(',', stored)}) differ from the configured ones; the stored list is the cluster's current one and is used (the configured list only seeds a new data directory)",
             };
         }
         catch
@@ -180,6 +183,18 @@ public sealed class KiwiRaftNode : IAsyncDisposable
             await log.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Something worth telling the operator about how this member started (its stored member list differs from the
+    /// configured one), or null.
+    /// </summary>
+    public string? StartNote { get; private init; }
+
+    private static bool SameMembers(List<IPEndPoint> stored, IReadOnlyList<IPEndPoint> configured)
+    {
+        var set = new HashSet<IPEndPoint>(stored);
+        return set.SetEquals(configured);
     }
 
     /// <summary>

@@ -64,4 +64,77 @@ public sealed class MembershipTests
         Assert.Null(joined.GetString("after-removal"));
         Assert.NotNull(await db.Raft.RemoveMemberAsync(newcomer).WaitAsync(Deadline));
     }
+
+    [Fact]
+    public async Task AnAddedMember_IsStillAMember_AfterEveryNodeRestarts()
+    {
+        await using LoopbackCluster cluster = await LoopbackCluster.StartAsync();
+        int leader = await cluster.WaitForLeaderAsync(Deadline);
+        using var dir = new TempDirectory();
+        var newcomer = new IPEndPoint(IPAddress.Loopback, LoopbackCluster.FreePort());
+        KiwiDbOptions NewcomerOptions() => new()
+        {
+            Path = dir.Path,
+            ActiveExpiry = false,
+            BlockCacheBytes = 8L * 1024 * 1024,
+            Raft = new KiwiRaftOptions { EndPoint = newcomer, Members = [.. cluster.Members, newcomer], Join = true },
+        };
+
+        KiwiDb joined = await KiwiDb.OpenAsync(NewcomerOptions());
+        try
+        {
+            Assert.Null(await cluster.Nodes[leader]!.Raft!.AddMemberAsync(newcomer).WaitAsync(Deadline));
+            Assert.True(await cluster.Nodes[leader]!.SetAsync("before", "restart"));
+            await WaitForAsync(() => joined.GetString("before") == "restart");
+        }
+        finally
+        {
+            joined.Dispose();
+        }
+
+        // Every node restarts with the member list it was first given: three names, not four.
+        for (int i = 0; i < 3; i++)
+        {
+            await cluster.StopNodeAsync(i);
+        }
+
+        for (int i = 0; i < 3; i++)
+        {
+            await cluster.StartNodeAsync(i);
+        }
+
+        joined = await KiwiDb.OpenAsync(NewcomerOptions());
+        try
+        {
+            // Three of four must agree now: a leader and a write both need the newcomer counted as a member.
+            KiwiDb[] all = [cluster.Nodes[0]!, cluster.Nodes[1]!, cluster.Nodes[2]!, joined];
+            KiwiDb? lead = null;
+            await WaitForAsync(() => (lead = Array.Find(all, n => n.Raft!.IsLeader)) is not null && lead.Raft!.CommitIndex >= lead.Raft.LastLogIndex);
+            foreach (KiwiDb node in all)
+            {
+                Assert.Contains(node.Raft!.Members, m => m.EndPoint.Equals(newcomer));
+            }
+
+            Assert.Contains("differ from the configured ones", all[0].Raft!.StartNote);
+
+            Assert.True(await lead!.SetAsync("after", "restart"));
+            await WaitForAsync(() => joined.GetString("after") == "restart");
+            Assert.Equal("restart", joined.GetString("before"));
+        }
+        finally
+        {
+            joined.Dispose();
+        }
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        DateTime until = DateTime.UtcNow + Deadline;
+        while (!condition() && DateTime.UtcNow < until)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.True(condition());
+    }
 }
