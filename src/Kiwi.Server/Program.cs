@@ -81,9 +81,9 @@ static async Task ReportUntilLeaderAsync(KiwiRaftNode node)
     while (!await node.WaitForLeaderAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false))
     {
         var unreachable = new List<string>();
-        foreach ((System.Net.EndPoint endPoint, bool available) in node.Members)
+        foreach ((System.Net.EndPoint endPoint, bool? available) in node.Members)
         {
-            if (!available && !endPoint.Equals(node.EndPoint))
+            if (available == false && !endPoint.Equals(node.EndPoint))
             {
                 unreachable.Add(endPoint.ToString()!);
             }

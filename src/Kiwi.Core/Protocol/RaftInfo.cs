@@ -55,19 +55,24 @@ public static class RaftInfo
     private static void Append(StringBuilder text, KiwiDb db, KiwiRaftNode node)
     {
         CultureInfo c = CultureInfo.InvariantCulture;
-        // Sorted: DotNext lists members in no fixed order. "available" is as seen from this node: only the
-        // leader calls every member, so a follower may show members it has not heard from (the leader too) unavailable.
-        var members = new List<(string EndPoint, bool Available)>();
-        foreach ((EndPoint endPoint, bool available) in node.Members)
+        // Sorted: DotNext lists members in no fixed order. "available" is as seen from this node: only a leader
+        // or a candidate calls every member, so a follower shows the members it has not called "unknown".
+        var members = new List<(string EndPoint, bool? Available)>();
+        foreach ((EndPoint endPoint, bool? available) in node.Members)
         {
             members.Add((endPoint.ToString() ?? string.Empty, available));
         }
 
         members.Sort(static (a, b) => string.CompareOrdinal(a.EndPoint, b.EndPoint));
         var list = new StringBuilder();
-        foreach ((string endPoint, bool available) in members)
+        foreach ((string endPoint, bool? available) in members)
         {
-            list.Append(list.Length > 0 ? "," : string.Empty).Append(endPoint).Append(available ? "=available" : "=unavailable");
+            list.Append(list.Length > 0 ? "," : string.Empty).Append(endPoint).Append(available switch
+            {
+                true => "=available",
+                false => "=unavailable",
+                null => "=unknown",
+            });
         }
 
         ServerInfo.Line(text, "node_id", NodeId(node.EndPoint));

@@ -51,14 +51,22 @@ public sealed class KiwiRaftNode : IAsyncDisposable
     /// <summary>The highest log index in the local log.</summary>
     public long LastLogIndex => _log.LastEntryIndex;
 
-    /// <summary>Members and whether each is reachable from here.</summary>
-    public IEnumerable<(EndPoint EndPoint, bool Available)> Members
+    /// <summary>
+    /// Members and whether each answered this node's last call: null when this node has not called it (a follower
+    /// calls nobody while it hears from the leader; only a leader or a candidate calls every member).
+    /// </summary>
+    public IEnumerable<(EndPoint EndPoint, bool? Available)> Members
     {
         get
         {
             foreach (RaftClusterMember member in _cluster.Members)
             {
-                yield return (member.EndPoint, member.Status == DotNext.Net.Cluster.ClusterMemberStatus.Available);
+                yield return (member.EndPoint, member.Status switch
+                {
+                    DotNext.Net.Cluster.ClusterMemberStatus.Available => true,
+                    DotNext.Net.Cluster.ClusterMemberStatus.Unavailable => false,
+                    _ => member.IsRemote ? null : true,
+                });
             }
         }
     }
