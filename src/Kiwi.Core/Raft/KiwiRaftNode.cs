@@ -256,7 +256,15 @@ public sealed class KiwiRaftNode : IAsyncDisposable
             bool done = add
                 ? await _cluster.AddMemberAsync(member, token).ConfigureAwait(false)
                 : await _cluster.RemoveMemberAsync(member, token).ConfigureAwait(false);
-            return done ? null : add ? $"ERR {member} could not be added (is it running with raft-join?)" : $"ERR {member} is not a member";
+            if (!done)
+            {
+                return add ? $"ERR {member} could not be added (is it running with raft-join?)" : $"ERR {member} is not a member";
+            }
+
+            // Committed; the member list follows in the background. Answer once it shows the change, so a
+            // RAFT.INFO right after the reply already lists the new members.
+            await WaitForMemberListAsync(member, add, token).ConfigureAwait(false);
+            return null;
         }
         catch (RaftCluster<RaftClusterMember>.ConcurrentMembershipModificationException)
         {
@@ -266,6 +274,28 @@ public sealed class KiwiRaftNode : IAsyncDisposable
         {
             return "TRYAGAIN the membership change did not complete: " + ex.Message;
         }
+    }
+
+    private async Task WaitForMemberListAsync(IPEndPoint member, bool present, CancellationToken token)
+    {
+        long deadline = Environment.TickCount64 + 2_000;
+        while (HasMember(member) != present && Environment.TickCount64 < deadline)
+        {
+            await Task.Delay(5, token).ConfigureAwait(false);
+        }
+    }
+
+    private bool HasMember(IPEndPoint member)
+    {
+        foreach (RaftClusterMember m in _cluster.Members)
+        {
+            if (member.Equals(m.EndPoint))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Writes this follower forwarded to the leader since start.</summary>
