@@ -88,7 +88,7 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
 
     private static KiwiDb OpenStorage(KiwiDbOptions options)
     {
-        RocksEngine engine = RocksEngine.Open(options.Path, options.BlockCacheBytes, options.EnableWal);
+        RocksEngine engine = RocksEngine.Open(options.Path, options.BlockCacheBytes, options.EnableWal, options.ReadCacheBytes);
         try
         {
             // Raft and standalone indexes must never mix (see ClusterIdentity).

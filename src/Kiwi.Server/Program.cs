@@ -26,6 +26,7 @@ try
         Path = config.Dir,
         Durability = config.AppendFsync,
         BlockCacheBytes = config.BlockCacheBytes,
+        ReadCacheBytes = config.ReadCacheBytes,
         InlineApplyWhenIdle = config.InlineApply,
         Raft = raft,
     }).ConfigureAwait(false);

@@ -39,6 +39,9 @@ public sealed partial class ServerConfig
     /// <summary>RocksDB block cache in bytes.</summary>
     public long BlockCacheBytes { get; set; } = 256L * 1024 * 1024;
 
+    /// <summary>The read cache of small records in front of RocksDB, in bytes (0: off; see <see cref="Kiwi.Core.KiwiDbOptions.ReadCacheBytes"/>).</summary>
+    public long ReadCacheBytes { get; set; } = 64L * 1024 * 1024;
+
     /// <summary>
     /// inline-apply yes|no: a connection's thread applies a write itself when the writer thread is idle
     /// (see <see cref="Kiwi.Core.KiwiDbOptions.InlineApplyWhenIdle"/>).
@@ -106,6 +109,7 @@ public sealed partial class ServerConfig
             case "client-output-buffer-limit": ClientOutputBufferLimit = ParseBytes(value); break;
             case "client-query-buffer-limit": ClientQueryBufferLimit = ParseBytes(value); break;
             case "block-cache-size": BlockCacheBytes = ParseBytes(value); break;
+            case "read-cache-size": ReadCacheBytes = ParseBytes(value); break;
             case "inline-apply": InlineApply = ParseYesNo(name, value); break;
             case "io-threads": IoThreads = ParseIoThreads(value); break;
             case "raft-port": RaftPort = ParseRaftPort(value); break;
@@ -133,6 +137,7 @@ public sealed partial class ServerConfig
         yield return new("client-output-buffer-limit", ClientOutputBufferLimit.ToString(CultureInfo.InvariantCulture));
         yield return new("client-query-buffer-limit", ClientQueryBufferLimit.ToString(CultureInfo.InvariantCulture));
         yield return new("block-cache-size", BlockCacheBytes.ToString(CultureInfo.InvariantCulture));
+        yield return new("read-cache-size", ReadCacheBytes.ToString(CultureInfo.InvariantCulture));
         yield return new("inline-apply", InlineApply ? "yes" : "no");
         yield return new("io-threads", IoThreads.ToString(CultureInfo.InvariantCulture));
         yield return new("raft-port", RaftPort.ToString(CultureInfo.InvariantCulture));

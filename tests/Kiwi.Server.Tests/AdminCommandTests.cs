@@ -95,6 +95,9 @@ public sealed class AdminCommandTests(ServerFixture server) : IClassFixture<Serv
         ServerConfig config = ServerConfig.Parse(["--io-threads", "2", "--inline-apply", "no"]);
         Assert.Equal(2, config.IoThreads);
         Assert.False(config.InlineApply);
+        Assert.Equal(64L * 1024 * 1024, config.ReadCacheBytes);
+        Assert.Equal(0, ServerConfig.Parse(["--read-cache-size", "0"]).ReadCacheBytes);
+        Assert.Equal(16L * 1024 * 1024, ServerConfig.Parse(["--read-cache-size", "16mb"]).ReadCacheBytes);
         Assert.Throws<FormatException>(() => ServerConfig.Parse(["--io-threads", "0"]));
         Assert.Throws<FormatException>(() => ServerConfig.Parse(["--inline-apply", "maybe"]));
     }
@@ -116,8 +119,18 @@ public sealed class AdminCommandTests(ServerFixture server) : IClassFixture<Serv
 
         string stats = await client.CallAsync("INFO stats\r\n");
         Assert.Contains("total_commands_processed:", stats, StringComparison.Ordinal);
+
+        // The read cache: a second GET of a key is a hit.
+        Assert.Equal("+OK\r\n", await client.CallAsync("SET info:cached v\r\n"));
+        long hits = ReadCacheHits(stats);
+        await client.CallAsync("GET info:cached\r\n");
+        Assert.Equal("$1\r\nv\r\n", await client.CallAsync("GET info:cached\r\n"));
+        Assert.True(ReadCacheHits(await client.CallAsync("INFO stats\r\n")) > hits);
         Assert.DoesNotContain("# Kiwi", stats, StringComparison.Ordinal);
     }
+
+    private static long ReadCacheHits(string info)
+        => long.Parse(System.Text.RegularExpressions.Regex.Match(info, "\r\nread_cache_hits:([0-9]+)\r\n").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
     public async Task Command_count_info_and_docs()

@@ -103,6 +103,9 @@ public static class ServerInfo
                 Line(text, "instantaneous_ops_per_sec", server.InstantaneousOpsPerSecond.ToString(c));
                 Line(text, "rejected_connections", Interlocked.Read(ref server.RejectedConnections).ToString(c));
                 Line(text, "expired_keys", db.ExpiredKeys.ToString(c));
+                (long cacheHits, long cacheMisses) = db.Engine is Storage.RocksEngine rocks ? rocks.ReadCacheStats : default;
+                Line(text, "read_cache_hits", cacheHits.ToString(c));
+                Line(text, "read_cache_misses", cacheMisses.ToString(c));
                 Line(text, "total_allocated_bytes", GC.GetTotalAllocatedBytes(precise: true).ToString(c));
                 Line(text, "gc_collections_gen0", GC.CollectionCount(0).ToString(c));
                 Line(text, "gc_collections_gen1", GC.CollectionCount(1).ToString(c));

@@ -176,7 +176,7 @@ public sealed class KiwiRaftNode : IAsyncDisposable
             return new KiwiRaftNode(cluster, log, stateMachine, proposer, options.EndPoint, worker)
             {
                 _forwarder = options.ForwardWrites ? new RaftForwarder(cluster, options.ClientPassword) : null,
-                StartNote = stored is null || SameMembers(stored, options.Members) ? null
+                StartNote = stored is null || new HashSet<IPEndPoint>(stored).SetEquals(options.Members) ? null
                     : $"the members stored in {Path.Combine(dataPath, PersistedMembers.FileName)} ({string.Join(',', stored)}) differ from the configured ones; the stored list is the cluster's current one and is used (the configured list only seeds a new data directory)",
             };
         }
@@ -198,12 +198,6 @@ public sealed class KiwiRaftNode : IAsyncDisposable
     /// configured one), or null.
     /// </summary>
     public string? StartNote { get; private init; }
-
-    private static bool SameMembers(List<IPEndPoint> stored, IReadOnlyList<IPEndPoint> configured)
-    {
-        var set = new HashSet<IPEndPoint>(stored);
-        return set.SetEquals(configured);
-    }
 
     /// <summary>
     /// Proposes a client write (the leader), or answers it at once with an error naming the leader.

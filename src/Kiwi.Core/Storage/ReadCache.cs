@@ -1,0 +1,263 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using System.Runtime.CompilerServices;
+using Kiwi.Native.Memory;
+
+namespace Kiwi.Core.Storage;
+
+/// <summary>
+/// A direct-mapped cache of small meta records (<see cref="KeySpace.Meta"/>) in front of RocksDB. A point read
+/// that hits copies the record from one 128-byte slot instead of searching the memtable skip list and the SST
+/// files (measured: about 45% of a pipelined GET's CPU). Records that do not fit a slot are not cached; a key
+/// known to be absent is cached as such.
+/// <para>
+/// Never newer or older than RocksDB, with one writer (the engine's commit) and any number of readers. Each
+/// slot has a version word, kept apart from the slots so the writer touches a small dense array only: its low
+/// two bits say who holds the slot (00 free, 01 a reader filling it, 11 the writer), the third whether the
+/// slot holds a record. The writer holds every slot its batch touches from before the RocksDB write until
+/// after it and gives them back empty; while a slot is held, readers go to RocksDB and fill nothing. Only
+/// readers fill, with what RocksDB answered, and only if the version is still the one they saw before reading
+/// RocksDB, so a record read before a write is never put back after it. A reader that copies a record checks
+/// the version again afterwards and discards a torn copy. Every release moves the version on by one step, so
+/// no version value comes back.
+/// </para>
+/// </summary>
+internal sealed class ReadCache
+{
+    /// <summary>Bytes per slot: key length, record length, key, record.</summary>
+    public const int SlotBytes = 128;
+
+    private const int HeaderBytes = 4;
+    private const int MaxPayload = SlotBytes - HeaderBytes;
+    private const ushort AbsentRecord = ushort.MaxValue;
+    private const long HolderBits = 3;
+    private const long FillerHolds = 1;
+    private const long WriterHolds = 3;
+    private const long Valid = 4;
+    private const long Step = 8;
+
+    private readonly long[] _versions;
+    private readonly byte[] _slots;
+    private readonly int _mask;
+
+    // Writer only: the slots its current batch holds.
+    private int[] _held = new int[256];
+    private int _heldCount;
+    private bool _heldAll;
+
+    private long _hits;
+    private long _misses;
+
+    /// <summary>The outcome of a lookup.</summary>
+    public enum Result
+    {
+        /// <summary>Not cached: read RocksDB (and <see cref="Fill"/> with the ticket).</summary>
+        Miss,
+
+        /// <summary>The record was copied into the caller's buffer.</summary>
+        Found,
+
+        /// <summary>The key is known to be absent.</summary>
+        Absent,
+    }
+
+    /// <summary>Creates a cache of about <paramref name="bytes"/> (rounded down to a power of two slots, at least 1,024).</summary>
+    public ReadCache(long bytes)
+    {
+        int wanted = (int)Math.Clamp(bytes / SlotBytes, 1024, Array.MaxLength / SlotBytes);
+        int count = 1 << (31 - int.LeadingZeroCount(wanted));
+        _versions = new long[count]; // zeroed: every slot free and empty
+        _slots = new byte[count * SlotBytes];
+        _mask = count - 1;
+    }
+
+    /// <summary>Slots in the cache.</summary>
+    public int Slots => _mask + 1;
+
+    /// <summary>Lookups answered from the cache (counted without synchronization: approximate).</summary>
+    public long Hits => Volatile.Read(ref _hits);
+
+    /// <summary>Lookups that went to RocksDB (approximate, like <see cref="Hits"/>).</summary>
+    public long Misses => Volatile.Read(ref _misses);
+
+    /// <summary>
+    /// Looks <paramref name="key"/> up. On <see cref="Result.Found"/> the record is in <paramref name="record"/>;
+    /// on a miss, <paramref name="ticket"/> is what <see cref="Fill"/> needs (negative: do not fill).
+    /// </summary>
+    public Result TryGet(ReadOnlySpan<byte> key, ByteBuffer record, out long ticket)
+    {
+        ticket = -1;
+        if (key.Length is 0 or > MaxPayload)
+        {
+            return Result.Miss; // never cached
+        }
+
+        int slot = SlotOf(key);
+        ref long version = ref _versions[slot];
+        long before = Volatile.Read(ref version);
+        if ((before & HolderBits) != 0)
+        {
+            _misses++; // held: RocksDB is the truth right now
+            return Result.Miss;
+        }
+
+        ticket = before;
+        ReadOnlySpan<byte> bytes = _slots.AsSpan(slot * SlotBytes, SlotBytes);
+        int keyLength = BinaryPrimitives.ReadUInt16LittleEndian(bytes);
+        int recordLength = BinaryPrimitives.ReadUInt16LittleEndian(bytes[2..]);
+        if ((before & Valid) == 0 || keyLength != key.Length || !bytes.Slice(HeaderBytes, keyLength).SequenceEqual(key))
+        {
+            _misses++;
+            return Result.Miss;
+        }
+
+        Result result = Result.Absent;
+        if (recordLength != AbsentRecord)
+        {
+            if (keyLength + recordLength > MaxPayload)
+            {
+                ticket = -1; // a torn read of the lengths
+                _misses++;
+                return Result.Miss;
+            }
+
+            record.Set(bytes.Slice(HeaderBytes + keyLength, recordLength));
+            result = Result.Found;
+        }
+
+        // The copy must be complete before the version is read again.
+        Volatile.ReadBarrier();
+        if (Volatile.Read(ref version) != before)
+        {
+            record.Clear();
+            ticket = -1;
+            _misses++;
+            return Result.Miss;
+        }
+
+        _hits++;
+        return result;
+    }
+
+    /// <summary>
+    /// After a miss: stores what RocksDB answered (<paramref name="record"/> when <paramref name="found"/>, else
+    /// that the key is absent), unless the slot changed since the lookup that gave <paramref name="ticket"/>.
+    /// </summary>
+    public void Fill(ReadOnlySpan<byte> key, bool found, ReadOnlySpan<byte> record, long ticket)
+    {
+        if (ticket < 0 || key.Length + (found ? record.Length : 0) > MaxPayload)
+        {
+            return;
+        }
+
+        int slot = SlotOf(key);
+        ref long version = ref _versions[slot];
+        if (Interlocked.CompareExchange(ref version, ticket | FillerHolds, ticket) != ticket)
+        {
+            return;
+        }
+
+        Span<byte> bytes = _slots.AsSpan(slot * SlotBytes, SlotBytes);
+        key.CopyTo(bytes[HeaderBytes..]);
+        if (found)
+        {
+            record.CopyTo(bytes[(HeaderBytes + key.Length)..]);
+        }
+
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes, (ushort)key.Length);
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes[2..], found ? (ushort)record.Length : AbsentRecord);
+        Volatile.Write(ref version, ((ticket & ~(Step - 1)) + Step) | Valid);
+    }
+
+    /// <summary>Writer, before the RocksDB write: holds the slot of <paramref name="key"/> until <see cref="Release"/>.</summary>
+    public void Hold(ReadOnlySpan<byte> key)
+    {
+        if (_heldAll || key.Length is 0 or > MaxPayload)
+        {
+            return; // such keys are never cached
+        }
+
+        int slot = SlotOf(key);
+        if ((Volatile.Read(ref _versions[slot]) & HolderBits) == WriterHolds)
+        {
+            return; // already held by this batch
+        }
+
+        Lock(slot);
+        if (_heldCount == _held.Length)
+        {
+            Array.Resize(ref _held, _held.Length * 2);
+        }
+
+        _held[_heldCount++] = slot;
+    }
+
+    /// <summary>Writer: a range delete. Holds every slot until <see cref="Release"/>.</summary>
+    public void HoldAll()
+    {
+        if (_heldAll)
+        {
+            return;
+        }
+
+        for (int slot = 0; slot <= _mask; slot++)
+        {
+            if ((Volatile.Read(ref _versions[slot]) & HolderBits) != WriterHolds)
+            {
+                Lock(slot);
+            }
+        }
+
+        _heldCount = 0;
+        _heldAll = true;
+    }
+
+    /// <summary>Writer, after the RocksDB write (done or failed): gives every held slot back, empty.</summary>
+    public void Release()
+    {
+        if (_heldAll)
+        {
+            for (int slot = 0; slot <= _mask; slot++)
+            {
+                Unlock(slot);
+            }
+
+            _heldAll = false;
+        }
+        else
+        {
+            for (int i = 0; i < _heldCount; i++)
+            {
+                Unlock(_held[i]);
+            }
+        }
+
+        _heldCount = 0;
+    }
+
+    // Spins past a filler (it holds a slot for one copy of at most 128 bytes).
+    private void Lock(int slot)
+    {
+        ref long version = ref _versions[slot];
+        SpinWait spin = default;
+        while (true)
+        {
+            long v = Volatile.Read(ref version);
+            if ((v & HolderBits) == 0 && Interlocked.CompareExchange(ref version, v | WriterHolds, v) == v)
+            {
+                return;
+            }
+
+            spin.SpinOnce();
+        }
+    }
+
+    private void Unlock(int slot)
+    {
+        ref long version = ref _versions[slot];
+        Volatile.Write(ref version, (version & ~(Step - 1)) + Step);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int SlotOf(ReadOnlySpan<byte> key) => (int)XxHash3.HashToUInt64(key) & _mask;
+}

@@ -1,0 +1,134 @@
+using System.Text;
+using Kiwi.Core.Storage;
+using Kiwi.Native.Memory;
+
+namespace Kiwi.Core.Tests.Storage;
+
+/// <summary>The read cache's protocol: fills, hits, the writer's holds, and the fills it must refuse.</summary>
+public sealed class ReadCacheTests
+{
+    private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
+
+    private static ReadCache.Result Get(ReadCache cache, string key, ByteBuffer record, out long ticket)
+        => cache.TryGet(B(key), record, out ticket);
+
+    [Fact]
+    public void AMiss_FilledFromTheStore_IsAHitAfterwards_WithTheSameBytes()
+    {
+        var cache = new ReadCache(1 << 20);
+        using var record = new ByteBuffer();
+        Assert.Equal(ReadCache.Result.Miss, Get(cache, "k", record, out long ticket));
+        Assert.True(ticket >= 0);
+        cache.Fill(B("k"), found: true, B("value"), ticket);
+
+        Assert.Equal(ReadCache.Result.Found, Get(cache, "k", record, out _));
+        Assert.Equal("value", Encoding.UTF8.GetString(record.WrittenSpan));
+        Assert.Equal(ReadCache.Result.Miss, Get(cache, "other", record, out _));
+    }
+
+    [Fact]
+    public void AnAbsentKey_IsCachedAsAbsent()
+    {
+        var cache = new ReadCache(1 << 20);
+        using var record = new ByteBuffer();
+        Get(cache, "gone", record, out long ticket);
+        cache.Fill(B("gone"), found: false, default, ticket);
+        Assert.Equal(ReadCache.Result.Absent, Get(cache, "gone", record, out _));
+    }
+
+    [Fact]
+    public void AWrite_EmptiesTheSlot_AndAFillFromBeforeItIsRefused()
+    {
+        var cache = new ReadCache(1 << 20);
+        using var record = new ByteBuffer();
+        Get(cache, "k", record, out long t0);
+        cache.Fill(B("k"), found: true, B("v1"), t0);
+
+        // A reader misses "k2" and reads the store ("old"); the writer writes k2 meanwhile.
+        long stale = TicketOfEmptySlot(cache, "k2");
+        cache.Hold(B("k2"));
+        Assert.Equal(ReadCache.Result.Miss, Get(cache, "k2", record, out long whileHeld));
+        Assert.True(whileHeld < 0, "a held slot gives no ticket: nothing may be filled while the writer writes");
+        cache.Release();
+
+        cache.Fill(B("k2"), found: true, B("old"), stale);
+        Assert.Equal(ReadCache.Result.Miss, Get(cache, "k2", record, out long fresh));
+        cache.Fill(B("k2"), found: true, B("new"), fresh);
+        Assert.Equal(ReadCache.Result.Found, Get(cache, "k2", record, out _));
+        Assert.Equal("new", Encoding.UTF8.GetString(record.WrittenSpan));
+
+        cache.Hold(B("k"));
+        cache.Release();
+        Assert.Equal(ReadCache.Result.Miss, Get(cache, "k", record, out _));
+    }
+
+    [Fact]
+    public void ARangeDelete_EmptiesEverySlot()
+    {
+        var cache = new ReadCache(1 << 20);
+        using var record = new ByteBuffer();
+        for (int i = 0; i < 100; i++)
+        {
+            string key = "k" + i;
+            Get(cache, key, record, out long ticket);
+            cache.Fill(B(key), found: true, B("v"), ticket);
+        }
+
+        cache.Hold(B("k7"));
+        cache.HoldAll();
+        Assert.Equal(ReadCache.Result.Miss, Get(cache, "k3", record, out long held));
+        Assert.True(held < 0);
+        cache.Release();
+        for (int i = 0; i < 100; i++)
+        {
+            Assert.Equal(ReadCache.Result.Miss, Get(cache, "k" + i, record, out _));
+        }
+    }
+
+    [Fact]
+    public void RecordsThatDoNotFitASlot_AreNotCached_AndLongKeysAlwaysMiss()
+    {
+        var cache = new ReadCache(1 << 20);
+        using var record = new ByteBuffer();
+        Get(cache, "big", record, out long ticket);
+        cache.Fill(B("big"), found: true, new byte[ReadCache.SlotBytes], ticket);
+        Assert.Equal(ReadCache.Result.Miss, Get(cache, "big", record, out _));
+
+        string longKey = new('x', ReadCache.SlotBytes);
+        Assert.Equal(ReadCache.Result.Miss, Get(cache, longKey, record, out long none));
+        Assert.True(none < 0);
+        Assert.Equal(ReadCache.Result.Miss, Get(cache, string.Empty, record, out _));
+    }
+
+    [Fact]
+    public void CollidingKeys_NeverAnswerForEachOther()
+    {
+        var cache = new ReadCache(0); // the minimum: 1,024 slots, so 5,000 keys collide
+        using var record = new ByteBuffer();
+        for (int i = 0; i < 5000; i++)
+        {
+            string key = "key:" + i;
+            Get(cache, key, record, out long ticket);
+            cache.Fill(B(key), found: true, B("value:" + i), ticket);
+        }
+
+        int hits = 0;
+        for (int i = 0; i < 5000; i++)
+        {
+            if (Get(cache, "key:" + i, record, out _) == ReadCache.Result.Found)
+            {
+                hits++;
+                Assert.Equal("value:" + i, Encoding.UTF8.GetString(record.WrittenSpan));
+            }
+        }
+
+        Assert.InRange(hits, 1, 1024);
+    }
+
+    private static long TicketOfEmptySlot(ReadCache cache, string key)
+    {
+        using var record = new ByteBuffer();
+        Assert.Equal(ReadCache.Result.Miss, cache.TryGet(B(key), record, out long ticket));
+        return ticket;
+    }
+}
