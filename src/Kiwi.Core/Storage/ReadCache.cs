@@ -40,10 +40,13 @@ internal sealed class ReadCache
     private readonly byte[] _slots;
     private readonly int _mask;
 
-    // Writer only: the slots its current batch holds.
+    // Writer only: the slots its current batch holds, and the slots of its next holds (see Touch).
     private int[] _held = new int[256];
     private int _heldCount;
     private bool _heldAll;
+    private int[] _next = new int[256];
+    private int _nextCount;
+    private int _nextTaken;
 
     private long _hits;
     private long _misses;
@@ -169,15 +172,42 @@ internal sealed class ReadCache
         Volatile.Write(ref version, ((ticket & ~(Step - 1)) + Step) | Valid);
     }
 
+    /// <summary>
+    /// Writer, a first pass over the batch's keys in the order <see cref="Hold"/> will see them: loads their
+    /// version words, plain loads whose cache misses overlap, so the holds' interlocked operations (each of which
+    /// waits for its own miss) find them in the CPU cache.
+    /// </summary>
+    public long Touch(ReadOnlySpan<byte> key)
+    {
+        if (key.Length is 0 or > MaxPayload)
+        {
+            return 0;
+        }
+
+        int slot = SlotOf(key);
+        if (_nextCount == _next.Length)
+        {
+            Array.Resize(ref _next, _next.Length * 2);
+        }
+
+        _next[_nextCount++] = slot;
+        return Volatile.Read(ref _versions[slot]);
+    }
+
     /// <summary>Writer, before the RocksDB write: holds the slot of <paramref name="key"/> until <see cref="Release"/>.</summary>
     public void Hold(ReadOnlySpan<byte> key)
     {
-        if (_heldAll || key.Length is 0 or > MaxPayload)
+        if (key.Length is 0 or > MaxPayload)
         {
             return; // such keys are never cached
         }
 
-        int slot = SlotOf(key);
+        int slot = _nextTaken < _nextCount ? _next[_nextTaken++] : SlotOf(key);
+        if (_heldAll)
+        {
+            return;
+        }
+
         if ((Volatile.Read(ref _versions[slot]) & HolderBits) == WriterHolds)
         {
             return; // already held by this batch
@@ -233,6 +263,8 @@ internal sealed class ReadCache
         }
 
         _heldCount = 0;
+        _nextCount = 0;
+        _nextTaken = 0;
     }
 
     // Spins past a filler (it holds a slot for one copy of at most 128 bytes).

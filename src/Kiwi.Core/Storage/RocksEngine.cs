@@ -72,18 +72,22 @@ public sealed class RocksEngine : IStorageEngine
     public void Commit(WriteSet writes, bool sync)
     {
         // Only the apply worker commits, so the one reusable batch needs no lock. The read cache's slots of the
-        // batch's meta keys are held from here until the write is in, and given back empty (see ReadCache).
+        // batch's meta keys are held from before the write until it is in, and given back empty (see ReadCache).
         _batch.Clear();
-        var visitor = new BatchVisitor(_batch, _columns, _cache);
-        writes.ForEach(ref visitor);
         if (_cache is null)
         {
+            var plain = new BatchVisitor(_batch, _columns, null);
+            writes.ForEach(ref plain);
             _store.Write(_batch, sync);
             return;
         }
 
         try
         {
+            var touch = new TouchVisitor(_cache);
+            writes.ForEach(ref touch);
+            var visitor = new BatchVisitor(_batch, _columns, _cache);
+            writes.ForEach(ref visitor);
             _store.Write(_batch, sync);
         }
         finally
@@ -138,6 +142,29 @@ public sealed class RocksEngine : IStorageEngine
             }
 
             batch.DeleteRange(columns[(int)space], begin, end);
+        }
+    }
+
+    private readonly struct TouchVisitor(ReadCache cache) : WriteSet.IVisitor
+    {
+        public void Put(KeySpace space, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+        {
+            if (space == KeySpace.Meta)
+            {
+                cache.Touch(key);
+            }
+        }
+
+        public void Delete(KeySpace space, ReadOnlySpan<byte> key)
+        {
+            if (space == KeySpace.Meta)
+            {
+                cache.Touch(key);
+            }
+        }
+
+        public void DeleteRange(KeySpace space, ReadOnlySpan<byte> begin, ReadOnlySpan<byte> end)
+        {
         }
     }
 
