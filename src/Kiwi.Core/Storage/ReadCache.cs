@@ -177,11 +177,11 @@ internal sealed class ReadCache
     /// version words, plain loads whose cache misses overlap, so the holds' interlocked operations (each of which
     /// waits for its own miss) find them in the CPU cache.
     /// </summary>
-    public long Touch(ReadOnlySpan<byte> key)
+    public void Touch(ReadOnlySpan<byte> key)
     {
         if (key.Length is 0 or > MaxPayload)
         {
-            return 0;
+            return;
         }
 
         int slot = SlotOf(key);
@@ -191,7 +191,7 @@ internal sealed class ReadCache
         }
 
         _next[_nextCount++] = slot;
-        return Volatile.Read(ref _versions[slot]);
+        _ = Volatile.Read(ref _versions[slot]); // a volatile load is never elided
     }
 
     /// <summary>Writer, before the RocksDB write: holds the slot of <paramref name="key"/> until <see cref="Release"/>.</summary>
