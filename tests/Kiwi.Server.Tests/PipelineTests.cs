@@ -18,6 +18,21 @@ public sealed class PipelineTests(ServerFixture server) : IClassFixture<ServerFi
     }
 
     [Fact]
+    public async Task Getex_without_options_after_a_pipelined_set_sees_it_and_replies_after_it()
+    {
+        // GETEX with only its key is a plain read; it used to run before the client's queued SET was applied,
+        // answering the old value ahead of the SET's +OK.
+        using RawClient client = await RawClient.ConnectAsync(server.Port);
+        for (int i = 0; i < 10; i++)
+        {
+            await client.SendAsync($"SET pl:getex v{i}\r\nGETEX pl:getex\r\nGETEX pl:getex PERSIST\r\n");
+            Assert.Equal("+OK\r\n", await client.ReadReplyAsync());
+            Assert.Equal($"$2\r\nv{i}\r\n", await client.ReadReplyAsync());
+            Assert.Equal($"$2\r\nv{i}\r\n", await client.ReadReplyAsync());
+        }
+    }
+
+    [Fact]
     public async Task Hundred_pipelined_commands_get_hundred_replies_in_order()
     {
         using RawClient client = await RawClient.ConnectAsync(server.Port);

@@ -84,6 +84,22 @@ public sealed class RaftServerTests(ClusterFixture fixture) : IClassFixture<Clus
     }
 
     [Fact]
+    public async Task Getex_without_options_on_a_follower_is_a_linearizable_read()
+    {
+        // Found by redis-diff through a follower: GETEX with only its key is a read answered locally, and it
+        // answered without the read barrier (it is a write command), so it saw a key the leader had expired.
+        int leader = await Cluster.WaitForLeaderAsync();
+        using RawClient client = await RawClient.ConnectAsync(Cluster.Nodes[(leader + 1) % Cluster.Nodes.Length].Port);
+        for (int i = 0; i < 5; i++)
+        {
+            Assert.Equal("+OK\r\n", await client.CallAsync($"SET raft:getex v{i}\r\n"));
+            Assert.Equal($"$2\r\nv{i}\r\n", await client.CallAsync("GETEX raft:getex\r\n"));
+            Assert.Equal(":1\r\n", await client.CallAsync("EXPIRE raft:getex -1\r\n"));
+            Assert.Equal("$-1\r\n", await client.CallAsync("GETEX raft:getex\r\n"));
+        }
+    }
+
+    [Fact]
     public async Task Membership_commands_check_their_node_and_run_on_the_leader_only()
     {
         int leader = await Cluster.WaitForLeaderAsync();

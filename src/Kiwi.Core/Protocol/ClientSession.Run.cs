@@ -264,7 +264,8 @@ public sealed partial class ClientSession
                 }
 
                 CommandSpec? spec = CommandTable.Find(_args[0]);
-                if (HasPending && (spec is null || !spec.IsWrite || PendingFull))
+                bool readsOnly = spec is not null && spec.ReadsOnly(_args.Count);
+                if (HasPending && (spec is null || !spec.IsWrite || readsOnly || PendingFull))
                 {
                     // A read (or anything replying at once) must see this client's earlier writes, and its
                     // reply must follow theirs: finish them first, then parse this command again.
@@ -273,7 +274,7 @@ public sealed partial class ClientSession
                     return Outcome.Drain;
                 }
 
-                if (spec is not null && (spec.Flags & CommandFlags.ReadOnly) != 0 && Server.LinearizableReads)
+                if (readsOnly && Server.LinearizableReads)
                 {
                     if (!_readBarrierPassed)
                     {

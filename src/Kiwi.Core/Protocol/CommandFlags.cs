@@ -24,4 +24,10 @@ public enum CommandFlags : ushort
 
     /// <summary>Connection management (PING, HELLO, CLIENT...).</summary>
     Connection = 32,
+
+    /// <summary>
+    /// A write command that, given its key only, is a plain read answered at once (GETEX without options): it
+    /// then waits for the client's earlier writes and takes the read barrier like a read-only command.
+    /// </summary>
+    ReadWhenBare = 64,
 }

@@ -51,4 +51,10 @@ public sealed class CommandSpec
 
     /// <summary>True for commands that change data.</summary>
     public bool IsWrite => (Flags & CommandFlags.Write) != 0;
+
+    /// <summary>
+    /// True when this call, with <paramref name="count"/> arguments (with the name), only reads: a read-only
+    /// command, or a <see cref="CommandFlags.ReadWhenBare"/> one given its key only.
+    /// </summary>
+    public bool ReadsOnly(int count) => (Flags & CommandFlags.ReadOnly) != 0 || ((Flags & CommandFlags.ReadWhenBare) != 0 && count == 2);
 }

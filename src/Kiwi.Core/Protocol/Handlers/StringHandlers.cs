@@ -16,7 +16,7 @@ internal static partial class StringHandlers
         t.Add(new("get", 2, R, 1, 1, 1, Get));
         t.Add(new("getset", 3, W | CommandFlags.Fast, 1, 1, 1, GetSet));
         t.Add(new("getdel", 2, W | CommandFlags.Fast, 1, 1, 1, GetDel));
-        t.Add(new("getex", -2, W | CommandFlags.Fast, 1, 1, 1, GetEx));
+        t.Add(new("getex", -2, W | CommandFlags.ReadWhenBare | CommandFlags.Fast, 1, 1, 1, GetEx));
         t.Add(new("setnx", 3, W | CommandFlags.Fast, 1, 1, 1, SetNx));
         t.Add(new("setex", 4, W, 1, 1, 1, SetEx));
         t.Add(new("psetex", 4, W, 1, 1, 1, PSetEx));
