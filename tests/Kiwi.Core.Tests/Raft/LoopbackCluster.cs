@@ -129,11 +129,26 @@ internal sealed class LoopbackCluster : IAsyncDisposable
 
             if (DateTime.UtcNow >= deadline)
             {
-                throw new TimeoutException($"condition not met on every node within {timeout}");
+                throw new TimeoutException($"condition not met on every node within {timeout}: {Describe()}");
             }
 
             await Task.Delay(20);
         }
+    }
+
+    /// <summary>Each running node's Raft state, for a failure message.</summary>
+    public string Describe()
+    {
+        var text = new System.Text.StringBuilder();
+        for (int i = 0; i < Nodes.Length; i++)
+        {
+            if (Nodes[i]?.Raft is { } raft)
+            {
+                text.Append($"[node {i} {raft.EndPoint}: term {raft.Term}, leader {raft.Leader}, commit {raft.CommitIndex}, last log {raft.LastLogIndex}, applied {Nodes[i]!.FullyAppliedIndex}, snapshot {raft.SnapshotIndex}, installed {raft.SnapshotsInstalled}, rejected {raft.SnapshotsRejected}] ");
+            }
+        }
+
+        return text.ToString();
     }
 
     public async ValueTask DisposeAsync()
