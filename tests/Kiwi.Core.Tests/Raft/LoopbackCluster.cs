@@ -136,6 +136,41 @@ internal sealed class LoopbackCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Writes <paramref name="keys"/> (each set to its value) through the current leader, a few in flight, as a
+    /// client would: a group answered TRYAGAIN, READONLY or CLUSTERDOWN (the leadership moved) is sent again to
+    /// the new leader. Every write is acknowledged when this returns.
+    /// </summary>
+    public async Task SetThroughLeaderAsync(IReadOnlyList<(string Key, string Value)> keys, TimeSpan timeout, int inFlight = 4)
+    {
+        DateTime deadline = DateTime.UtcNow + timeout;
+        for (int start = 0; start < keys.Count;)
+        {
+            int count = Math.Min(inFlight, keys.Count - start);
+            KiwiDb leader = Nodes[await WaitForLeaderAsync(deadline - DateTime.UtcNow)]!;
+            var group = new Task<bool>[count];
+            for (int i = 0; i < count; i++)
+            {
+                group[i] = leader.SetAsync(keys[start + i].Key, keys[start + i].Value).AsTask();
+            }
+
+            try
+            {
+                Assert.All(await Task.WhenAll(group).WaitAsync(deadline - DateTime.UtcNow), Assert.True);
+                start += count;
+            }
+            catch (KiwiException ex) when (IsLeadershipMove(ex) && DateTime.UtcNow < deadline)
+            {
+                // Sent again below, to whoever leads now (SET is idempotent).
+            }
+        }
+    }
+
+    private static bool IsLeadershipMove(KiwiException ex)
+        => ex.Message.StartsWith("TRYAGAIN", StringComparison.Ordinal)
+        || ex.Message.StartsWith("READONLY", StringComparison.Ordinal)
+        || ex.Message.StartsWith("CLUSTERDOWN", StringComparison.Ordinal);
+
     /// <summary>Each running node's Raft state, for a failure message.</summary>
     public string Describe()
     {
