@@ -89,6 +89,8 @@ public sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSourc
 
     int KiwiMetrics.IMetricsSource.RingOccupancy => _ring.Count;
 
+    (long Hits, long Misses) KiwiMetrics.IMetricsSource.ReadCache => _engine is RocksEngine rocks ? rocks.ReadCacheStats : default;
+
     /// <summary>Starts the writer thread.</summary>
     public void Start()
     {

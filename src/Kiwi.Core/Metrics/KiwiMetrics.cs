@@ -36,6 +36,8 @@ public static class KiwiMetrics
     {
         Meter.CreateObservableGauge("kiwi.applied.index", ObserveAppliedIndex, "{entry}", "Highest applied index (of the most advanced open database)");
         Meter.CreateObservableGauge("kiwi.ring.occupancy", ObserveRingOccupancy, "{entry}", "Entries waiting in commit rings");
+        Meter.CreateObservableCounter("kiwi.read_cache.hits", static () => ObserveReadCache(hits: true), "{read}", "Point reads answered by the read cache (approximate)");
+        Meter.CreateObservableCounter("kiwi.read_cache.misses", static () => ObserveReadCache(hits: false), "{read}", "Point reads that went to RocksDB (approximate)");
     }
 
     /// <summary>What an open database reports to the gauges.</summary>
@@ -44,6 +46,8 @@ public static class KiwiMetrics
         long AppliedIndex { get; }
 
         int RingOccupancy { get; }
+
+        (long Hits, long Misses) ReadCache { get; }
     }
 
     internal static void Register(IMetricsSource source)
@@ -84,6 +88,21 @@ public static class KiwiMetrics
             foreach (IMetricsSource s in s_sources)
             {
                 total += s.RingOccupancy;
+            }
+        }
+
+        return total;
+    }
+
+    private static long ObserveReadCache(bool hits)
+    {
+        long total = 0;
+        lock (s_lock)
+        {
+            foreach (IMetricsSource s in s_sources)
+            {
+                (long hit, long miss) = s.ReadCache;
+                total += hits ? hit : miss;
             }
         }
 
