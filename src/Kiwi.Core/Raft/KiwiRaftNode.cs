@@ -156,6 +156,8 @@ public sealed class KiwiRaftNode : IAsyncDisposable
         {
             var configuration = new RaftCluster.TcpConfiguration(options.EndPoint)
             {
+                ConnectTimeout = options.ConnectTimeout,
+                GracefulShutdownTimeout = TimeSpan.FromSeconds(1),
                 ConfigurationStorage = PersistedMembers.Open(dataPath, options.Members, options.Join),
                 ColdStart = false,
                 LowerElectionTimeout = (int)options.ElectionTimeoutMin.TotalMilliseconds,

@@ -43,8 +43,17 @@ public sealed class KiwiRaftOptions
     /// <summary>Upper bound of the election timeout.</summary>
     public TimeSpan ElectionTimeoutMax { get; init; } = TimeSpan.FromMilliseconds(800);
 
-    /// <summary>Timeout of one Raft request to a peer.</summary>
-    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMilliseconds(1000);
+    /// <summary>
+    /// Longest one Raft request to a peer may take, answer included. It bounds a whole snapshot transfer and its
+    /// install on the receiving node, so it must exceed that: a shorter one makes the leader give up and send the
+    /// snapshot again while the member is still loading it, for ever (measured: a 100 ms timeout left a lagging
+    /// node stuck at the snapshot index). Default 60 s; a dead peer is found by election timeouts, and connecting
+    /// to one is bounded by <see cref="ConnectTimeout"/>.
+    /// </summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Longest a connection attempt to a peer may take (default 1 s).</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// How long a write waits for a leader to be elected before it is answered <c>-CLUSTERDOWN</c> (writes on a

@@ -178,6 +178,11 @@ internal sealed class KiwiStateMachine : IStateMachine
             {
                 await entry.WriteToAsync(DotNext.IO.IAsyncBinaryWriter.Create(output, new byte[64 * 1024]), token).ConfigureAwait(false);
                 SnapshotFaults.AlterIfAsked(output);
+                if (SnapshotFaults.InstallDelay > TimeSpan.Zero)
+                {
+                    await Task.Delay(SnapshotFaults.InstallDelay, token).ConfigureAwait(false);
+                }
+
                 output.Position = 0;
                 (long index, long term) = await SnapshotFormat.ReadAsync(output, incoming, token).ConfigureAwait(false);
                 if (index != entry.Index)

@@ -10,6 +10,9 @@ internal static class SnapshotFaults
     /// <summary>This many next fully received transfers get one byte of file content altered before they are checked.</summary>
     internal static int CorruptNextReceived;
 
+    /// <summary>Each install waits this long after its transfer is in, as a large snapshot's load would.</summary>
+    internal static TimeSpan InstallDelay;
+
     /// <summary>Alters one content byte of the received transfer in <paramref name="file"/> when a fault is pending.</summary>
     internal static void AlterIfAsked(FileStream file)
     {

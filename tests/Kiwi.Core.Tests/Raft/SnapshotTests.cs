@@ -52,9 +52,25 @@ public sealed class SnapshotTests
     }
 
     [Theory]
-    [InlineData(0)]
-    [InlineData(1)]
-    public async Task ANodeBehindTheCompactedLog_InstallsASnapshot_AndCatchesUp(int corruptTransfers)
+    [InlineData(0, 0)]
+    [InlineData(1, 0)]
+    [InlineData(0, 1500)]
+    public async Task ANodeBehindTheCompactedLog_InstallsASnapshot_AndCatchesUp(int corruptTransfers, int installDelayMs)
+    {
+        // With a slow install (1.5 s, as a large snapshot's): the Raft request timeout bounds transfer + install;
+        // at the old 1 s the leader gave up and resent the snapshot while it loaded, and the node never caught up.
+        Kiwi.Core.Raft.SnapshotFaults.InstallDelay = TimeSpan.FromMilliseconds(installDelayMs);
+        try
+        {
+            await CatchUpThroughASnapshotAsync(corruptTransfers);
+        }
+        finally
+        {
+            Kiwi.Core.Raft.SnapshotFaults.InstallDelay = TimeSpan.Zero;
+        }
+    }
+
+    private static async Task CatchUpThroughASnapshotAsync(int corruptTransfers)
     {
         await using LoopbackCluster cluster = await LoopbackCluster.StartAsync(snapshotEvery: 100);
         int leader = await cluster.WaitForLeaderAsync(Deadline);
