@@ -44,6 +44,12 @@ public sealed partial class ServerConfig
     /// <summary>raft-snapshot-every N: log entries between two snapshots (default 50000).</summary>
     public long RaftSnapshotEvery { get; set; } = 50_000;
 
+    /// <summary>
+    /// raft-request-timeout MS: longest one Raft request to a peer may take, a whole snapshot transfer and its
+    /// install included (default 5000; raise it for data sets whose snapshot takes longer to send and load).
+    /// </summary>
+    public long RaftRequestTimeoutMs { get; set; } = 5_000;
+
     /// <summary>True when <see cref="RaftMembers"/> is set: the server runs as a member of a Raft cluster.</summary>
     public bool ClusterMode => RaftMembers.Count > 0;
 
@@ -98,6 +104,7 @@ public sealed partial class ServerConfig
             ForwardWrites = !RaftRedirect,
             Join = RaftJoin,
             SnapshotEvery = RaftSnapshotEvery,
+            RequestTimeout = TimeSpan.FromMilliseconds(RaftRequestTimeoutMs),
         };
     }
 

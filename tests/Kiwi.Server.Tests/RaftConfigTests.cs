@@ -85,12 +85,13 @@ public sealed class RaftModeConfigTests
         ServerConfig config = ServerConfig.Parse(
         [
             "--port", "7380", "--raft-port", "7480", "--raft-members", "127.0.0.1:7479,127.0.0.1:7480",
-            "--raft-redirect", "yes", "--raft-join", "yes", "--raft-snapshot-every", "1000", "--raft-stale-reads", "yes", "--requirepass", "pw",
+            "--raft-redirect", "yes", "--raft-join", "yes", "--raft-snapshot-every", "1000", "--raft-request-timeout", "30000", "--raft-stale-reads", "yes", "--requirepass", "pw",
         ]);
         Kiwi.Core.Raft.KiwiRaftOptions options = Assert.IsType<Kiwi.Core.Raft.KiwiRaftOptions>(config.CreateRaftOptions());
         Assert.False(options.ForwardWrites);
         Assert.True(options.Join);
         Assert.Equal(1000, options.SnapshotEvery);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.RequestTimeout);
         Assert.Equal("127.0.0.1:7380", options.ClientEndPoint);
         Assert.Equal("pw", options.ClientPassword);
         Assert.True(config.RaftStaleReads);
@@ -100,9 +101,11 @@ public sealed class RaftModeConfigTests
         Assert.True(plain.ForwardWrites);
         Assert.False(plain.Join);
         Assert.Equal(50_000, plain.SnapshotEvery);
+        Assert.Equal(TimeSpan.FromSeconds(5), plain.RequestTimeout);
         Assert.False(defaults.RaftStaleReads);
 
         Assert.Throws<FormatException>(() => ServerConfig.Parse(["--raft-snapshot-every", "0"]));
+        Assert.Throws<FormatException>(() => ServerConfig.Parse(["--raft-request-timeout", "0"]));
         Assert.ThrowsAny<Exception>(() => ServerConfig.Parse(["--raft-snapshot-every", "lots"]));
         Assert.Throws<FormatException>(() => ServerConfig.Parse(["--raft-redirect", "maybe"]));
     }
