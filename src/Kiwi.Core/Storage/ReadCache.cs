@@ -74,9 +74,6 @@ internal sealed class ReadCache
         _mask = count - 1;
     }
 
-    /// <summary>Slots in the cache.</summary>
-    public int Slots => _mask + 1;
-
     /// <summary>Lookups answered from the cache (counted without synchronization: approximate).</summary>
     public long Hits => Volatile.Read(ref _hits);
 
@@ -90,7 +87,7 @@ internal sealed class ReadCache
     public Result TryGet(ReadOnlySpan<byte> key, ByteBuffer record, out long ticket)
     {
         ticket = -1;
-        if (key.Length is 0 or > MaxPayload)
+        if (!Cacheable(key))
         {
             return Result.Miss; // never cached
         }
@@ -179,7 +176,7 @@ internal sealed class ReadCache
     /// </summary>
     public void Touch(ReadOnlySpan<byte> key)
     {
-        if (key.Length is 0 or > MaxPayload)
+        if (!Cacheable(key))
         {
             return;
         }
@@ -197,9 +194,9 @@ internal sealed class ReadCache
     /// <summary>Writer, before the RocksDB write: holds the slot of <paramref name="key"/> until <see cref="Release"/>.</summary>
     public void Hold(ReadOnlySpan<byte> key)
     {
-        if (key.Length is 0 or > MaxPayload)
+        if (!Cacheable(key))
         {
-            return; // such keys are never cached
+            return; // such keys are never cached; Touch skipped them too, so the two passes stay in step
         }
 
         int slot = _nextTaken < _nextCount ? _next[_nextTaken++] : SlotOf(key);
@@ -289,6 +286,9 @@ internal sealed class ReadCache
         ref long version = ref _versions[slot];
         Volatile.Write(ref version, (version & ~(Step - 1)) + Step);
     }
+
+    // One rule for TryGet, Touch and Hold: Hold takes the slots Touch recorded, in order.
+    private static bool Cacheable(ReadOnlySpan<byte> key) => key.Length is > 0 and <= MaxPayload;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int SlotOf(ReadOnlySpan<byte> key) => (int)XxHash3.HashToUInt64(key) & _mask;
