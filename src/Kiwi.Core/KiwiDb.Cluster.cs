@@ -59,10 +59,10 @@ public sealed partial class KiwiDb
     /// </summary>
     internal Task<(long Index, long Term)> CheckpointAsync(string directory) => _worker.RunLocalAsync(EntryKind.Checkpoint, directory);
 
-    /// <summary>A write a follower forwarded: its encoded entry as is (the follower's clock included).</summary>
-    internal ApplyRequest BeginForwarded(ReadOnlySpan<byte> entry)
+    /// <summary>A write a follower forwarded: its encoded entry as is (the follower's clock included), replied in its client's protocol.</summary>
+    internal ApplyRequest BeginForwarded(ReadOnlySpan<byte> entry, Resp.RespVersion protocol)
     {
-        ApplyRequest request = Begin(0);
+        ApplyRequest request = Begin(0, protocol);
         request.Payload.Set(entry);
         request.Forwarded = true;
         return request;

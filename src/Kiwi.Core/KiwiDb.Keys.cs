@@ -77,7 +77,7 @@ public sealed partial class KiwiDb
     /// Redis's EXPIRE arithmetic: negative times are allowed (the key is deleted), but the unit conversion and
     /// the addition of the base time must not overflow.
     /// </summary>
-    internal ApplyRequest BeginExpire(ReadOnlySpan<byte> key, long when, ExpireCondition condition, bool relative, bool unitSeconds, string command, int db = 0)
+    internal ApplyRequest BeginExpire(ReadOnlySpan<byte> key, long when, ExpireCondition condition, bool relative, bool unitSeconds, string command, int db = 0, Resp.RespVersion protocol = Resp.RespVersion.Resp3)
     {
         if ((condition & ExpireCondition.Nx) != 0 && (condition & (ExpireCondition.Xx | ExpireCondition.Gt | ExpireCondition.Lt)) != 0)
         {
@@ -107,7 +107,7 @@ public sealed partial class KiwiDb
         }
 
         when += basetime;
-        ApplyRequest request = Begin(now);
+        ApplyRequest request = Begin(now, protocol);
         CommandFormat.AddCommand(request.Payload, OpCode.Expire, (byte)condition, db, 1, when);
         CommandFormat.AddArg(request.Payload, key);
         return SubmitRaw(request);

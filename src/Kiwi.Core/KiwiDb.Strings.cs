@@ -120,7 +120,7 @@ public sealed partial class KiwiDb
         return AwaitInteger(SubmitRaw(request));
     }
 
-    internal ApplyRequest BeginSet(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, KiwiExpiry expiry, SetCondition condition, SetFlags flags, string command, int db = 0)
+    internal ApplyRequest BeginSet(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, KiwiExpiry expiry, SetCondition condition, SetFlags flags, string command, int db = 0, Resp.RespVersion protocol = Resp.RespVersion.Resp3)
     {
         CheckLength(value.Length);
         long now = NowMs();
@@ -146,17 +146,17 @@ public sealed partial class KiwiDb
             _ => SetFlags.None,
         };
 
-        ApplyRequest request = Begin(now);
+        ApplyRequest request = Begin(now, protocol);
         CommandFormat.AddCommand(request.Payload, OpCode.Set, (byte)flags, db, 2, at);
         CommandFormat.AddArg(request.Payload, key);
         CommandFormat.AddArg(request.Payload, value);
         return SubmitRaw(request);
     }
 
-    internal ApplyRequest BeginKeyValue(OpCode op, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long n1, int db = 0)
+    internal ApplyRequest BeginKeyValue(OpCode op, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long n1, int db = 0, Resp.RespVersion protocol = Resp.RespVersion.Resp3)
     {
         CheckLength(value.Length);
-        ApplyRequest request = Begin(NowMs());
+        ApplyRequest request = Begin(NowMs(), protocol);
         CommandFormat.AddCommand(request.Payload, op, 0, db, 2, n1);
         CommandFormat.AddArg(request.Payload, key);
         CommandFormat.AddArg(request.Payload, value);

@@ -189,11 +189,12 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
         set => t_completeOnWriter = value;
     }
 
-    /// <summary>Rents a request and starts its entry with the proposal-time clock.</summary>
-    internal ApplyRequest Begin(long nowMs)
+    /// <summary>Rents a request and starts its entry with the proposal-time clock; its reply is written in <paramref name="protocol"/>.</summary>
+    internal ApplyRequest Begin(long nowMs, Resp.RespVersion protocol = Resp.RespVersion.Resp3)
     {
         ThrowIfDisposed();
         ApplyRequest request = ApplyRequestPool.Rent();
+        request.Protocol = protocol;
         request.CompleteOnWriterThread = t_completeOnWriter;
         CommandFormat.BeginEntry(request.Payload, nowMs);
         return request;

@@ -22,6 +22,31 @@ public sealed class KiwiException : Exception
         Error = KiwiError.None;
     }
 
+    /// <summary>
+    /// The exception for an error reply line (without '-'): its <see cref="Error"/> is the
+    /// <see cref="KiwiError"/> whose Redis text starts the line, or <see cref="KiwiError.None"/>.
+    /// </summary>
+    public static KiwiException FromErrorLine(ReadOnlySpan<byte> line)
+    {
+        string text = System.Text.Encoding.UTF8.GetString(line);
+        for (var error = KiwiError.WrongType; error <= KiwiErrorText.Last; error++)
+        {
+            ReadOnlySpan<byte> known = KiwiErrorText.Utf8(error);
+            if (line.StartsWith(known) && (line.Length == known.Length || line[known.Length] == (byte)' '))
+            {
+                return new KiwiException(text, error);
+            }
+        }
+
+        return new KiwiException(text);
+    }
+
+    private KiwiException(string message, KiwiError error)
+        : base(message)
+    {
+        Error = error;
+    }
+
     /// <summary>The apply-time error, or <see cref="KiwiError.None"/> for a validation error.</summary>
     public KiwiError Error { get; }
 }

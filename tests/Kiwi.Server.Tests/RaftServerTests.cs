@@ -141,6 +141,12 @@ public sealed class RaftServerTests(ClusterFixture fixture) : IClassFixture<Clus
             Assert.Equal("$2\r\nv2\r\n", await reader.CallAsync("GET raft:fwd\r\n"));
             Assert.Equal("$1\r\n3\r\n", await reader.CallAsync("GET raft:fwd:n\r\n"));
         }
+        // A RESP3 client through the follower gets the leader's reply in RESP3, relayed byte for byte.
+        using RawClient resp3 = await RawClient.ConnectAsync(follower.Port);
+        Assert.StartsWith("%", await resp3.CallAsync("HELLO 3\r\n"), StringComparison.Ordinal);
+        Assert.Equal("_\r\n", await resp3.CallAsync("SET raft:fwd v3 NX\r\n"));
+        Assert.Equal("$-1\r\n", await client.CallAsync("SET raft:fwd v3 NX\r\n"));
+
         Dictionary<string, string> info = await TestCluster.RaftInfoAsync(follower.Port);
         Assert.Equal("0", info["failed_proposals"]);
     }

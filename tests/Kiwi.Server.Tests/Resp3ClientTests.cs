@@ -30,4 +30,23 @@ public sealed class Resp3ClientTests(ServerFixture server) : IClassFixture<Serve
         Assert.Equal("42", (string?)await db.StringGetDeleteAsync("r3:int"));
         Assert.Single(admin.Keys(pattern: "r3:a"));
     }
+
+    [Fact]
+    public async Task Write_replies_are_written_in_each_clients_protocol()
+    {
+        using RawClient resp2 = await RawClient.ConnectAsync(server.Port);
+        using RawClient resp3 = await RawClient.ConnectAsync(server.Port);
+        Assert.StartsWith("%", await resp3.CallAsync("HELLO 3\r\n"), StringComparison.Ordinal);
+        Assert.Equal("+OK\r\n", await resp2.CallAsync("SET r3:w v\r\n"));
+
+        // A pipeline of writes from both protocols: the same null reply in each client's form, in order.
+        await resp2.SendAsync("SET r3:w x NX\r\nGETDEL r3:none\r\nINCR r3:n\r\n");
+        await resp3.SendAsync("SET r3:w x NX\r\nGETDEL r3:none\r\nINCR r3:n\r\n");
+        Assert.Equal("$-1\r\n", await resp2.ReadReplyAsync());
+        Assert.Equal("$-1\r\n", await resp2.ReadReplyAsync());
+        Assert.Matches(@"^:\d+\r\n$", await resp2.ReadReplyAsync());
+        Assert.Equal("_\r\n", await resp3.ReadReplyAsync());
+        Assert.Equal("_\r\n", await resp3.ReadReplyAsync());
+        Assert.Matches(@"^:\d+\r\n$", await resp3.ReadReplyAsync());
+    }
 }

@@ -1,4 +1,5 @@
 using System.Threading.Tasks.Sources;
+using Kiwi.Core.Resp;
 
 namespace Kiwi.Core.Apply;
 
@@ -63,7 +64,7 @@ public sealed partial class ApplyRequest : IValueTaskSource<bool>, IValueTaskSou
             _core.GetResult(token);
             return Reply switch
             {
-                ReplyKind.Bulk => KiwiValue.Copy(Bulk.WrittenSpan),
+                ReplyKind.Bulk => KiwiValue.Copy(BulkReply),
                 ReplyKind.Null => KiwiValue.Null,
                 _ => throw ToException(),
             };
@@ -89,9 +90,59 @@ public sealed partial class ApplyRequest : IValueTaskSource<bool>, IValueTaskSou
     void IValueTaskSource<KiwiValue>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
         => _core.OnCompleted(continuation, state, token, flags);
 
+    /// <summary>The shape of the (first) reply, decoded from <see cref="ReplyBuffer"/>.</summary>
+    public ReplyKind Reply
+    {
+        get
+        {
+            int position = 0;
+            if (!RespValue.TryRead(ReplyBuffer.WrittenSpan, ref position, out RespValue value))
+            {
+                return ReplyKind.None;
+            }
+
+            return value.Type switch
+            {
+                RespType.Simple => value.Text.SequenceEqual("OK"u8) ? ReplyKind.Ok : ReplyKind.Status,
+                RespType.Error => ReplyKind.Error,
+                RespType.Integer => ReplyKind.Integer,
+                RespType.Bulk => ReplyKind.Bulk,
+                RespType.Null => ReplyKind.Null,
+                RespType.Array => ReplyKind.Array,
+                _ => ReplyKind.Other,
+            };
+        }
+    }
+
+    /// <summary>The integer of an integer reply (0 otherwise).</summary>
+    public long Integer
+    {
+        get
+        {
+            int position = 0;
+            return RespValue.TryRead(ReplyBuffer.WrittenSpan, ref position, out RespValue value) && value.Type == RespType.Integer ? value.Integer : 0;
+        }
+    }
+
+    /// <summary>The bytes of a bulk-string reply (empty otherwise); valid until the request is reused.</summary>
+    public ReadOnlySpan<byte> BulkReply
+    {
+        get
+        {
+            int position = 0;
+            return RespValue.TryRead(ReplyBuffer.WrittenSpan, ref position, out RespValue value) && value.Type == RespType.Bulk ? value.Text : default;
+        }
+    }
+
     /// <summary>The exception for a reply that is not the expected shape (an error, or a bug).</summary>
     public KiwiException ToException()
-        => Reply == ReplyKind.Error
-            ? (Error == KiwiError.None && FailureDetail is not null ? new KiwiException(FailureDetail) : new KiwiException(Error, FailureDetail))
-            : new KiwiException($"ERR unexpected reply {Reply}");
+    {
+        int position = 0;
+        if (RespValue.TryRead(ReplyBuffer.WrittenSpan, ref position, out RespValue value) && value.Type == RespType.Error)
+        {
+            return KiwiException.FromErrorLine(value.Text);
+        }
+
+        return new KiwiException($"ERR unexpected reply {Reply}");
+    }
 }

@@ -1,4 +1,5 @@
 using System.Threading.Tasks.Sources;
+using Kiwi.Core.Resp;
 using Kiwi.Native.Memory;
 using Microsoft.Extensions.ObjectPool;
 
@@ -56,20 +57,21 @@ public sealed partial class ApplyRequest : IValueTaskSource, IThreadPoolWorkItem
     /// <summary>The encoded entry (see <see cref="Commands.CommandFormat"/>).</summary>
     public ByteBuffer Payload { get; } = new();
 
-    /// <summary>Shape of the reply.</summary>
-    public ReplyKind Reply { get; private set; }
+    /// <summary>
+    /// The protocol the reply is written in: the client's (a RESP session's HELLO version, or the one a forwarded
+    /// write carries), RESP3 for the embedded API. Set before the request is published.
+    /// </summary>
+    public RespVersion Protocol { get; set; } = RespVersion.Resp3;
 
-    /// <summary>The integer reply.</summary>
-    public long Integer { get; private set; }
+    /// <summary>
+    /// The reply, as the RESP bytes the client receives (<see cref="Protocol"/>): written by the command as it is
+    /// applied, copied to the socket unchanged, relayed unchanged by a follower, decoded by <see cref="KiwiDb"/>.
+    /// An entry of several commands holds their replies one after the other.
+    /// </summary>
+    public ByteBuffer ReplyBuffer { get; } = new();
 
-    /// <summary>The bulk reply bytes.</summary>
-    public ByteBuffer Bulk { get; } = new();
-
-    /// <summary>The error, when <see cref="Reply"/> is <see cref="ReplyKind.Error"/>.</summary>
-    public KiwiError Error { get; private set; }
-
-    /// <summary>Detail of a storage failure (RocksDB's message).</summary>
-    public string? FailureDetail { get; private set; }
+    /// <summary>A writer appending to <see cref="ReplyBuffer"/> in <see cref="Protocol"/>.</summary>
+    public RespWriter Writer => new(ReplyBuffer, Protocol);
 
     /// <summary>
     /// A value task that completes when the writer has applied (or failed) the entry. The caller reads the
@@ -82,46 +84,31 @@ public sealed partial class ApplyRequest : IValueTaskSource, IThreadPoolWorkItem
     }
 
     /// <summary>Replies "+OK".</summary>
-    public void ReplyOk() => Reply = ReplyKind.Ok;
+    public void ReplyOk() => ReplyBuffer.Write(RespReplies.Ok);
 
-    /// <summary>Replies null.</summary>
-    public void ReplyNull() => Reply = ReplyKind.Null;
+    /// <summary>Replies null (RESP2 "$-1", RESP3 "_").</summary>
+    public void ReplyNull() => Writer.WriteNull();
 
     /// <summary>Replies an integer.</summary>
-    public void ReplyInteger(long value)
-    {
-        Reply = ReplyKind.Integer;
-        Integer = value;
-    }
+    public void ReplyInteger(long value) => Writer.WriteInteger(value);
 
     /// <summary>Replies a bulk string (copied).</summary>
-    public void ReplyBulk(ReadOnlySpan<byte> value)
-    {
-        Reply = ReplyKind.Bulk;
-        Bulk.Set(value);
-    }
+    public void ReplyBulk(ReadOnlySpan<byte> value) => Writer.WriteBulk(value);
 
     /// <summary>Replies an error.</summary>
-    public void ReplyError(KiwiError error)
-    {
-        Reply = ReplyKind.Error;
-        Error = error;
-    }
+    public void ReplyError(KiwiError error) => Writer.WriteError(error);
 
-    /// <summary>Replies a whole error line (no leading '-'), e.g. a syntax error found before submitting.</summary>
-    public void ReplyErrorText(string line)
-    {
-        Reply = ReplyKind.Error;
-        Error = KiwiError.None;
-        FailureDetail = line;
-    }
+    /// <summary>Replies a whole error line (no leading '-'; one byte per char), e.g. a syntax error found before submitting.</summary>
+    public void ReplyErrorText(string line) => Writer.WriteError(KiwiError.None, line);
 
-    /// <summary>Marks the entry failed because its batch could not be committed.</summary>
+    /// <summary>
+    /// Marks the entry failed because its batch could not be committed: whatever its commands replied is replaced
+    /// by the storage-failure error carrying <paramref name="detail"/>.
+    /// </summary>
     public void Fail(string detail)
     {
-        Reply = ReplyKind.Error;
-        Error = KiwiError.StorageFailure;
-        FailureDetail = detail;
+        ReplyBuffer.Clear();
+        Writer.WriteError(KiwiError.StorageFailure, detail);
     }
 
     /// <summary>Signals the waiter from a thread-pool thread (never runs the continuation on the caller).</summary>
@@ -175,11 +162,8 @@ public sealed partial class ApplyRequest : IValueTaskSource, IThreadPoolWorkItem
         Forwarded = false;
         Term = 0;
         Payload.Clear();
-        Bulk.Clear();
-        Reply = ReplyKind.None;
-        Integer = 0;
-        Error = KiwiError.None;
-        FailureDetail = null;
+        ReplyBuffer.Clear();
+        Protocol = RespVersion.Resp3;
         _returnOnResult = false;
         return true;
     }

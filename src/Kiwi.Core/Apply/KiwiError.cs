@@ -43,6 +43,9 @@ public enum KiwiError : byte
 /// <summary>Redis's texts for <see cref="KiwiError"/>.</summary>
 public static class KiwiErrorText
 {
+    /// <summary>The last defined error (errors are numbered from <see cref="KiwiError.WrongType"/> up to it).</summary>
+    public const KiwiError Last = KiwiError.SameObject;
+
     /// <summary>The error line without the leading '-' and trailing CRLF, as UTF-8.</summary>
     public static ReadOnlySpan<byte> Utf8(KiwiError error) => error switch
     {

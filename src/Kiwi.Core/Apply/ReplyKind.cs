@@ -20,4 +20,13 @@ public enum ReplyKind : byte
 
     /// <summary>An error (see <see cref="KiwiError"/>).</summary>
     Error,
+
+    /// <summary>A simple string other than "+OK".</summary>
+    Status,
+
+    /// <summary>An array.</summary>
+    Array,
+
+    /// <summary>Any other RESP3 type (map, set, double, boolean, verbatim, big number).</summary>
+    Other,
 }

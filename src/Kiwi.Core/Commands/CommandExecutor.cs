@@ -20,6 +20,7 @@ internal static class CommandExecutor
         while (reader.TryRead(out CommandView command))
         {
             int mark = ctx.Writes.Mark;
+            int replyMark = request.ReplyBuffer.Length;
             try
             {
                 Dispatch(ctx, ref command, request);
@@ -28,7 +29,8 @@ internal static class CommandExecutor
             {
                 // A bug in one command must not take the batch down: drop what it wrote and report it.
                 ctx.Writes.Rollback(mark);
-                request.Fail(ex.Message);
+                request.ReplyBuffer.SetLength(replyMark);
+                request.Writer.WriteError(KiwiError.StorageFailure, ex.Message);
             }
 
             executed++;

@@ -135,7 +135,7 @@ public sealed partial class ClientSession : IDisposable
     internal void WriteHeadReply(System.IO.Pipelines.PipeWriter output)
     {
         ApplyRequest request = TakeHead();
-        new RespWriter(output, Protocol).WriteReply(request);
+        new RespWriter(output, Protocol).WriteRaw(request.ReplyBuffer.WrittenSpan);
         ApplyRequestPool.Return(request);
     }
 

@@ -163,7 +163,7 @@ internal sealed class RaftForwarder : IAsyncDisposable
                 await foreach (ApplyRequest request in _outgoing.Reader.ReadAllAsync(_stop.Token).ConfigureAwait(false))
                 {
                     _inFlight.Enqueue(request);
-                    WriteApply(writer, request.Payload.WrittenSpan);
+                    WriteApply(writer, request.Payload.WrittenSpan, request.Protocol);
                     if (!_outgoing.Reader.TryPeek(out _))
                     {
                         await writer.FlushAsync(_stop.Token).ConfigureAwait(false);
@@ -214,12 +214,13 @@ internal sealed class RaftForwarder : IAsyncDisposable
             {
                 ReadResult result = await reader.ReadAsync(_stop.Token).ConfigureAwait(false);
                 var sequence = new SequenceReader<byte>(result.Buffer);
-                if (Reply.TryParse(ref sequence, out Reply reply))
+                if (RespFrame.TrySkip(ref sequence))
                 {
+                    ReadOnlySequence<byte> reply = result.Buffer.Slice(0, sequence.Position);
                     reader.AdvanceTo(sequence.Position);
-                    if (reply.Kind == ReplyKind.Error)
+                    if (reply.FirstSpan[0] == (byte)'-')
                     {
-                        throw new KiwiException("ERR the Raft leader refused this node's AUTH: " + reply.Text);
+                        throw new KiwiException("ERR the Raft leader refused this node's AUTH: " + Encoding.UTF8.GetString(reply.Slice(1)).TrimEnd());
                     }
 
                     return;
@@ -242,10 +243,16 @@ internal sealed class RaftForwarder : IAsyncDisposable
                 {
                     ReadResult result = await reader.ReadAsync(_stop.Token).ConfigureAwait(false);
                     var sequence = new SequenceReader<byte>(result.Buffer);
-                    while (_inFlight.TryPeek(out ApplyRequest? head) && Reply.TryParse(ref sequence, out Reply reply))
+                    SequencePosition start = sequence.Position;
+                    while (_inFlight.TryPeek(out ApplyRequest? head) && RespFrame.TrySkip(ref sequence))
                     {
                         _inFlight.TryDequeue(out _);
-                        reply.ApplyTo(head);
+                        foreach (ReadOnlyMemory<byte> segment in result.Buffer.Slice(start, sequence.Position))
+                        {
+                            head.ReplyBuffer.Write(segment.Span);
+                        }
+
+                        start = sequence.Position;
                         head.Complete();
                     }
 
@@ -262,115 +269,15 @@ internal sealed class RaftForwarder : IAsyncDisposable
             }
         }
 
-        private static void WriteApply(PipeWriter writer, ReadOnlySpan<byte> entry)
+        // KIWI.APPLY entry protocol: the leader writes the reply in the protocol of this node's client, and it is
+        // relayed byte for byte.
+        private static void WriteApply(PipeWriter writer, ReadOnlySpan<byte> entry, RespVersion protocol)
         {
             var resp = new RespWriter(writer);
-            resp.WriteArrayHeader(2);
+            resp.WriteArrayHeader(3);
             resp.WriteBulk("KIWI.APPLY"u8);
             resp.WriteBulk(entry);
-        }
-    }
-
-    // One RESP2 reply of a write command: +OK, -error, :integer, $bulk or $-1.
-    private readonly struct Reply
-    {
-        private readonly ReadOnlySequence<byte> _data;
-
-        private Reply(ReplyKind kind, long integer, ReadOnlySequence<byte> data)
-        {
-            Kind = kind;
-            Integer = integer;
-            _data = data;
-        }
-
-        public ReplyKind Kind { get; }
-
-        public long Integer { get; }
-
-        public string Text => Encoding.UTF8.GetString(_data);
-
-        public static bool TryParse(ref SequenceReader<byte> reader, out Reply reply)
-        {
-            reply = default;
-            SequenceReader<byte> probe = reader;
-            if (!probe.TryRead(out byte type) || !probe.TryReadTo(out ReadOnlySequence<byte> line, "\r\n"u8))
-            {
-                return false;
-            }
-
-            switch (type)
-            {
-                case (byte)'+':
-                    reply = line.Length == 2 && line.FirstSpan.Length == 2 && line.FirstSpan.SequenceEqual("OK"u8)
-                        ? new Reply(ReplyKind.Ok, 0, default)
-                        : new Reply(ReplyKind.Bulk, 0, line);
-                    break;
-                case (byte)'-':
-                    reply = new Reply(ReplyKind.Error, 0, line);
-                    break;
-                case (byte)':':
-                    reply = new Reply(ReplyKind.Integer, ParseInteger(line), default);
-                    break;
-                case (byte)'$':
-                    long length = ParseInteger(line);
-                    if (length < 0)
-                    {
-                        reply = new Reply(ReplyKind.Null, 0, default);
-                        break;
-                    }
-
-                    if (probe.Remaining < length + 2)
-                    {
-                        return false;
-                    }
-
-                    ReadOnlySequence<byte> data = probe.UnreadSequence.Slice(0, length);
-                    probe.Advance(length + 2);
-                    reply = new Reply(ReplyKind.Bulk, 0, data);
-                    break;
-                default:
-                    throw new InvalidDataException($"unexpected reply type '{(char)type}' from the Raft leader");
-            }
-
-            reader = probe;
-            return true;
-        }
-
-        public void ApplyTo(ApplyRequest request)
-        {
-            switch (Kind)
-            {
-                case ReplyKind.Ok:
-                    request.ReplyOk();
-                    break;
-                case ReplyKind.Null:
-                    request.ReplyNull();
-                    break;
-                case ReplyKind.Integer:
-                    request.ReplyInteger(Integer);
-                    break;
-                case ReplyKind.Bulk:
-                    request.ReplyBulk(_data.IsSingleSegment ? _data.FirstSpan : _data.ToArray());
-                    break;
-                default:
-                    request.ReplyErrorText(Text);
-                    break;
-            }
-        }
-
-        private static long ParseInteger(ReadOnlySequence<byte> line)
-        {
-            Span<byte> digits = stackalloc byte[24];
-            if (line.Length > digits.Length)
-            {
-                throw new InvalidDataException("integer reply too long");
-            }
-
-            line.CopyTo(digits);
-            Span<byte> text = digits[..(int)line.Length];
-            return System.Buffers.Text.Utf8Parser.TryParse(text, out long value, out int consumed) && consumed == text.Length
-                ? value
-                : throw new InvalidDataException("bad integer reply from the Raft leader");
+            resp.WriteBulk(protocol == RespVersion.Resp2 ? "2"u8 : "3"u8);
         }
     }
 }

@@ -4,45 +4,11 @@ using Kiwi.Core.Apply;
 
 namespace Kiwi.Core.Resp;
 
-/// <content>Rendering the reply of an applied <see cref="ApplyRequest"/>.</content>
+/// <content>Error lines that carry text.</content>
 public readonly partial struct RespWriter
 {
     /// <summary>Error lines up to this size are assembled on the stack.</summary>
     private const int MaxStackLine = 512;
-
-    /// <summary>
-    /// Writes the reply the writer thread stored in <paramref name="request"/>: "+OK", null, an integer, a bulk
-    /// string, or the error's Redis text (with the request's detail text appended as " (detail)", or, for
-    /// <see cref="KiwiError.None"/>, the detail text as the whole error line).
-    /// </summary>
-    public void WriteReply(ApplyRequest request)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        switch (request.Reply)
-        {
-            case ReplyKind.Ok:
-                WriteRaw(RespReplies.Ok);
-                break;
-            case ReplyKind.Null:
-                WriteNull();
-                break;
-            case ReplyKind.Integer:
-                WriteInteger(request.Integer);
-                break;
-            case ReplyKind.Bulk:
-                WriteBulk(request.Bulk.WrittenSpan);
-                break;
-            case ReplyKind.Error when request.FailureDetail is null:
-                WriteError(request.Error);
-                break;
-            case ReplyKind.Error:
-                WriteErrorText(request.Error, request.FailureDetail);
-                break;
-            default:
-                RespThrowHelper.ThrowInvalidOperation("The request has no reply yet.");
-                break;
-        }
-    }
 
     /// <summary>
     /// An error carrying text: with <see cref="KiwiError.None"/> the text is the whole line (an error found
@@ -50,7 +16,7 @@ public readonly partial struct RespWriter
     /// become spaces, as Redis's <c>addReplyErrorFormat</c> does.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void WriteErrorText(KiwiError error, string detail)
+    public void WriteError(KiwiError error, string detail)
     {
         ReadOnlySpan<byte> text = error == KiwiError.None ? default : KiwiErrorText.Utf8(error);
         int extra = text.IsEmpty ? 0 : 3;

@@ -40,9 +40,28 @@ public readonly partial struct RespWriter
     /// <summary>Copies already-encoded reply bytes (for example a <see cref="RespReplies"/> constant).</summary>
     public void WriteRaw(ReadOnlySpan<byte> encoded)
     {
-        Span<byte> span = _output.GetSpan(encoded.Length);
+        Span<byte> span = _output.GetSpan(Math.Min(encoded.Length, ChunkSize));
+        if (span.Length < encoded.Length)
+        {
+            WriteRawChunked(encoded);
+            return;
+        }
+
         encoded.CopyTo(span);
         _output.Advance(encoded.Length);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void WriteRawChunked(ReadOnlySpan<byte> encoded)
+    {
+        while (!encoded.IsEmpty)
+        {
+            Span<byte> span = _output.GetSpan(Math.Min(encoded.Length, ChunkSize));
+            int n = Math.Min(span.Length, encoded.Length);
+            encoded.Slice(0, n).CopyTo(span);
+            _output.Advance(n);
+            encoded = encoded.Slice(n);
+        }
     }
 
     /// <summary>"+OK".</summary>

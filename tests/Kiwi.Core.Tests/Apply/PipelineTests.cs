@@ -241,14 +241,14 @@ public sealed class PipelineTests
         db.Submit(bad);
         await bad.WaitAsync();
         Assert.Equal(ReplyKind.Error, bad.Reply);
-        Assert.Equal(KiwiError.UnknownCommand, bad.Error);
+        Assert.Equal(KiwiError.UnknownCommand, bad.ToException().Error);
         ApplyRequestPool.Return(bad);
 
         ApplyRequest unknown = db.Begin(0);
         CommandFormat.AddCommand(unknown.Payload, (OpCode)250, 0, 0, 0);
         db.Submit(unknown);
         await unknown.WaitAsync();
-        Assert.Equal(KiwiError.UnknownCommand, unknown.Error);
+        Assert.Equal(KiwiError.UnknownCommand, unknown.ToException().Error);
         ApplyRequestPool.Return(unknown);
 
         Assert.True(await db.SetAsync("still", "serving"));

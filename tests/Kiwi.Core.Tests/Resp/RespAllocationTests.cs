@@ -46,7 +46,7 @@ public sealed class RespAllocationTests
         // operation would be at least one object (24+ bytes) per iteration.
         Assert.True(allocated < Iterations, $"{allocated} bytes allocated over {Iterations} iterations");
         request.Payload.Dispose();
-        request.Bulk.Dispose();
+        request.ReplyBuffer.Dispose();
     }
 
     private static void AssertNoAllocation(ReadOnlySequence<byte> buffer)
@@ -101,7 +101,7 @@ public sealed class RespAllocationTests
             writer.WriteDouble(3.14 + i);
             writer.WriteBoolean(true);
             writer.WriteError(KiwiError.WrongType);
-            writer.WriteReply(request);
+            writer.WriteRaw(request.ReplyBuffer.WrittenSpan);
         }
     }
 }

@@ -124,35 +124,6 @@ public sealed class RespWriterTests
         Assert.Equal("-ERR Protocol error: expected '$', got ' '\r\n", Write(RespVersion.Resp3, w => w.WriteProtocolError(RespProtocolError.ExpectedDollar, (byte)'\n')));
     }
 
-    [Fact]
-    public void Reply_OfAnAppliedRequest()
-    {
-        var request = new ApplyRequest();
-        request.ReplyOk();
-        Assert.Equal("+OK\r\n", Write(RespVersion.Resp2, w => w.WriteReply(request)));
-
-        request.ReplyNull();
-        Assert.Equal("$-1\r\n", Write(RespVersion.Resp2, w => w.WriteReply(request)));
-        Assert.Equal("_\r\n", Write(RespVersion.Resp3, w => w.WriteReply(request)));
-
-        request.ReplyInteger(-42);
-        Assert.Equal(":-42\r\n", Write(RespVersion.Resp3, w => w.WriteReply(request)));
-
-        request.ReplyBulk("v\r\n"u8);
-        Assert.Equal("$3\r\nv\r\n\r\n", Write(RespVersion.Resp2, w => w.WriteReply(request)));
-
-        request.ReplyError(KiwiError.NotInteger);
-        Assert.Equal("-ERR value is not an integer or out of range\r\n", Write(RespVersion.Resp2, w => w.WriteReply(request)));
-
-        request.Fail("IO error: disk\r\nfull");
-        Assert.Equal("-ERR storage failure: the write was not applied (IO error: disk  full)\r\n", Write(RespVersion.Resp2, w => w.WriteReply(request)));
-
-        request.TryReset();
-        Assert.Throws<InvalidOperationException>(() => Write(RespVersion.Resp2, w => w.WriteReply(request)));
-        request.Payload.Dispose();
-        request.Bulk.Dispose();
-    }
-
     [Theory]
     [InlineData(0.1, "0.1")]
     [InlineData(-0.5, "-0.5")]

@@ -189,7 +189,7 @@ internal static partial class KeyHandlers
 
     private static void SubmitMove(ref CommandContext ctx, OpCode op, byte flags, long n1)
     {
-        ApplyRequest request = ctx.Db.Begin(ctx.Db.NowMs());
+        ApplyRequest request = ctx.Begin();
         CommandFormat.AddCommand(request.Payload, op, flags, ctx.Session.Database, 2, n1);
         CommandFormat.AddArg(request.Payload, ctx[1]);
         CommandFormat.AddArg(request.Payload, ctx[2]);

@@ -31,7 +31,7 @@ internal static partial class KeyHandlers
 
     private static void Del(ref CommandContext ctx)
     {
-        ApplyRequest request = ctx.Db.Begin(ctx.Db.NowMs());
+        ApplyRequest request = ctx.Begin();
         CommandFormat.AddCommand(request.Payload, OpCode.Del, 0, ctx.Session.Database, ctx.Count - 1);
         for (int i = 1; i < ctx.Count; i++)
         {
@@ -105,12 +105,12 @@ internal static partial class KeyHandlers
             return;
         }
 
-        ctx.Submit(ctx.Db.BeginExpire(ctx[1], when, condition, relative, seconds, command, ctx.Session.Database));
+        ctx.Submit(ctx.Db.BeginExpire(ctx[1], when, condition, relative, seconds, command, ctx.Session.Database, ctx.Session.Protocol));
     }
 
     private static void Persist(ref CommandContext ctx)
     {
-        ApplyRequest request = ctx.Db.Begin(ctx.Db.NowMs());
+        ApplyRequest request = ctx.Begin();
         CommandFormat.AddCommand(request.Payload, OpCode.Persist, 0, ctx.Session.Database, 1);
         CommandFormat.AddArg(request.Payload, ctx[1]);
         ctx.Submit(ctx.Db.SubmitRaw(request));

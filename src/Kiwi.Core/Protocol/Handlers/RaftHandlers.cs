@@ -13,7 +13,7 @@ internal static class RaftHandlers
         t.Add(new("raft.removenode", 2, CommandFlags.Admin, 0, 0, 0, static (ref CommandContext ctx) => ChangeMembership(ref ctx, add: false)));
 
         // Internal: a follower forwarding a client's write (an encoded entry) to the leader.
-        t.Add(new("kiwi.apply", 2, CommandFlags.Write, 0, 0, 0, ApplyForwarded));
+        t.Add(new("kiwi.apply", -2, CommandFlags.Write, 0, 0, 0, ApplyForwarded));
     }
 
     private static void ApplyForwarded(ref CommandContext ctx)
@@ -24,7 +24,9 @@ internal static class RaftHandlers
             return;
         }
 
-        Apply.ApplyRequest request = ctx.Db.BeginForwarded(ctx[1]);
+        // KIWI.APPLY entry [2|3]: the reply is written in the protocol of the client the follower serves.
+        Resp.RespVersion protocol = ctx.Count > 2 && ctx[2].SequenceEqual("2"u8) ? Resp.RespVersion.Resp2 : Resp.RespVersion.Resp3;
+        Apply.ApplyRequest request = ctx.Db.BeginForwarded(ctx[1], protocol);
         ctx.Submit(ctx.Db.SubmitRaw(request));
     }
 
@@ -46,6 +48,7 @@ internal static class RaftHandlers
         }
 
         Apply.ApplyRequest request = Apply.ApplyRequestPool.Rent();
+        request.Protocol = ctx.Session.Protocol;
         _ = CompleteAsync(request, add ? node.AddMemberAsync(member) : node.RemoveMemberAsync(member));
         ctx.Submit(request);
     }

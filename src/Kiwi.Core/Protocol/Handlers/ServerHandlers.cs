@@ -48,7 +48,7 @@ internal static partial class ServerHandlers
             return;
         }
 
-        ApplyRequest request = ctx.Db.Begin(ctx.Db.NowMs());
+        ApplyRequest request = ctx.Begin();
         CommandFormat.AddCommand(request.Payload, OpCode.FlushDb, all ? (byte)1 : (byte)0, ctx.Session.Database, 0);
         ctx.Submit(ctx.Db.SubmitRaw(request));
     }

@@ -41,7 +41,7 @@ internal static partial class StringHandlers
         SetCondition condition = (options & Options.Nx) != 0 ? SetCondition.NotExists
             : (options & Options.Xx) != 0 ? SetCondition.Exists
             : SetCondition.Always;
-        ctx.Submit(ctx.Db.BeginSet(ctx[1], ctx[2], expiry, condition, flags, "set", ctx.Session.Database));
+        ctx.Submit(ctx.Db.BeginSet(ctx[1], ctx[2], expiry, condition, flags, "set", ctx.Session.Database, ctx.Session.Protocol));
     }
 
     private static void GetEx(ref CommandContext ctx)
@@ -70,7 +70,7 @@ internal static partial class StringHandlers
                 : GetExFlags.InvalidExpire;
         }
 
-        ApplyRequest request = ctx.Db.Begin(now);
+        ApplyRequest request = ctx.Begin(now);
         CommandFormat.AddCommand(request.Payload, OpCode.GetEx, (byte)flags, ctx.Session.Database, 1, at);
         CommandFormat.AddArg(request.Payload, ctx[1]);
         ctx.Submit(ctx.Db.SubmitRaw(request));

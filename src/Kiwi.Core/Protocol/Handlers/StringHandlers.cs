@@ -118,10 +118,10 @@ internal static partial class StringHandlers
     }
 
     private static void GetSet(ref CommandContext ctx)
-        => ctx.Submit(ctx.Db.BeginSet(ctx[1], ctx[2], default, SetCondition.Always, SetFlags.Get, "getset", ctx.Session.Database));
+        => ctx.Submit(ctx.Db.BeginSet(ctx[1], ctx[2], default, SetCondition.Always, SetFlags.Get, "getset", ctx.Session.Database, ctx.Session.Protocol));
 
     private static void SetNx(ref CommandContext ctx)
-        => ctx.Submit(ctx.Db.BeginSet(ctx[1], ctx[2], default, SetCondition.NotExists, SetFlags.ReplyInteger, "setnx", ctx.Session.Database));
+        => ctx.Submit(ctx.Db.BeginSet(ctx[1], ctx[2], default, SetCondition.NotExists, SetFlags.ReplyInteger, "setnx", ctx.Session.Database, ctx.Session.Protocol));
 
     private static void SetEx(ref CommandContext ctx) => SetWithTime(ref ctx, seconds: true, "setex");
 
@@ -136,19 +136,19 @@ internal static partial class StringHandlers
         }
 
         KiwiExpiry expiry = seconds ? KiwiExpiry.Seconds(time) : KiwiExpiry.Milliseconds(time);
-        ctx.Submit(ctx.Db.BeginSet(ctx[1], ctx[3], expiry, SetCondition.Always, SetFlags.None, command, ctx.Session.Database));
+        ctx.Submit(ctx.Db.BeginSet(ctx[1], ctx[3], expiry, SetCondition.Always, SetFlags.None, command, ctx.Session.Database, ctx.Session.Protocol));
     }
 
     private static void GetDel(ref CommandContext ctx)
     {
-        ApplyRequest request = ctx.Db.Begin(ctx.Db.NowMs());
+        ApplyRequest request = ctx.Begin();
         CommandFormat.AddCommand(request.Payload, OpCode.GetDel, 0, ctx.Session.Database, 1);
         CommandFormat.AddArg(request.Payload, ctx[1]);
         ctx.Submit(ctx.Db.SubmitRaw(request));
     }
 
     private static void Append(ref CommandContext ctx)
-        => ctx.Submit(ctx.Db.BeginKeyValue(OpCode.Append, ctx[1], ctx[2], 0, ctx.Session.Database));
+        => ctx.Submit(ctx.Db.BeginKeyValue(OpCode.Append, ctx[1], ctx[2], 0, ctx.Session.Database, ctx.Session.Protocol));
 
     private static void SetRange(ref CommandContext ctx)
     {
@@ -164,7 +164,7 @@ internal static partial class StringHandlers
             return;
         }
 
-        ctx.Submit(ctx.Db.BeginKeyValue(OpCode.SetRange, ctx[1], ctx[3], offset, ctx.Session.Database));
+        ctx.Submit(ctx.Db.BeginKeyValue(OpCode.SetRange, ctx[1], ctx[3], offset, ctx.Session.Database, ctx.Session.Protocol));
     }
 
     private static void Incr(ref CommandContext ctx) => SubmitIncr(ref ctx, 1);
@@ -201,7 +201,7 @@ internal static partial class StringHandlers
 
     private static void SubmitIncr(ref CommandContext ctx, long delta)
     {
-        ApplyRequest request = ctx.Db.Begin(ctx.Db.NowMs());
+        ApplyRequest request = ctx.Begin();
         CommandFormat.AddCommand(request.Payload, OpCode.IncrBy, 0, ctx.Session.Database, 1, delta);
         CommandFormat.AddArg(request.Payload, ctx[1]);
         ctx.Submit(ctx.Db.SubmitRaw(request));
@@ -219,7 +219,7 @@ internal static partial class StringHandlers
             return;
         }
 
-        ApplyRequest request = ctx.Db.Begin(ctx.Db.NowMs());
+        ApplyRequest request = ctx.Begin();
         CommandFormat.AddCommand(request.Payload, op, 0, ctx.Session.Database, ctx.Count - 1);
         for (int i = 1; i < ctx.Count; i++)
         {
@@ -230,5 +230,5 @@ internal static partial class StringHandlers
     }
 
     private static void IncrByFloat(ref CommandContext ctx)
-        => ctx.Submit(ctx.Db.BeginKeyValue(OpCode.IncrByFloat, ctx[1], ctx[2], 0, ctx.Session.Database));
+        => ctx.Submit(ctx.Db.BeginKeyValue(OpCode.IncrByFloat, ctx[1], ctx[2], 0, ctx.Session.Database, ctx.Session.Protocol));
 }
