@@ -7,7 +7,7 @@ namespace Kiwi.Core.Apply;
 /// What a command sees while the writer applies a batch: reads go through the batch's own writes first
 /// (read-your-writes), then the engine; writes go into the batch. Owned by the single writer thread.
 /// </summary>
-public sealed class ApplyContext : IDisposable
+public sealed partial class ApplyContext : IDisposable
 {
     private readonly IStorageEngine _engine;
     private readonly ByteBuffer _metaKey = new();
@@ -124,7 +124,7 @@ public sealed class ApplyContext : IDisposable
         ReadOnlySpan<byte> metaKey = KeyCodec.Meta(_metaKey, db, key);
         Span<byte> record = Writes.Reserve(KeySpace.Meta, metaKey, current.Length);
         current.CopyTo(record);
-        MetaValue.WriteHeader(record, MetaValue.Type(current), expireAtMs);
+        MetaValue.SetExpireAt(record, expireAtMs);
         if (expireAtMs != 0)
         {
             IndexExpiry(db, key, expireAtMs);
@@ -145,6 +145,8 @@ public sealed class ApplyContext : IDisposable
         _indexKey.Dispose();
         Current.Dispose();
         Build.Dispose();
+        _dataKey.Dispose();
+        _memberScratch.Dispose();
     }
 
     // Index entries are never removed when an expiry changes: the expiry cycle checks each one against the

@@ -38,13 +38,19 @@ public enum KiwiError : byte
 
     /// <summary>COPY onto itself.</summary>
     SameObject,
+
+    /// <summary>HINCRBY on a field that does not hold an integer.</summary>
+    HashNotInteger,
+
+    /// <summary>HINCRBYFLOAT on a field that does not hold a float.</summary>
+    HashNotFloat,
 }
 
 /// <summary>Redis's texts for <see cref="KiwiError"/>.</summary>
 public static class KiwiErrorText
 {
     /// <summary>The last defined error (errors are numbered from <see cref="KiwiError.WrongType"/> up to it).</summary>
-    public const KiwiError Last = KiwiError.SameObject;
+    public const KiwiError Last = KiwiError.HashNotFloat;
 
     /// <summary>The error line without the leading '-' and trailing CRLF, as UTF-8.</summary>
     public static ReadOnlySpan<byte> Utf8(KiwiError error) => error switch
@@ -60,6 +66,8 @@ public static class KiwiErrorText
         KiwiError.InvalidExpireGetEx => "ERR invalid expire time in 'getex' command"u8,
         KiwiError.NoSuchKey => "ERR no such key"u8,
         KiwiError.SameObject => "ERR source and destination objects are the same"u8,
+        KiwiError.HashNotInteger => "ERR hash value is not an integer"u8,
+        KiwiError.HashNotFloat => "ERR hash value is not a float"u8,
         _ => "ERR"u8,
     };
 

@@ -16,6 +16,7 @@ internal static class CommandExecutor
         }
 
         ctx.Now = reader.NowMs;
+        ctx.BeginEntry(request.Index, request.SubIndex);
         int executed = 0;
         while (reader.TryRead(out CommandView command))
         {
@@ -95,6 +96,18 @@ internal static class CommandExecutor
                 break;
             case OpCode.Copy:
                 KeyWrites.Copy(ctx, ref cmd, reply);
+                break;
+            case OpCode.HSet:
+                HashWrites.Set(ctx, ref cmd, reply);
+                break;
+            case OpCode.HDel:
+                HashWrites.Del(ctx, ref cmd, reply);
+                break;
+            case OpCode.HIncrBy:
+                HashWrites.IncrBy(ctx, ref cmd, reply);
+                break;
+            case OpCode.HIncrByFloat:
+                HashWrites.IncrByFloat(ctx, ref cmd, reply);
                 break;
             default:
                 reply.ReplyError(KiwiError.UnknownCommand);

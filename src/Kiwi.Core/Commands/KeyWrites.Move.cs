@@ -62,7 +62,7 @@ internal static partial class KeyWrites
             return;
         }
 
-        ctx.PutRecord(cmd.Db, destination, ctx.Build.WrittenSpan);
+        PutCopy(ctx, cmd.Db, source, cmd.Db, destination);
         ctx.Delete(cmd.Db, source);
         Reply(reply, nx, done: true);
     }
@@ -92,8 +92,23 @@ internal static partial class KeyWrites
             return;
         }
 
-        ctx.PutRecord(targetDb, destination, ctx.Build.WrittenSpan);
+        PutCopy(ctx, cmd.Db, source, targetDb, destination);
         reply.ReplyInteger(1);
+    }
+
+    // Writes the source's record (in ctx.Build) under the destination: a string as it is, a collection with its
+    // members copied under a new version.
+    private static void PutCopy(ApplyContext ctx, int sourceDb, ReadOnlySpan<byte> source, int destinationDb, ReadOnlySpan<byte> destination)
+    {
+        if (!MetaValue.IsCollection(ctx.Build.WrittenSpan))
+        {
+            ctx.PutRecord(destinationDb, destination, ctx.Build.WrittenSpan);
+            return;
+        }
+
+        using var record = new Kiwi.Native.Memory.ByteBuffer();
+        record.Set(ctx.Build.WrittenSpan);
+        ctx.CopyCollection(sourceDb, source, destinationDb, destination, record.WrittenSpan);
     }
 
     private static void Reply(ApplyRequest reply, bool nx, bool done)

@@ -50,6 +50,32 @@ public enum OpCode : byte
 
     /// <summary>COPY source destination; flag 1 = REPLACE; N1 = destination database.</summary>
     Copy = 16,
+
+    /// <summary>HSET/HMSET/HSETNX key field value [field value ...]; see <see cref="HashSetFlags"/>.</summary>
+    HSet = 20,
+
+    /// <summary>HDEL key field [field ...].</summary>
+    HDel = 21,
+
+    /// <summary>HINCRBY key field; N1 is the increment.</summary>
+    HIncrBy = 22,
+
+    /// <summary>HINCRBYFLOAT key field increment (as text).</summary>
+    HIncrByFloat = 23,
+}
+
+/// <summary>Flags of <see cref="OpCode.HSet"/>.</summary>
+[Flags]
+public enum HashSetFlags : byte
+{
+    /// <summary>HSET: replies the number of fields added.</summary>
+    None = 0,
+
+    /// <summary>HMSET: replies OK.</summary>
+    ReplyOk = 1,
+
+    /// <summary>HSETNX: sets only a field that does not exist, replies 1/0.</summary>
+    OnlyNew = 2,
 }
 
 /// <summary>Flags of <see cref="OpCode.Set"/>.</summary>

@@ -122,13 +122,17 @@ internal static partial class StringWrites
 
     public static void MSet(ApplyContext ctx, ref CommandView cmd, ApplyRequest reply)
     {
+        PutPairs(ctx, ref cmd);
+        reply.ReplyOk();
+    }
+
+    private static void PutPairs(ApplyContext ctx, ref CommandView cmd)
+    {
         for (int i = 0; i + 1 < cmd.ArgCount; i += 2)
         {
             ReadOnlySpan<byte> key = cmd.NextArg();
             ctx.PutString(cmd.Db, key, cmd.NextArg(), 0);
         }
-
-        reply.ReplyOk();
     }
 
     public static void MSetNx(ApplyContext ctx, ref CommandView cmd, ApplyRequest reply)
@@ -145,7 +149,7 @@ internal static partial class StringWrites
             }
         }
 
-        MSet(ctx, ref cmd, reply);
+        PutPairs(ctx, ref cmd);
         reply.ReplyInteger(1);
     }
 

@@ -1,0 +1,129 @@
+using Kiwi.Core.Storage;
+using Kiwi.Native.Memory;
+
+namespace Kiwi.Core.Apply;
+
+/// <content>
+/// Collections in the writer's batch: a meta record of format 1 (type, expiry, version, count) and members in
+/// the type's key space under <c>db | len(key) | key | version</c>. A new collection gets a new version, so
+/// deleting or overwriting one is O(1): its old members are no longer reachable from any meta record.
+/// </content>
+public sealed partial class ApplyContext
+{
+    private readonly ByteBuffer _dataKey = new();
+    private ulong _versionBase;
+    private int _versionCounter;
+
+    /// <summary>Version of the collection found by the last <see cref="Read"/> (0 for a string or none).</summary>
+    public ulong CurrentVersion => MetaValue.Version(Current.WrittenSpan);
+
+    /// <summary>Member count of the collection found by the last <see cref="Read"/>.</summary>
+    public long CurrentCount => MetaValue.Count(Current.WrittenSpan);
+
+    /// <summary>
+    /// Called before each entry: versions handed out while it applies derive from its log position, so every
+    /// replica (and a replay) gives the same collection the same version, and no two collections share one.
+    /// </summary>
+    internal void BeginEntry(long index, int subIndex)
+    {
+        _versionBase = (unchecked((ulong)index) << 24) | ((ulong)(uint)(subIndex & 0x3FF) << 14);
+        _versionCounter = 0;
+    }
+
+    /// <summary>A version for a collection created now (see <see cref="BeginEntry"/>).</summary>
+    public ulong NewVersion() => _versionBase | (uint)(_versionCounter++ & 0x3FFF);
+
+    /// <summary>
+    /// Writes the meta record of a collection. A count of 0 deletes the key instead (Redis never keeps an empty
+    /// collection).
+    /// </summary>
+    public void PutCollection(int db, ReadOnlySpan<byte> key, KeyType type, long expireAtMs, ulong version, long count)
+    {
+        if (count <= 0)
+        {
+            Delete(db, key);
+            return;
+        }
+
+        ReadOnlySpan<byte> metaKey = KeyCodec.Meta(_metaKey, db, key);
+        Span<byte> record = Writes.Reserve(KeySpace.Meta, metaKey, MetaValue.CollectionHeaderSize);
+        MetaValue.WriteCollectionHeader(record, type, expireAtMs, version, count);
+        if (expireAtMs != 0)
+        {
+            IndexExpiry(db, key, expireAtMs);
+        }
+    }
+
+    /// <summary>Reads a member's value into <paramref name="value"/>; false when it is absent.</summary>
+    public bool TryGetMember(KeySpace space, int db, ReadOnlySpan<byte> key, ulong version, ReadOnlySpan<byte> member, ByteBuffer value)
+    {
+        ReadOnlySpan<byte> dataKey = KeyCodec.Data(_dataKey, db, key, version, member);
+        switch (Writes.Find(space, dataKey, out ReadOnlySpan<byte> pending))
+        {
+            case WriteSet.Lookup.Put:
+                value.Set(pending);
+                return true;
+            case WriteSet.Lookup.Deleted:
+                value.Clear();
+                return false;
+            default:
+                return _engine.TryGet(space, dataKey, value);
+        }
+    }
+
+    /// <summary>True when the member exists (its value goes to <see cref="Build"/>'s sibling scratch, not kept).</summary>
+    public bool ContainsMember(KeySpace space, int db, ReadOnlySpan<byte> key, ulong version, ReadOnlySpan<byte> member)
+        => TryGetMember(space, db, key, version, member, _memberScratch);
+
+    /// <summary>Writes a member (the spans are copied; they must not point into <see cref="Writes"/>).</summary>
+    public void PutMember(KeySpace space, int db, ReadOnlySpan<byte> key, ulong version, ReadOnlySpan<byte> member, ReadOnlySpan<byte> value)
+        => Writes.Put(space, KeyCodec.Data(_dataKey, db, key, version, member), value);
+
+    /// <summary>Deletes a member.</summary>
+    public void DeleteMember(KeySpace space, int db, ReadOnlySpan<byte> key, ulong version, ReadOnlySpan<byte> member)
+        => Writes.Delete(space, KeyCodec.Data(_dataKey, db, key, version, member));
+
+    /// <summary>Walks the members of a collection in byte order, as this batch sees them (see <see cref="MemberCursor"/>).</summary>
+    public MemberCursor OpenMembers(KeySpace space, int db, ReadOnlySpan<byte> key, ulong version)
+        => new(_engine, Writes, space, KeyCodec.Data(_dataKey, db, key, version, default));
+
+    /// <summary>
+    /// RENAME/COPY of a collection: its members are copied under <paramref name="destination"/> with a new version
+    /// (a member's key holds its collection's key), and <paramref name="record"/> (the source's meta record, not
+    /// pointing into <see cref="Writes"/>) is written there with that version.
+    /// </summary>
+    public void CopyCollection(int sourceDb, ReadOnlySpan<byte> source, int destinationDb, ReadOnlySpan<byte> destination, ReadOnlySpan<byte> record)
+    {
+        KeySpace space = SpaceOf(MetaValue.Type(record));
+        ulong from = MetaValue.Version(record);
+        ulong to = NewVersion();
+        using var member = new ByteBuffer();
+        using var value = new ByteBuffer();
+        using (MemberCursor cursor = OpenMembers(space, sourceDb, source, from))
+        {
+            for (; cursor.Valid; cursor.Next())
+            {
+                // The cursor's spans may point into the batch, which the put below grows: copy them out first.
+                member.Set(cursor.Member);
+                value.Set(cursor.Value);
+                PutMember(space, destinationDb, destination, to, member.WrittenSpan, value.WrittenSpan);
+            }
+        }
+
+        Build.Set(record);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(Build.WrittenSpanMutable[9..], to);
+        PutRecord(destinationDb, destination, Build.WrittenSpan);
+    }
+
+    /// <summary>The key space holding the members of <paramref name="type"/>.</summary>
+    public static KeySpace SpaceOf(KeyType type) => type switch
+    {
+        KeyType.Hash => KeySpace.Hash,
+        KeyType.Set => KeySpace.Set,
+        KeyType.ZSet => KeySpace.ZSet,
+        KeyType.List => KeySpace.List,
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "not a collection"),
+    };
+
+    private readonly ByteBuffer _memberScratch = new();
+}

@@ -1,0 +1,127 @@
+using Kiwi.Core.Storage;
+using Kiwi.Native.Memory;
+
+namespace Kiwi.Core.Apply;
+
+/// <summary>
+/// An ordered walk over the members of one collection as the writer's batch sees it: committed members merged
+/// with the batch's own puts and deletes (a member the batch deleted is skipped, one it wrote shows its new
+/// value). The batch's side is taken when the cursor opens: do not write to the walked collection while
+/// walking it (write under a new version, or collect first). The current <see cref="Member"/> and <see cref="Value"/> are valid until the next move or the next write to the
+/// batch: copy them before writing.
+/// </summary>
+public sealed class MemberCursor : IDisposable
+{
+    private readonly WriteSet? _writes;
+    private readonly KeySpace _space;
+    private readonly ByteBuffer _prefix = new();
+    private readonly List<int> _batch = [];
+    private readonly IStorageCursor _engine;
+    private int _batchIndex;
+    private bool _engineValid;
+    private bool _fromBatch;
+
+    /// <summary>Opens a walk over committed state (<paramref name="writes"/> null) or the writer's batch view.</summary>
+    internal MemberCursor(IStorageEngine engine, WriteSet? writes, KeySpace space, ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> from = default)
+    {
+        _writes = writes;
+        _space = space;
+        _prefix.Set(prefix);
+        writes?.CollectPuts(space, prefix, _batch);
+        _engine = engine.OpenCursor(space);
+        if (from.IsEmpty)
+        {
+            _engine.Seek(prefix);
+        }
+        else
+        {
+            // Start at the first member at or after `from`: seek to prefix|from, and skip the batch's smaller ones.
+            _prefix.Write(from);
+            _engine.Seek(_prefix.WrittenSpan);
+            while (_batchIndex < _batch.Count && writes!.KeyOf(_batch[_batchIndex]).SequenceCompareTo(_prefix.WrittenSpan) < 0)
+            {
+                _batchIndex++;
+            }
+
+            _prefix.SetLength(prefix.Length);
+        }
+
+        AdvanceEngine();
+        Pick();
+    }
+
+    /// <summary>True while positioned on a member.</summary>
+    public bool Valid { get; private set; }
+
+    /// <summary>The current member (the data key without the collection's prefix).</summary>
+    public ReadOnlySpan<byte> Member => (_fromBatch ? _writes!.KeyOf(_batch[_batchIndex]) : _engine.Key)[_prefix.Length..];
+
+    /// <summary>The current member's value.</summary>
+    public ReadOnlySpan<byte> Value => _fromBatch ? _writes!.ValueOf(_batch[_batchIndex]) : _engine.Value;
+
+    /// <summary>Moves to the next member.</summary>
+    public void Next()
+    {
+        if (!Valid)
+        {
+            return;
+        }
+
+        if (_fromBatch)
+        {
+            _batchIndex++;
+        }
+        else
+        {
+            _engine.Next();
+            AdvanceEngine();
+        }
+
+        Pick();
+    }
+
+    /// <summary>Releases the storage cursor.</summary>
+    public void Dispose()
+    {
+        _engine.Dispose();
+        _prefix.Dispose();
+    }
+
+    // Moves the engine side to its next member the batch neither deleted nor rewrote (a rewritten one comes from
+    // the batch side, so it is not seen twice).
+    private void AdvanceEngine()
+    {
+        ReadOnlySpan<byte> prefix = _prefix.WrittenSpan;
+        while (_engine.Valid)
+        {
+            ReadOnlySpan<byte> key = _engine.Key;
+            if (!key.StartsWith(prefix))
+            {
+                break;
+            }
+
+            if (_writes is null || _writes.Find(_space, key, out _) == WriteSet.Lookup.NotInBatch)
+            {
+                _engineValid = true;
+                return;
+            }
+
+            _engine.Next();
+        }
+
+        _engineValid = false;
+    }
+
+    private void Pick()
+    {
+        bool batchValid = _batchIndex < _batch.Count;
+        if (!batchValid && !_engineValid)
+        {
+            Valid = false;
+            return;
+        }
+
+        Valid = true;
+        _fromBatch = batchValid && (!_engineValid || _writes!.KeyOf(_batch[_batchIndex]).SequenceCompareTo(_engine.Key) < 0);
+    }
+}

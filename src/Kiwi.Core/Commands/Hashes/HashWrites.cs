@@ -1,0 +1,198 @@
+using Kiwi.Core.Apply;
+using Kiwi.Core.Storage;
+
+namespace Kiwi.Core.Commands;
+
+/// <summary>The hash commands the writer applies. Each checks the key's type before it writes anything.</summary>
+internal static class HashWrites
+{
+    public static void Set(ApplyContext ctx, ref CommandView cmd, ApplyRequest reply)
+    {
+        ReadOnlySpan<byte> key = cmd.NextArg();
+        var flags = (HashSetFlags)cmd.Flags;
+        if (!Open(ctx, cmd.Db, key, reply, out ulong version, out long count, out long expireAt))
+        {
+            return;
+        }
+
+        long added = 0;
+        int pairs = (cmd.ArgCount - 1) / 2;
+        for (int i = 0; i < pairs; i++)
+        {
+            ReadOnlySpan<byte> field = cmd.NextArg();
+            ReadOnlySpan<byte> value = cmd.NextArg();
+            bool exists = count + added > 0 && ctx.ContainsMember(KeySpace.Hash, cmd.Db, key, version, field);
+            if (exists && (flags & HashSetFlags.OnlyNew) != 0)
+            {
+                continue;
+            }
+
+            ctx.PutMember(KeySpace.Hash, cmd.Db, key, version, field, value);
+            if (!exists)
+            {
+                added++;
+            }
+        }
+
+        if (added > 0)
+        {
+            ctx.PutCollection(cmd.Db, key, KeyType.Hash, expireAt, version, count + added);
+        }
+
+        if ((flags & HashSetFlags.ReplyOk) != 0)
+        {
+            reply.ReplyOk();
+        }
+        else
+        {
+            reply.ReplyInteger(added);
+        }
+    }
+
+    public static void Del(ApplyContext ctx, ref CommandView cmd, ApplyRequest reply)
+    {
+        ReadOnlySpan<byte> key = cmd.NextArg();
+        KeyType type = ctx.Read(cmd.Db, key);
+        if (type == KeyType.None)
+        {
+            reply.ReplyInteger(0);
+            return;
+        }
+
+        if (type != KeyType.Hash)
+        {
+            reply.ReplyError(KiwiError.WrongType);
+            return;
+        }
+
+        ulong version = ctx.CurrentVersion;
+        long count = ctx.CurrentCount;
+        long expireAt = ctx.CurrentExpireAt;
+        long removed = 0;
+        for (int i = 1; i < cmd.ArgCount; i++)
+        {
+            ReadOnlySpan<byte> field = cmd.NextArg();
+            if (ctx.ContainsMember(KeySpace.Hash, cmd.Db, key, version, field))
+            {
+                ctx.DeleteMember(KeySpace.Hash, cmd.Db, key, version, field);
+                removed++;
+            }
+        }
+
+        if (removed > 0)
+        {
+            ctx.PutCollection(cmd.Db, key, KeyType.Hash, expireAt, version, count - removed);
+        }
+
+        reply.ReplyInteger(removed);
+    }
+
+    public static void IncrBy(ApplyContext ctx, ref CommandView cmd, ApplyRequest reply)
+    {
+        ReadOnlySpan<byte> key = cmd.NextArg();
+        ReadOnlySpan<byte> field = cmd.NextArg();
+        long delta = cmd.N1;
+        if (!Open(ctx, cmd.Db, key, reply, out ulong version, out long count, out long expireAt))
+        {
+            return;
+        }
+
+        long current = 0;
+        bool exists = count > 0 && ctx.TryGetMember(KeySpace.Hash, cmd.Db, key, version, field, ctx.Build);
+        if (exists && !RedisNumbers.TryParseInt64(ctx.Build.WrittenSpan, out current))
+        {
+            reply.ReplyError(KiwiError.HashNotInteger);
+            return;
+        }
+
+        if ((delta < 0 && current < 0 && delta < long.MinValue - current) || (delta > 0 && current > 0 && delta > long.MaxValue - current))
+        {
+            reply.ReplyError(KiwiError.Overflow);
+            return;
+        }
+
+        long result = current + delta;
+        Span<byte> text = stackalloc byte[RedisNumbers.MaxInt64Length];
+        int written = RedisNumbers.Format(result, text);
+        ctx.PutMember(KeySpace.Hash, cmd.Db, key, version, field, text[..written]);
+        if (!exists)
+        {
+            ctx.PutCollection(cmd.Db, key, KeyType.Hash, expireAt, version, count + 1);
+        }
+
+        reply.ReplyInteger(result);
+    }
+
+    public static void IncrByFloat(ApplyContext ctx, ref CommandView cmd, ApplyRequest reply)
+    {
+        ReadOnlySpan<byte> key = cmd.NextArg();
+        ReadOnlySpan<byte> field = cmd.NextArg();
+        ReadOnlySpan<byte> incrementText = cmd.NextArg();
+        if (!LongDouble.TryParse(incrementText, out LongDouble increment))
+        {
+            reply.ReplyError(KiwiError.NotFloat);
+            return;
+        }
+
+        if (!Open(ctx, cmd.Db, key, reply, out ulong version, out long count, out long expireAt))
+        {
+            return;
+        }
+
+        LongDouble current = default;
+        bool exists = count > 0 && ctx.TryGetMember(KeySpace.Hash, cmd.Db, key, version, field, ctx.Build);
+        if (exists && !LongDouble.TryParse(ctx.Build.WrittenSpan, out current))
+        {
+            reply.ReplyError(KiwiError.HashNotFloat);
+            return;
+        }
+
+        LongDouble result = current + increment;
+        if (!result.IsFinite)
+        {
+            reply.ReplyError(KiwiError.NanOrInfinity);
+            return;
+        }
+
+        ctx.Build.Clear();
+        int written = result.FormatHuman(ctx.Build.GetSpan(LongDouble.MaxFormattedLength));
+        ctx.Build.Advance(written);
+        ctx.PutMember(KeySpace.Hash, cmd.Db, key, version, field, ctx.Build.WrittenSpan);
+        if (!exists)
+        {
+            ctx.PutCollection(cmd.Db, key, KeyType.Hash, expireAt, version, count + 1);
+        }
+
+        reply.ReplyBulk(ctx.Build.WrittenSpan);
+    }
+
+    /// <summary>
+    /// Loads the hash for a command that creates it when missing: false (WRONGTYPE replied) for another type;
+    /// a missing hash gets a new version and count 0.
+    /// </summary>
+    private static bool Open(ApplyContext ctx, int db, ReadOnlySpan<byte> key, ApplyRequest reply, out ulong version, out long count, out long expireAt)
+    {
+        KeyType type = ctx.Read(db, key);
+        if (type == KeyType.None)
+        {
+            version = ctx.NewVersion();
+            count = 0;
+            expireAt = 0;
+            return true;
+        }
+
+        if (type != KeyType.Hash)
+        {
+            reply.ReplyError(KiwiError.WrongType);
+            version = 0;
+            count = 0;
+            expireAt = 0;
+            return false;
+        }
+
+        version = ctx.CurrentVersion;
+        count = ctx.CurrentCount;
+        expireAt = ctx.CurrentExpireAt;
+        return true;
+    }
+}

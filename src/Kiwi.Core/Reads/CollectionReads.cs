@@ -1,0 +1,56 @@
+using Kiwi.Core.Apply;
+using Kiwi.Core.Storage;
+using Kiwi.Native.Memory;
+
+namespace Kiwi.Core.Reads;
+
+/// <summary>
+/// Reads of committed collections on the caller's thread: the meta record through <see cref="ReadPath"/>, then
+/// members under its version. Scratch buffers are per thread; nothing is allocated per point read.
+/// </summary>
+internal static class CollectionReads
+{
+    [ThreadStatic]
+    private static ByteBuffer? t_dataKey;
+
+    [ThreadStatic]
+    private static ByteBuffer? t_member;
+
+    /// <summary>
+    /// Loads the meta record of <paramref name="key"/>: <see cref="KeyType.None"/> when missing or expired, else its
+    /// type, with a collection's version and member count.
+    /// </summary>
+    public static KeyType Lookup(IStorageEngine engine, int db, ReadOnlySpan<byte> key, long nowMs, out ulong version, out long count)
+    {
+        KeyType type = ReadPath.Lookup(engine, db, key, nowMs);
+        ReadOnlySpan<byte> record = ReadPath.Record;
+        version = type == KeyType.None ? 0 : MetaValue.Version(record);
+        count = type == KeyType.None ? 0 : MetaValue.Count(record);
+        return type;
+    }
+
+    /// <summary>Reads a member; its value stays valid until the next member read on this thread.</summary>
+    public static bool TryGetMember(IStorageEngine engine, KeySpace space, int db, ReadOnlySpan<byte> key, ulong version, ReadOnlySpan<byte> member, out ReadOnlySpan<byte> value)
+    {
+        ByteBuffer dataKey = t_dataKey ??= new ByteBuffer();
+        ByteBuffer buffer = t_member ??= new ByteBuffer();
+        if (engine.TryGet(space, KeyCodec.Data(dataKey, db, key, version, member), buffer))
+        {
+            value = buffer.WrittenSpan;
+            return true;
+        }
+
+        value = default;
+        return false;
+    }
+
+    /// <summary>Walks a committed collection's members in byte order.</summary>
+    public static MemberCursor OpenMembers(IStorageEngine engine, KeySpace space, int db, ReadOnlySpan<byte> key, ulong version, ReadOnlySpan<byte> from = default)
+    {
+        ByteBuffer dataKey = t_dataKey ??= new ByteBuffer();
+        return new MemberCursor(engine, null, space, KeyCodec.Data(dataKey, db, key, version, default), from);
+    }
+
+    /// <summary>Gives back a large member buffer after a big value was read.</summary>
+    public static void Release() => t_member?.Clear();
+}
