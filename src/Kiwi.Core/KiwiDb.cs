@@ -48,6 +48,11 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
         }
     }
 
+    /// <summary>The hash commands (HSET, HGET, HDEL, HINCRBY, HLEN, HGETALL…).</summary>
+    public KiwiHashes Hashes => _hashes ??= new KiwiHashes(this);
+
+    private KiwiHashes? _hashes;
+
     /// <summary>The database every call of this instance uses (SELECT comes with the server).</summary>
     public int Database => 0;
 

@@ -61,6 +61,43 @@ public sealed class EncodingTests
         Assert.Equal(KeyType.None, MetaValue.Type(new byte[3]));
     }
 
+    [Fact]
+    public void MetaValue_CollectionRecord_IsFormatOneWithVersionAndCount()
+    {
+        byte[] record = new byte[MetaValue.CollectionHeaderSize];
+        MetaValue.WriteCollectionHeader(record, KeyType.Hash, 0x0102030405060708, 0x1112131415161718, 3);
+        Assert.Equal(
+            new byte[]
+            {
+                0x12, 8, 7, 6, 5, 4, 3, 2, 1,
+                0x18, 0x17, 0x16, 0x15, 0x14, 0x13, 0x12, 0x11,
+                3, 0, 0, 0, 0, 0, 0, 0,
+            },
+            record);
+        Assert.Equal(KeyType.Hash, MetaValue.Type(record));
+        Assert.True(MetaValue.IsCollection(record));
+        Assert.Equal(0x0102030405060708, MetaValue.ExpireAt(record));
+        Assert.Equal(0x1112131415161718UL, MetaValue.Version(record));
+        Assert.Equal(3, MetaValue.Count(record));
+
+        MetaValue.SetExpireAt(record, 5);
+        Assert.Equal(5, MetaValue.ExpireAt(record));
+        Assert.Equal(0x1112131415161718UL, MetaValue.Version(record));
+    }
+
+    [Fact]
+    public void MetaValue_FormatZeroCollection_StillReads_AsVersionZeroWithoutMembers()
+    {
+        // A hash record of format 0 (type byte 2, expiry, no version): written before format 1 existed.
+        byte[] record = [2, 0, 0, 0, 0, 0, 0, 0, 0, 0xAA, 0xBB];
+        Assert.Equal(KeyType.Hash, MetaValue.Type(record));
+        Assert.False(MetaValue.IsCollection(record));
+        Assert.Equal(0UL, MetaValue.Version(record));
+        Assert.Equal(0, MetaValue.Count(record));
+        Assert.Equal(0, MetaValue.ExpireAt(record));
+        Assert.False(MetaValue.IsCollection(new byte[] { 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }));
+    }
+
     [Theory]
     [InlineData(0, 100, false)]
     [InlineData(100, 99, false)]
