@@ -10,8 +10,7 @@ namespace Kiwi.Core.Storage;
 /// <c>_views</c> and then looks at <c>_committing</c>; the writer raises <c>_committing</c> and then looks at
 /// <c>_views</c>. At least one of them sees the other, so they are never both in. The reader is the one that
 /// backs out (the writer is preferred: views are opened all the time, and one commit holds up every write
-/// behind it); it waits on <c>_open</c> for the commit to end. The writer waits for the open views, which last
-/// one command's reads, by spinning.
+/// behind it); it waits on <c>_open</c> for the commit to end. The writer waits for the open views by spinning.
 /// </para>
 /// </summary>
 internal sealed class CommitGate : IDisposable
@@ -53,10 +52,12 @@ internal sealed class CommitGate : IDisposable
         // last commit and spin through its loop until this one ends.
         _open.Reset();
         Interlocked.Exchange(ref _committing, 1);
+        // Views last one command's reads, so this rarely spins long; when a reader was preempted, SpinWait's
+        // sleeps give it the core back (two cores here) instead of yielding in a loop.
         SpinWait spin = default;
         while (Volatile.Read(ref _views) != 0)
         {
-            spin.SpinOnce(sleep1Threshold: -1);
+            spin.SpinOnce();
         }
     }
 
