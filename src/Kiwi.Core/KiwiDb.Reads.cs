@@ -37,7 +37,10 @@ public sealed partial class KiwiDb
     /// <summary>GET key (completes synchronously: reads do not go through the writer).</summary>
     public ValueTask<KiwiValue> GetAsync(ReadOnlyMemory<byte> key) => new(Get(key.Span));
 
-    /// <summary>MGET: one value per key; nil for missing keys and keys that are not strings.</summary>
+    /// <summary>
+    /// MGET: one value per key; nil for missing keys and keys that are not strings. The keys are read at one point
+    /// in time: the values never mix two writes (such as two MSETs of the same keys).
+    /// </summary>
     public void MGet(ReadOnlySpan<ReadOnlyMemory<byte>> keys, Span<KiwiValue> values)
     {
         if (values.Length < keys.Length)
@@ -47,15 +50,24 @@ public sealed partial class KiwiDb
 
         ThrowIfDisposed();
         long now = NowMs();
-        for (int i = 0; i < keys.Length; i++)
+        if (keys.Length == 1)
         {
-            values[i] = ReadPath.Lookup(_engine, Database, keys[i].Span, now) == KeyType.String
-                ? KiwiValue.Copy(MetaValue.Payload(ReadPath.Record))
-                : KiwiValue.Null;
+            values[0] = StringOrNull(ReadPath.Lookup(_engine, Database, keys[0].Span, now));
+        }
+        else if (keys.Length > 1)
+        {
+            using StorageSnapshot view = _engine.OpenSnapshot();
+            for (int i = 0; i < keys.Length; i++)
+            {
+                values[i] = StringOrNull(ReadPath.Lookup(view, Database, keys[i].Span, now));
+            }
         }
 
         ReadPath.Release();
     }
+
+    private static KiwiValue StringOrNull(KeyType type)
+        => type == KeyType.String ? KiwiValue.Copy(MetaValue.Payload(ReadPath.Record)) : KiwiValue.Null;
 
     /// <summary>STRLEN key: 0 when missing.</summary>
     public long StrLen(ReadOnlySpan<byte> key)
@@ -108,17 +120,28 @@ public sealed partial class KiwiDb
         return ReadPath.Lookup(_engine, Database, key, NowMs()) == KeyType.None ? 0 : 1;
     }
 
-    /// <summary>EXISTS key [key ...]: how many of the keys exist (a key named twice counts twice).</summary>
+    /// <summary>
+    /// EXISTS key [key ...]: how many of the keys exist (a key named twice counts twice), counted at one point in
+    /// time.
+    /// </summary>
     public long Exists(params ReadOnlySpan<ReadOnlyMemory<byte>> keys)
     {
         ThrowIfDisposed();
+        if (keys.Length == 1)
+        {
+            return Exists(keys[0].Span);
+        }
+
         long now = NowMs();
         long count = 0;
-        foreach (ReadOnlyMemory<byte> key in keys)
+        using (StorageSnapshot view = _engine.OpenSnapshot())
         {
-            if (ReadPath.Lookup(_engine, Database, key.Span, now) != KeyType.None)
+            foreach (ReadOnlyMemory<byte> key in keys)
             {
-                count++;
+                if (ReadPath.Lookup(view, Database, key.Span, now) != KeyType.None)
+                {
+                    count++;
+                }
             }
         }
 

@@ -12,6 +12,9 @@ internal static class ThrowHelper
     public static void ThrowObjectDisposed(string name) => throw new ObjectDisposedException(name);
 
     [DoesNotReturn]
+    public static void ThrowNotSupported(string message) => throw new NotSupportedException(message);
+
+    [DoesNotReturn]
     public static void ThrowInvalidOperation(string message) => throw new InvalidOperationException(message);
 
     [DoesNotReturn]

@@ -108,7 +108,14 @@ internal sealed class TestServer : IDisposable
     /// <summary>Standalone, or in cluster mode when the configuration has raft-members (then its Raft member runs too).</summary>
     private static KiwiDb OpenDb(ServerConfig config, int ringCapacity)
     {
-        var options = new KiwiDbOptions { Path = config.Dir, BlockCacheBytes = 8L * 1024 * 1024, RingCapacity = ringCapacity, Raft = config.CreateRaftOptions() };
+        var options = new KiwiDbOptions
+        {
+            Path = config.Dir,
+            BlockCacheBytes = 8L * 1024 * 1024,
+            RingCapacity = ringCapacity,
+            InlineApplyWhenIdle = config.InlineApply,
+            Raft = config.CreateRaftOptions(),
+        };
         return options.Raft is null
             ? KiwiDb.Open(options)
             : Task.Run(() => KiwiDb.OpenAsync(options)).WaitAsync(s_startTimeout).GetAwaiter().GetResult();

@@ -24,7 +24,23 @@ public static class ReadPath
     {
         ByteBuffer keyBuffer = t_key ??= new ByteBuffer();
         ByteBuffer record = t_record ??= new ByteBuffer();
-        if (!engine.TryGet(KeySpace.Meta, KeyCodec.Meta(keyBuffer, db, key), record))
+        return Live(engine.TryGet(KeySpace.Meta, KeyCodec.Meta(keyBuffer, db, key), record), record, nowMs);
+    }
+
+    /// <summary>
+    /// <see cref="Lookup(IStorageEngine, int, ReadOnlySpan{byte}, long)"/> through a read view: the lookups of one
+    /// command that reads several keys go through one view, so they all see the same commits.
+    /// </summary>
+    public static KeyType Lookup(StorageSnapshot snapshot, int db, ReadOnlySpan<byte> key, long nowMs)
+    {
+        ByteBuffer keyBuffer = t_key ??= new ByteBuffer();
+        ByteBuffer record = t_record ??= new ByteBuffer();
+        return Live(snapshot.TryGet(KeySpace.Meta, KeyCodec.Meta(keyBuffer, db, key), record), record, nowMs);
+    }
+
+    private static KeyType Live(bool found, ByteBuffer record, long nowMs)
+    {
+        if (!found)
         {
             record.Clear();
             return KeyType.None;
@@ -41,7 +57,7 @@ public static class ReadPath
         return type;
     }
 
-    /// <summary>The record loaded by the last <see cref="Lookup"/> on this thread (valid until the next one).</summary>
+    /// <summary>The record loaded by the last lookup on this thread, through either overload (valid until the next one).</summary>
     public static ReadOnlySpan<byte> Record => t_record is null ? default : t_record.WrittenSpan;
 
     /// <summary>Gives back a large scratch block after a big value was read.</summary>

@@ -24,6 +24,12 @@ public interface IStorageEngine : IDisposable
     IStorageCursor OpenCursor(KeySpace space);
 
     /// <summary>
+    /// Opens a read view of committed state as it is now: point reads and cursors that all see the same commits
+    /// (see <see cref="StorageSnapshot"/>). Commands that read more than one record read through one.
+    /// </summary>
+    StorageSnapshot OpenSnapshot();
+
+    /// <summary>
     /// Writes a consistent, self-contained copy of the whole store into <paramref name="directory"/> (which
     /// must not exist), as of the last commit. Engines that cannot (the in-memory one) throw
     /// <see cref="NotSupportedException"/>.

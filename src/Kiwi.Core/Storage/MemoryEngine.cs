@@ -11,6 +11,9 @@ public sealed class MemoryEngine : IStorageEngine
     private readonly SortedDictionary<byte[], byte[]>[] _spaces;
     private readonly Lock _lock = new();
 
+    // The state as of the last commit, copied by the first view that needs it and shared until the next commit.
+    private KeyValuePair<byte[], byte[]>[][]? _frozen;
+
     /// <summary>Creates an empty engine.</summary>
     public MemoryEngine()
     {
@@ -47,6 +50,7 @@ public sealed class MemoryEngine : IStorageEngine
         {
             writes.ForEach(ref visitor);
             Commits++;
+            _frozen = null;
         }
     }
 
@@ -61,6 +65,16 @@ public sealed class MemoryEngine : IStorageEngine
         lock (_lock)
         {
             return new Cursor([.. _spaces[(int)space]]);
+        }
+    }
+
+    /// <inheritdoc />
+    public StorageSnapshot OpenSnapshot()
+    {
+        lock (_lock)
+        {
+            _frozen ??= [.. _spaces.Select(space => space.ToArray())];
+            return new StorageSnapshot(new View(_frozen), 0);
         }
     }
 
@@ -98,6 +112,39 @@ public sealed class MemoryEngine : IStorageEngine
         public static readonly ByteComparer Instance = new();
 
         public int Compare(byte[]? x, byte[]? y) => x.AsSpan().SequenceCompareTo(y);
+    }
+
+    /// <summary>A view over sorted copies of the key spaces (one view object per use: the token is always 0).</summary>
+    private sealed class View(KeyValuePair<byte[], byte[]>[][] spaces) : IStorageSnapshotSource
+    {
+        private bool _released;
+
+        public bool TryGet(int token, KeySpace space, ReadOnlySpan<byte> key, ByteBuffer value)
+        {
+            KeyValuePair<byte[], byte[]>[] entries = Live()[(int)space];
+            int low = 0, high = entries.Length - 1;
+            while (low <= high)
+            {
+                int mid = low + ((high - low) / 2);
+                int order = entries[mid].Key.AsSpan().SequenceCompareTo(key);
+                if (order == 0)
+                {
+                    value.Set(entries[mid].Value);
+                    return true;
+                }
+
+                (low, high) = order < 0 ? (mid + 1, high) : (low, mid - 1);
+            }
+
+            return false;
+        }
+
+        public IStorageCursor OpenCursor(int token, KeySpace space) => new Cursor(Live()[(int)space]);
+
+        public void Release(int token) => _released = true;
+
+        private KeyValuePair<byte[], byte[]>[][] Live()
+            => _released ? throw new ObjectDisposedException(nameof(StorageSnapshot)) : spaces;
     }
 
     private sealed class Cursor(KeyValuePair<byte[], byte[]>[] snapshot) : IStorageCursor

@@ -1,20 +1,27 @@
 using Kiwi.Native.Memory;
 using Kiwi.Native.Rocks;
+using Microsoft.Extensions.ObjectPool;
 
 namespace Kiwi.Core.Storage;
 
 /// <summary>The RocksDB storage engine: one instance, one column family per <see cref="KeySpace"/>.</summary>
-public sealed class RocksEngine : IStorageEngine
+public sealed partial class RocksEngine : IStorageEngine
 {
     private readonly RocksStore _store;
     private readonly RocksColumn[] _columns;
     private readonly RocksWriteBatch _batch = new();
     private readonly ReadCache? _cache;
 
+    // Without RocksDB snapshots (in-place updates on), views hold off commits instead (see OpenSnapshot).
+    private readonly CommitGate? _gate;
+    private readonly DefaultObjectPool<View> _views;
+
     private RocksEngine(RocksStore store, long readCacheBytes)
     {
         _store = store;
         _cache = readCacheBytes > 0 ? new ReadCache(readCacheBytes) : null;
+        _gate = store.SupportsSnapshots ? null : new CommitGate();
+        _views = new DefaultObjectPool<View>(new ViewPolicy(this), maximumRetained: 4 * Environment.ProcessorCount);
         _columns = new RocksColumn[KeySpaces.Count];
         for (int i = 0; i < _columns.Length; i++)
         {
@@ -30,9 +37,11 @@ public sealed class RocksEngine : IStorageEngine
 
     /// <summary>
     /// Opens the engine at <paramref name="path"/>; <paramref name="readCacheBytes"/> above 0 puts a cache of small
-    /// meta records in front of RocksDB's point reads (see <see cref="ReadCache"/>).
+    /// meta records in front of RocksDB's point reads (see <see cref="ReadCache"/>). <paramref name="inplaceUpdates"/>
+    /// (default on) lets RocksDB overwrite string records in the memtable in place; RocksDB has no snapshots then,
+    /// so <see cref="OpenSnapshot"/> holds off commits while a view is open instead of reading at a snapshot.
     /// </summary>
-    public static RocksEngine Open(string path, long blockCacheBytes = 256L * 1024 * 1024, bool enableWal = true, long readCacheBytes = 0)
+    public static RocksEngine Open(string path, long blockCacheBytes = 256L * 1024 * 1024, bool enableWal = true, long readCacheBytes = 0, bool inplaceUpdates = true)
     {
         var options = new RocksStoreOptions
         {
@@ -41,7 +50,7 @@ public sealed class RocksEngine : IStorageEngine
             // The string values (overwrite-heavy: the memtable stays one entry per key) and the engine state
             // (the applied index is rewritten by every batch). FLUSHDB range-deletes meta, so it ends its batch
             // (ApplyContext.EndBatch) and the store flushes meta after writing it.
-            InplaceUpdateFamilies = ["meta", "raft"],
+            InplaceUpdateFamilies = inplaceUpdates ? ["meta", "raft"] : [],
             BlockCacheBytes = blockCacheBytes,
             EnableWal = enableWal,
         };
@@ -78,7 +87,7 @@ public sealed class RocksEngine : IStorageEngine
         {
             var plain = new BatchVisitor(_batch, _columns, null);
             writes.ForEach(ref plain);
-            _store.Write(_batch, sync);
+            Write(sync);
             return;
         }
 
@@ -88,7 +97,7 @@ public sealed class RocksEngine : IStorageEngine
             writes.ForEach(ref touch);
             var visitor = new BatchVisitor(_batch, _columns, _cache);
             writes.ForEach(ref visitor);
-            _store.Write(_batch, sync);
+            Write(sync);
         }
         finally
         {
@@ -99,17 +108,37 @@ public sealed class RocksEngine : IStorageEngine
     /// <inheritdoc />
     public void SyncWal() => _store.FlushWal(sync: true);
 
+    private void Write(bool sync)
+    {
+        if (_gate is null)
+        {
+            _store.Write(_batch, sync);
+            return;
+        }
+
+        _gate.EnterCommit();
+        try
+        {
+            _store.Write(_batch, sync);
+        }
+        finally
+        {
+            _gate.ExitCommit();
+        }
+    }
+
     /// <inheritdoc />
     public void Checkpoint(string directory) => _store.Checkpoint(directory);
 
     /// <inheritdoc />
-    public IStorageCursor OpenCursor(KeySpace space) => new Cursor(_store.CreateIterator(_columns[(int)space]));
+    public IStorageCursor OpenCursor(KeySpace space) => new Cursor(_store.CreateIterator(_columns[(int)space]), null);
 
     /// <summary>Closes RocksDB.</summary>
     public void Dispose()
     {
         _batch.Dispose();
         _store.Dispose();
+        _gate?.Dispose();
     }
 
     private readonly struct BatchVisitor(RocksWriteBatch batch, RocksColumn[] columns, ReadCache? cache) : WriteSet.IVisitor
@@ -168,8 +197,11 @@ public sealed class RocksEngine : IStorageEngine
         }
     }
 
-    private sealed class Cursor(RocksIterator iterator) : IStorageCursor
+    /// <summary>A RocksDB iterator; one opened through a view keeps the view until it is disposed.</summary>
+    private sealed class Cursor(RocksIterator iterator, View? view) : IStorageCursor
     {
+        private View? _view = view;
+
         public bool Valid => iterator.Valid;
 
         public ReadOnlySpan<byte> Key => iterator.Key;
@@ -180,6 +212,10 @@ public sealed class RocksEngine : IStorageEngine
 
         public void Next() => iterator.Next();
 
-        public void Dispose() => iterator.Dispose();
+        public void Dispose()
+        {
+            iterator.Dispose();
+            Interlocked.Exchange(ref _view, null)?.Unpin();
+        }
     }
 }

@@ -4,18 +4,21 @@ using RocksNative = RocksDbSharp.Native;
 namespace Kiwi.Native.Rocks;
 
 /// <summary>
-/// A forward/backward cursor over one column family. <see cref="Key"/> and <see cref="Value"/> are valid
-/// until the next move. Dispose it before the store is disposed.
+/// A forward/backward cursor over one column family, at the latest state when it was opened or at a
+/// <see cref="RocksSnapshot"/>. <see cref="Key"/> and <see cref="Value"/> are valid until the next move. Dispose
+/// it before the store is disposed.
 /// </summary>
 public sealed unsafe class RocksIterator : IDisposable
 {
     private readonly RocksStore _store;
+    private readonly SnapshotSlot? _snapshot;
     private nint _handle;
 
-    internal RocksIterator(RocksStore store, nint handle)
+    internal RocksIterator(RocksStore store, nint handle, SnapshotSlot? snapshot)
     {
         _store = store;
         _handle = handle;
+        _snapshot = snapshot;
     }
 
     /// <summary>True while the cursor is on an entry.</summary>
@@ -70,6 +73,7 @@ public sealed unsafe class RocksIterator : IDisposable
         if (h != 0)
         {
             RocksNative.Instance.rocksdb_iter_destroy(h);
+            _snapshot?.Unpin();
             _store.ExitCall();
         }
     }

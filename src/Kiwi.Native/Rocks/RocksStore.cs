@@ -11,7 +11,7 @@ namespace Kiwi.Native.Rocks;
 /// that <see cref="Dispose"/> waits for calls in progress and later calls fail with
 /// <see cref="ObjectDisposedException"/> instead of touching freed memory.
 /// </summary>
-public sealed unsafe class RocksStore : IDisposable
+public sealed unsafe partial class RocksStore : IDisposable
 {
     private readonly RocksDb _db;
     private readonly Cache _cache;
@@ -107,7 +107,10 @@ public sealed unsafe class RocksStore : IDisposable
             columns[i] = new RocksColumn(db.GetColumnFamily(options.ColumnFamilies[i]).Handle, i, options.InplaceUpdateFamilies.Contains(options.ColumnFamilies[i]));
         }
 
-        return new RocksStore(db, cache, columns, [.. options.ColumnFamilies], options.EnableWal);
+        return new RocksStore(db, cache, columns, [.. options.ColumnFamilies], options.EnableWal)
+        {
+            SupportsSnapshots = options.InplaceUpdateFamilies.Count == 0,
+        };
     }
 
     private static ColumnFamilyOptions FamilyOptions(BlockBasedTableOptions table, RocksStoreOptions options, bool inplace)
@@ -151,22 +154,7 @@ public sealed unsafe class RocksStore : IDisposable
         EnterCall();
         try
         {
-            nint slice = GetPinned(column, key);
-            if (slice == 0)
-            {
-                return false;
-            }
-
-            try
-            {
-                nint p = RocksNative.Instance.rocksdb_pinnableslice_value(slice, out nuint len);
-                destination.Set(new ReadOnlySpan<byte>((void*)p, checked((int)len)));
-                return true;
-            }
-            finally
-            {
-                RocksNative.Instance.rocksdb_pinnableslice_destroy(slice);
-            }
+            return ReadInto(_readOptions, column, key, destination);
         }
         finally
         {
@@ -180,14 +168,7 @@ public sealed unsafe class RocksStore : IDisposable
         EnterCall();
         try
         {
-            nint slice = GetPinned(column, key);
-            if (slice == 0)
-            {
-                return false;
-            }
-
-            RocksNative.Instance.rocksdb_pinnableslice_destroy(slice);
-            return true;
+            return Exists(_readOptions, column, key);
         }
         finally
         {
@@ -196,11 +177,7 @@ public sealed unsafe class RocksStore : IDisposable
     }
 
     /// <summary>Opens a cursor over <paramref name="column"/>. Dispose it before disposing the store.</summary>
-    public RocksIterator CreateIterator(RocksColumn column)
-    {
-        EnterCall();
-        return new RocksIterator(this, RocksNative.Instance.rocksdb_create_iterator_cf(_db.Handle, _readOptions, column.Handle));
-    }
+    public RocksIterator CreateIterator(RocksColumn column) => OpenIterator(_readOptions, column, null);
 
     /// <summary>Writes the WAL buffer to the file; with <paramref name="sync"/> also fsyncs it.</summary>
     public void FlushWal(bool sync)
@@ -302,6 +279,7 @@ public sealed unsafe class RocksStore : IDisposable
             spin.SpinOnce();
         }
 
+        DestroySnapshotSlots();
         RocksNative.Instance.rocksdb_readoptions_destroy(_readOptions);
         RocksNative.Instance.rocksdb_writeoptions_destroy(_writeOptions);
         RocksNative.Instance.rocksdb_writeoptions_destroy(_syncWriteOptions);
@@ -335,11 +313,61 @@ public sealed unsafe class RocksStore : IDisposable
         t_perfContextOff = true;
     }
 
-    private nint GetPinned(RocksColumn column, ReadOnlySpan<byte> key)
+    // The read itself, under a call the caller holds (its own, or an open snapshot's).
+    private bool ReadInto(nint readOptions, RocksColumn column, ReadOnlySpan<byte> key, ByteBuffer destination)
+    {
+        nint slice = GetPinned(readOptions, column, key);
+        if (slice == 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            nint p = RocksNative.Instance.rocksdb_pinnableslice_value(slice, out nuint len);
+            destination.Set(new ReadOnlySpan<byte>((void*)p, checked((int)len)));
+            return true;
+        }
+        finally
+        {
+            RocksNative.Instance.rocksdb_pinnableslice_destroy(slice);
+        }
+    }
+
+    private bool Exists(nint readOptions, RocksColumn column, ReadOnlySpan<byte> key)
+    {
+        nint slice = GetPinned(readOptions, column, key);
+        if (slice == 0)
+        {
+            return false;
+        }
+
+        RocksNative.Instance.rocksdb_pinnableslice_destroy(slice);
+        return true;
+    }
+
+    // The iterator holds a call of its own until it is disposed (and, when read at a snapshot, a pin on it).
+    private RocksIterator OpenIterator(nint readOptions, RocksColumn column, SnapshotSlot? pin)
+    {
+        EnterCall();
+        try
+        {
+            nint handle = RocksNative.Instance.rocksdb_create_iterator_cf(_db.Handle, readOptions, column.Handle);
+            pin?.Pin();
+            return new RocksIterator(this, handle, pin);
+        }
+        catch
+        {
+            ExitCall();
+            throw;
+        }
+    }
+
+    private nint GetPinned(nint readOptions, RocksColumn column, ReadOnlySpan<byte> key)
     {
         fixed (byte* k = key)
         {
-            nint slice = RocksNative.Instance.rocksdb_get_pinned_cf(_db.Handle, _readOptions, column.Handle, k, (nuint)key.Length, out nint error);
+            nint slice = RocksNative.Instance.rocksdb_get_pinned_cf(_db.Handle, readOptions, column.Handle, k, (nuint)key.Length, out nint error);
             RocksError.Check(error);
             return slice;
         }

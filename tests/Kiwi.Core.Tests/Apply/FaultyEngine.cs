@@ -35,5 +35,7 @@ internal sealed class FaultyEngine(IStorageEngine inner) : IStorageEngine
 
     public IStorageCursor OpenCursor(KeySpace space) => inner.OpenCursor(space);
 
+    public StorageSnapshot OpenSnapshot() => inner.OpenSnapshot();
+
     public void Dispose() => inner.Dispose();
 }

@@ -44,12 +44,22 @@ internal static partial class KeyHandlers
     private static void Exists(ref CommandContext ctx)
     {
         long now = ctx.Db.NowMs();
+        int db = ctx.Session.Database;
         long count = 0;
-        for (int i = 1; i < ctx.Count; i++)
+        if (ctx.Count == 2)
         {
-            if (ReadPath.Lookup(ctx.Db.Engine, ctx.Session.Database, ctx[i], now) != KeyType.None)
+            count = ReadPath.Lookup(ctx.Db.Engine, db, ctx[1], now) == KeyType.None ? 0 : 1;
+        }
+        else
+        {
+            // Several keys: one view, so the count never includes part of one write.
+            using StorageSnapshot view = ctx.Db.Engine.OpenSnapshot();
+            for (int i = 1; i < ctx.Count; i++)
             {
-                count++;
+                if (ReadPath.Lookup(view, db, ctx[i], now) != KeyType.None)
+                {
+                    count++;
+                }
             }
         }
 

@@ -56,20 +56,36 @@ internal static partial class StringHandlers
     private static void MGet(ref CommandContext ctx)
     {
         long now = ctx.Db.NowMs();
+        int db = ctx.Session.Database;
         ctx.Writer.WriteArrayHeader(ctx.Count - 1);
-        for (int i = 1; i < ctx.Count; i++)
+        if (ctx.Count == 2)
         {
-            if (ReadPath.Lookup(ctx.Db.Engine, ctx.Session.Database, ctx[i], now) == KeyType.String)
+            // One record is read whole anyway: no view, and the read cache answers it.
+            WriteStringOrNull(ref ctx, ReadPath.Lookup(ctx.Db.Engine, db, ctx[1], now));
+        }
+        else
+        {
+            // One view for every key, so the reply never holds half of an MSET.
+            using StorageSnapshot view = ctx.Db.Engine.OpenSnapshot();
+            for (int i = 1; i < ctx.Count; i++)
             {
-                ctx.Writer.WriteBulk(MetaValue.Payload(ReadPath.Record));
-            }
-            else
-            {
-                ctx.Writer.WriteNull();
+                WriteStringOrNull(ref ctx, ReadPath.Lookup(view, db, ctx[i], now));
             }
         }
 
         ReadPath.Release();
+    }
+
+    private static void WriteStringOrNull(ref CommandContext ctx, KeyType type)
+    {
+        if (type == KeyType.String)
+        {
+            ctx.Writer.WriteBulk(MetaValue.Payload(ReadPath.Record));
+        }
+        else
+        {
+            ctx.Writer.WriteNull();
+        }
     }
 
     private static void StrLen(ref CommandContext ctx)

@@ -1,0 +1,62 @@
+using Kiwi.Core.Storage;
+
+namespace Kiwi.Core.Tests.Storage;
+
+/// <summary><see cref="CommitGate"/>: a commit and a view are never in at the same time, and neither side starves.</summary>
+public sealed class CommitGateTests
+{
+    [Fact]
+    public async Task Commits_and_views_exclude_each_other()
+    {
+        using var gate = new CommitGate();
+        const int Commits = 20_000;
+        int committing = 0;
+        int overlaps = 0;
+        long viewsEntered = 0;
+        using var done = new CancellationTokenSource();
+
+        Task[] readers = [.. Enumerable.Range(0, 2).Select(_ => Task.Run(() =>
+        {
+            while (!done.IsCancellationRequested)
+            {
+                gate.EnterView();
+                if (Volatile.Read(ref committing) != 0)
+                {
+                    Interlocked.Increment(ref overlaps);
+                }
+
+                Interlocked.Increment(ref viewsEntered);
+                gate.ExitView();
+            }
+        }))];
+
+        Task writer = Task.Run(() =>
+        {
+            try
+            {
+                for (int i = 0; i < Commits; i++)
+                {
+                    gate.EnterCommit();
+                    Volatile.Write(ref committing, 1);
+                    if (gate.Views != 0)
+                    {
+                        Interlocked.Increment(ref overlaps);
+                    }
+
+                    Volatile.Write(ref committing, 0);
+                    gate.ExitCommit();
+                }
+            }
+            finally
+            {
+                done.Cancel();
+            }
+        });
+
+        await writer.WaitAsync(TimeSpan.FromSeconds(60));
+        await Task.WhenAll(readers).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(0, overlaps);
+        Assert.True(viewsEntered > 0);
+        Assert.Equal(0, gate.Views);
+    }
+}
