@@ -122,12 +122,7 @@ internal static partial class StringWrites
 
     public static void MSet(ApplyContext ctx, ref CommandView cmd, ApplyRequest reply)
     {
-        for (int i = 0; i + 1 < cmd.ArgCount; i += 2)
-        {
-            ReadOnlySpan<byte> key = cmd.NextArg();
-            ctx.PutString(cmd.Db, key, cmd.NextArg(), 0);
-        }
-
+        PutPairs(ctx, ref cmd);
         reply.ReplyOk();
     }
 
@@ -145,8 +140,17 @@ internal static partial class StringWrites
             }
         }
 
-        MSet(ctx, ref cmd, reply);
+        PutPairs(ctx, ref cmd);
         reply.ReplyInteger(1);
+    }
+
+    private static void PutPairs(ApplyContext ctx, ref CommandView cmd)
+    {
+        for (int i = 0; i + 1 < cmd.ArgCount; i += 2)
+        {
+            ReadOnlySpan<byte> key = cmd.NextArg();
+            ctx.PutString(cmd.Db, key, cmd.NextArg(), 0);
+        }
     }
 
     public static void Append(ApplyContext ctx, ref CommandView cmd, ApplyRequest reply)
