@@ -50,6 +50,17 @@ public enum OpCode : byte
 
     /// <summary>COPY source destination; flag 1 = REPLACE; N1 = destination database.</summary>
     Copy = 16,
+
+    // 20-39 are taken by other command families; the bit commands start at 40.
+
+    /// <summary>SETBIT key; N1 = bit offset (0 to 2^32-1), N2 = the bit (0 or 1).</summary>
+    SetBit = 40,
+
+    /// <summary>BITOP destination source...; the flags are the <see cref="Bits.BitOperation"/>.</summary>
+    BitOp = 41,
+
+    /// <summary>BITFIELD key ops; N1 = number of ops, the second argument holds them (see <see cref="Bits.BitFieldOp"/>).</summary>
+    BitField = 42,
 }
 
 /// <summary>Flags of <see cref="OpCode.Set"/>.</summary>
