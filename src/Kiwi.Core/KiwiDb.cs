@@ -34,6 +34,7 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
         _clock = options.Clock;
         _durability = options.Durability;
         _clusterMode = options.Raft is not null;
+        Bits = new KiwiBits(this);
         _ring = new CommitRing<ApplyRequest>(options.RingCapacity);
         _worker = new ApplyWorker(engine, _ring, options.Durability, options.MaxBatch, options.InlineApplyWhenIdle);
         _worker.Start();
@@ -52,6 +53,9 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
     public KiwiHashes Hashes => _hashes ??= new KiwiHashes(this);
 
     private KiwiHashes? _hashes;
+
+    /// <summary>The bit commands (SETBIT, GETBIT, BITCOUNT, BITPOS, BITOP, BITFIELD, BITFIELD_RO) and LCS.</summary>
+    public KiwiBits Bits { get; }
 
     /// <summary>The database every call of this instance uses (SELECT comes with the server).</summary>
     public int Database => 0;

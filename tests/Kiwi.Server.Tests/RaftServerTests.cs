@@ -152,6 +152,31 @@ public sealed class RaftServerTests(ClusterFixture fixture) : IClassFixture<Clus
     }
 
     [Fact]
+    public async Task Bit_writes_on_a_follower_go_through_the_log_and_every_node_reads_them()
+    {
+        int leader = await Cluster.WaitForLeaderAsync();
+        TestServer follower = Cluster.Nodes[(leader + 1) % Cluster.Nodes.Length];
+        using RawClient client = await RawClient.ConnectAsync(follower.Port);
+        Assert.Equal(":0\r\n", await client.CallAsync("SETBIT raft:bits 7 1\r\n"));
+        Assert.Equal(":1\r\n", await client.CallAsync("BITOP NOT raft:bits:not raft:bits\r\n"));
+        Assert.Equal("*3\r\n:0\r\n$-1\r\n:3\r\n", await client.CallAsync("BITFIELD raft:bits SET u8 8 200 OVERFLOW FAIL INCRBY u8 8 100 INCRBY u2 14 3\r\n"));
+
+        // An array reply with a nil, relayed in RESP3 byte for byte.
+        using RawClient resp3 = await RawClient.ConnectAsync(follower.Port);
+        Assert.StartsWith("%", await resp3.CallAsync("HELLO 3\r\n"), StringComparison.Ordinal);
+        Assert.Equal("*2\r\n_\r\n:203\r\n", await resp3.CallAsync("BITFIELD raft:bits OVERFLOW FAIL INCRBY u8 8 100 GET u8 8\r\n"));
+
+        foreach (TestServer node in Cluster.Nodes)
+        {
+            using RawClient reader = await RawClient.ConnectAsync(node.Port);
+            Assert.Equal("$2\r\n\u0001\u00cb\r\n", await reader.CallAsync("GET raft:bits\r\n"));
+            Assert.Equal("$1\r\n\u00fe\r\n", await reader.CallAsync("GET raft:bits:not\r\n"));
+            Assert.Equal(":6\r\n", await reader.CallAsync("BITCOUNT raft:bits\r\n"));
+            Assert.Equal("*1\r\n:203\r\n", await reader.CallAsync("BITFIELD_RO raft:bits GET u8 8\r\n"));
+        }
+    }
+
+    [Fact]
     public async Task Info_has_the_raft_section_and_config_get_shows_the_raft_settings()
     {
         int leader = await Cluster.WaitForLeaderAsync();

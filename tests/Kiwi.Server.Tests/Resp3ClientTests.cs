@@ -49,4 +49,16 @@ public sealed class Resp3ClientTests(ServerFixture server) : IClassFixture<Serve
         Assert.Equal("_\r\n", await resp3.ReadReplyAsync());
         Assert.Matches(@"^:\d+\r\n$", await resp3.ReadReplyAsync());
     }
+
+    [Fact]
+    public async Task Msetnx_replies_one_integer_only()
+    {
+        // MSETNX once replied "+OK" and ":1": the next command read the stray integer.
+        using RawClient client = await RawClient.ConnectAsync(server.Port);
+        await client.SendAsync("DEL r3:mx1 r3:mx2\r\nMSETNX r3:mx1 a r3:mx2 b\r\nMSETNX r3:mx1 c\r\nGET r3:mx1\r\n");
+        Assert.Matches(@"^:\d+\r\n$", await client.ReadReplyAsync());
+        Assert.Equal(":1\r\n", await client.ReadReplyAsync());
+        Assert.Equal(":0\r\n", await client.ReadReplyAsync());
+        Assert.Equal("$1\r\na\r\n", await client.ReadReplyAsync());
+    }
 }

@@ -109,6 +109,15 @@ internal static class CommandExecutor
             case OpCode.HIncrByFloat:
                 HashWrites.IncrByFloat(ctx, ref cmd, reply);
                 break;
+            case OpCode.SetBit:
+                Bits.BitWrites.SetBit(ctx, ref cmd, reply);
+                break;
+            case OpCode.BitOp:
+                Bits.BitWrites.BitOp(ctx, ref cmd, reply);
+                break;
+            case OpCode.BitField:
+                Bits.BitWrites.BitField(ctx, ref cmd, reply);
+                break;
             default:
                 reply.ReplyError(KiwiError.UnknownCommand);
                 break;

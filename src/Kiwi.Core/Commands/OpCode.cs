@@ -62,6 +62,17 @@ public enum OpCode : byte
 
     /// <summary>HINCRBYFLOAT key field increment (as text).</summary>
     HIncrByFloat = 23,
+
+    // 30-39: sets; the bit commands start at 40.
+
+    /// <summary>SETBIT key; N1 = bit offset (0 to 2^32-1), N2 = the bit (0 or 1).</summary>
+    SetBit = 40,
+
+    /// <summary>BITOP destination source...; the flags are the <see cref="Bits.BitOperation"/>.</summary>
+    BitOp = 41,
+
+    /// <summary>BITFIELD key ops; N1 = number of ops, the second argument holds them (see <see cref="Bits.BitFieldOp"/>).</summary>
+    BitField = 42,
 }
 
 /// <summary>Flags of <see cref="OpCode.HSet"/>.</summary>

@@ -90,6 +90,7 @@ public static class CommandTable
         ConnectionHandlers.Register(list);
         ServerHandlers.Register(list);
         RaftHandlers.Register(list);
+        BitHandlers.Register(list);
         return [.. list];
     }
 }
