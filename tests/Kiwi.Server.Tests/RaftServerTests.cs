@@ -177,6 +177,33 @@ public sealed class RaftServerTests(ClusterFixture fixture) : IClassFixture<Clus
     }
 
     [Fact]
+    public async Task Spop_removes_the_same_members_on_every_replica()
+    {
+        // SPOP's choice is fixed when it is proposed (a seed in the entry), so every node pops the same members.
+        int leader = await Cluster.WaitForLeaderAsync();
+        await using ConnectionMultiplexer toLeader = await ConnectionMultiplexer.ConnectAsync(Cluster.Nodes[leader].ConnectionString());
+        IDatabase db = toLeader.GetDatabase();
+        await db.SetAddAsync("raft:spop", [.. Enumerable.Range(0, 100).Select(i => (RedisValue)i)]);
+        RedisValue[] popped = await db.SetPopAsync("raft:spop", 30);
+        Assert.Equal(30, popped.Distinct().Count());
+        for (int i = 0; i < 5; i++)
+        {
+            Assert.False((await db.SetPopAsync("raft:spop")).IsNull);
+        }
+
+        string? expected = null;
+        foreach (TestServer node in Cluster.Nodes)
+        {
+            await using ConnectionMultiplexer reader = await ConnectionMultiplexer.ConnectAsync(node.ConnectionString());
+            RedisValue[] members = await reader.GetDatabase().SetMembersAsync("raft:spop");
+            Assert.Equal(65, members.Length);
+            string joined = string.Join(",", members.Select(m => (string)m!).Order(StringComparer.Ordinal));
+            expected ??= joined;
+            Assert.Equal(expected, joined);
+        }
+    }
+
+    [Fact]
     public async Task Info_has_the_raft_section_and_config_get_shows_the_raft_settings()
     {
         int leader = await Cluster.WaitForLeaderAsync();

@@ -118,6 +118,21 @@ internal static class CommandExecutor
             case OpCode.BitField:
                 Bits.BitWrites.BitField(ctx, ref cmd, reply);
                 break;
+            case OpCode.SAdd:
+                SetWrites.Add(ctx, ref cmd, reply);
+                break;
+            case OpCode.SRem:
+                SetWrites.Rem(ctx, ref cmd, reply);
+                break;
+            case OpCode.SPop:
+                SetWrites.Pop(ctx, ref cmd, reply);
+                break;
+            case OpCode.SMove:
+                SetWrites.Move(ctx, ref cmd, reply);
+                break;
+            case OpCode.SStore:
+                SetWrites.Store(ctx, ref cmd, reply);
+                break;
             default:
                 reply.ReplyError(KiwiError.UnknownCommand);
                 break;

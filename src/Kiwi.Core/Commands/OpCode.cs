@@ -63,6 +63,21 @@ public enum OpCode : byte
     /// <summary>HINCRBYFLOAT key field increment (as text).</summary>
     HIncrByFloat = 23,
 
+    /// <summary>SADD key member [member ...].</summary>
+    SAdd = 30,
+
+    /// <summary>SREM key member [member ...].</summary>
+    SRem = 31,
+
+    /// <summary>SPOP key: flag 1 = with a count (N1, not negative); N2 is the random seed drawn at proposal.</summary>
+    SPop = 32,
+
+    /// <summary>SMOVE source destination member.</summary>
+    SMove = 33,
+
+    /// <summary>SINTERSTORE/SUNIONSTORE/SDIFFSTORE destination key [key ...]; the flags are the <see cref="SetOperation"/>.</summary>
+    SStore = 34,
+
     // 30-39: sets; the bit commands start at 40.
 
     /// <summary>SETBIT key; N1 = bit offset (0 to 2^32-1), N2 = the bit (0 or 1).</summary>

@@ -86,6 +86,7 @@ public static class CommandTable
         var list = new List<CommandSpec>();
         StringHandlers.Register(list);
         HashHandlers.Register(list);
+        SetHandlers.Register(list);
         KeyHandlers.Register(list);
         ConnectionHandlers.Register(list);
         ServerHandlers.Register(list);

@@ -205,4 +205,23 @@ public sealed class EncodingTests
         Assert.Equal(KeySpaces.Count, KeySpaces.ColumnFamilyNames.Count);
         Assert.Equal(6, (int)KeySpace.Raft);
     }
+
+    [Fact]
+    public void SetOpCodes_AndTheirFlagsAreFixed()
+    {
+        Assert.Equal([30, 31, 32, 33, 34], new[] { OpCode.SAdd, OpCode.SRem, OpCode.SPop, OpCode.SMove, OpCode.SStore }.Select(o => (int)o));
+        Assert.Equal([1, 2, 3], new[] { SetOperation.Inter, SetOperation.Union, SetOperation.Diff }.Select(o => (int)o));
+    }
+
+    [Fact]
+    public void SpopRandom_IsSplitMix64_SoEveryReplicaAndReplayPicksTheSame()
+    {
+        // The reference outputs of SplitMix64 seeded with 0: a log entry's seed must pick the same members forever.
+        var random = new SplitMix64(0);
+        Assert.Equal(0xE220A8397B1DCDAFUL, random.Next());
+        Assert.Equal(0x6E789E6AA1B965F4UL, random.Next());
+        Assert.Equal(0x06C45D188009454FUL, random.Next());
+        var bounded = new SplitMix64(0);
+        Assert.Equal((long)(0xE220A8397B1DCDAFUL >> 60), bounded.Next(16));
+    }
 }
