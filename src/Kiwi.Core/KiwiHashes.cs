@@ -73,12 +73,13 @@ public sealed class KiwiHashes
     public bool TryGet(ReadOnlySpan<byte> key, ReadOnlySpan<byte> field, IBufferWriter<byte> destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        if (!Find(key, out ulong version, out _))
+        using StorageSnapshot view = _db.Engine.OpenSnapshot();
+        if (!Find(view, key, out ulong version, out _))
         {
             return false;
         }
 
-        if (!CollectionReads.TryGetMember(_db.Engine, KeySpace.Hash, _db.Database, key, version, field, out ReadOnlySpan<byte> value))
+        if (!CollectionReads.TryGetMember(view, KeySpace.Hash, _db.Database, key, version, field, out ReadOnlySpan<byte> value))
         {
             return false;
         }
@@ -91,8 +92,9 @@ public sealed class KiwiHashes
     /// <summary>HGET key field: the value in pooled memory (dispose it), or nil.</summary>
     public KiwiValue Get(ReadOnlySpan<byte> key, ReadOnlySpan<byte> field)
     {
-        if (!Find(key, out ulong version, out _)
-            || !CollectionReads.TryGetMember(_db.Engine, KeySpace.Hash, _db.Database, key, version, field, out ReadOnlySpan<byte> value))
+        using StorageSnapshot view = _db.Engine.OpenSnapshot();
+        if (!Find(view, key, out ulong version, out _)
+            || !CollectionReads.TryGetMember(view, KeySpace.Hash, _db.Database, key, version, field, out ReadOnlySpan<byte> value))
         {
             return KiwiValue.Null;
         }
@@ -104,21 +106,32 @@ public sealed class KiwiHashes
 
     /// <summary>HEXISTS key field.</summary>
     public bool Exists(ReadOnlySpan<byte> key, ReadOnlySpan<byte> field)
-        => Find(key, out ulong version, out _) && CollectionReads.TryGetMember(_db.Engine, KeySpace.Hash, _db.Database, key, version, field, out _);
+    {
+        using StorageSnapshot view = _db.Engine.OpenSnapshot();
+        return Find(view, key, out ulong version, out _) && CollectionReads.TryGetMember(view, KeySpace.Hash, _db.Database, key, version, field, out _);
+    }
 
     /// <summary>HLEN key: the number of fields (0 when missing), O(1).</summary>
-    public long Length(ReadOnlySpan<byte> key) => Find(key, out _, out long count) ? count : 0;
+    public long Length(ReadOnlySpan<byte> key)
+    {
+        using StorageSnapshot view = _db.Engine.OpenSnapshot();
+        return Find(view, key, out _, out long count) ? count : 0;
+    }
 
-    /// <summary>HGETALL key: calls <paramref name="visit"/> with every field and value in field byte order.</summary>
+    /// <summary>
+    /// HGETALL key: calls <paramref name="visit"/> with every field and value in field byte order. The walk holds a
+    /// read view: writes wait until it ends, so keep the visitor short.
+    /// </summary>
     public void ForEach(ReadOnlySpan<byte> key, HashVisitor visit)
     {
         ArgumentNullException.ThrowIfNull(visit);
-        if (!Find(key, out ulong version, out _))
+        using StorageSnapshot view = _db.Engine.OpenSnapshot();
+        if (!Find(view, key, out ulong version, out _))
         {
             return;
         }
 
-        using MemberCursor cursor = CollectionReads.OpenMembers(_db.Engine, KeySpace.Hash, _db.Database, key, version);
+        using MemberCursor cursor = CollectionReads.OpenMembers(view, KeySpace.Hash, _db.Database, key, version);
         for (; cursor.Valid; cursor.Next())
         {
             visit(cursor.Member, cursor.Value);
@@ -136,9 +149,9 @@ public sealed class KiwiHashes
         return _db.SubmitRaw(request);
     }
 
-    private bool Find(ReadOnlySpan<byte> key, out ulong version, out long count)
+    private bool Find(StorageSnapshot view, ReadOnlySpan<byte> key, out ulong version, out long count)
     {
-        KeyType type = CollectionReads.Lookup(_db.Engine, _db.Database, key, _db.NowMs(), out version, out count);
+        KeyType type = CollectionReads.Lookup(view, _db.Database, key, _db.NowMs(), out version, out count);
         if (type == KeyType.Hash)
         {
             return true;

@@ -85,7 +85,7 @@ public sealed partial class ApplyContext
 
     /// <summary>Walks the members of a collection in byte order, as this batch sees them (see <see cref="MemberCursor"/>).</summary>
     public MemberCursor OpenMembers(KeySpace space, int db, ReadOnlySpan<byte> key, ulong version)
-        => new(_engine, Writes, space, KeyCodec.Data(_dataKey, db, key, version, default));
+        => new(_engine.OpenCursor(space), Writes, space, KeyCodec.Data(_dataKey, db, key, version, default));
 
     /// <summary>
     /// RENAME/COPY of a collection: its members are copied under <paramref name="destination"/> with a new version

@@ -21,14 +21,17 @@ public sealed class MemberCursor : IDisposable
     private bool _engineValid;
     private bool _fromBatch;
 
-    /// <summary>Opens a walk over committed state (<paramref name="writes"/> null) or the writer's batch view.</summary>
-    internal MemberCursor(IStorageEngine engine, WriteSet? writes, KeySpace space, ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> from = default)
+    /// <summary>
+    /// Opens a walk over <paramref name="engine"/> (a cursor over <paramref name="space"/>, owned by this walk from
+    /// now on) merged with the writer's batch, or over committed state alone when <paramref name="writes"/> is null.
+    /// </summary>
+    internal MemberCursor(IStorageCursor engine, WriteSet? writes, KeySpace space, ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> from = default)
     {
         _writes = writes;
         _space = space;
         _prefix.Set(prefix);
         writes?.CollectPuts(space, prefix, _batch);
-        _engine = engine.OpenCursor(space);
+        _engine = engine;
         if (from.IsEmpty)
         {
             _engine.Seek(prefix);

@@ -354,6 +354,7 @@ public sealed partial class ClientSession
         }
         finally
         {
+            context.CloseView();
             KiwiDb.CompleteOnWriterForThisThread = false;
         }
     }

@@ -1,6 +1,7 @@
 using System.Text;
 using Kiwi.Core.Apply;
 using Kiwi.Core.Resp;
+using Kiwi.Core.Storage;
 
 namespace Kiwi.Core.Protocol;
 
@@ -22,6 +23,38 @@ public ref struct CommandContext
 
     /// <summary>Writes replies (reads reply at once; writes reply through <see cref="Submit"/>).</summary>
     public RespWriter Writer { get; }
+
+    private StorageSnapshot _view;
+    private bool _viewOpen;
+
+    /// <summary>
+    /// The read view of this command: opened on first use and closed when the command returns, so every record
+    /// a command reads comes from one point in time (never half of a write). Keep it for commands that read more
+    /// than one record; a single-record read needs none.
+    /// </summary>
+    public StorageSnapshot View
+    {
+        get
+        {
+            if (!_viewOpen)
+            {
+                _view = Db.Engine.OpenSnapshot();
+                _viewOpen = true;
+            }
+
+            return _view;
+        }
+    }
+
+    /// <summary>Closes the command's read view, if it opened one.</summary>
+    internal void CloseView()
+    {
+        if (_viewOpen)
+        {
+            _viewOpen = false;
+            _view.Dispose();
+        }
+    }
 
     /// <summary>The database.</summary>
     public readonly KiwiDb Db => Session.Server.Db;

@@ -5,8 +5,9 @@ using Kiwi.Native.Memory;
 namespace Kiwi.Core.Reads;
 
 /// <summary>
-/// Reads of committed collections on the caller's thread: the meta record through <see cref="ReadPath"/>, then
-/// members under its version. Scratch buffers are per thread; nothing is allocated per point read.
+/// Reads of committed collections on the caller's thread, through one read view per command (so a command never
+/// sees half of a write): the meta record through <see cref="ReadPath"/>, then members under its version.
+/// Scratch buffers are per thread; nothing is allocated per point read.
 /// </summary>
 internal static class CollectionReads
 {
@@ -20,9 +21,9 @@ internal static class CollectionReads
     /// Loads the meta record of <paramref name="key"/>: <see cref="KeyType.None"/> when missing or expired, else its
     /// type, with a collection's version and member count.
     /// </summary>
-    public static KeyType Lookup(IStorageEngine engine, int db, ReadOnlySpan<byte> key, long nowMs, out ulong version, out long count)
+    public static KeyType Lookup(StorageSnapshot view, int db, ReadOnlySpan<byte> key, long nowMs, out ulong version, out long count)
     {
-        KeyType type = ReadPath.Lookup(engine, db, key, nowMs);
+        KeyType type = ReadPath.Lookup(view, db, key, nowMs);
         ReadOnlySpan<byte> record = ReadPath.Record;
         version = type == KeyType.None ? 0 : MetaValue.Version(record);
         count = type == KeyType.None ? 0 : MetaValue.Count(record);
@@ -30,11 +31,11 @@ internal static class CollectionReads
     }
 
     /// <summary>Reads a member; its value stays valid until the next member read on this thread.</summary>
-    public static bool TryGetMember(IStorageEngine engine, KeySpace space, int db, ReadOnlySpan<byte> key, ulong version, ReadOnlySpan<byte> member, out ReadOnlySpan<byte> value)
+    public static bool TryGetMember(StorageSnapshot view, KeySpace space, int db, ReadOnlySpan<byte> key, ulong version, ReadOnlySpan<byte> member, out ReadOnlySpan<byte> value)
     {
         ByteBuffer dataKey = t_dataKey ??= new ByteBuffer();
         ByteBuffer buffer = t_member ??= new ByteBuffer();
-        if (engine.TryGet(space, KeyCodec.Data(dataKey, db, key, version, member), buffer))
+        if (view.TryGet(space, KeyCodec.Data(dataKey, db, key, version, member), buffer))
         {
             value = buffer.WrittenSpan;
             return true;
@@ -45,10 +46,10 @@ internal static class CollectionReads
     }
 
     /// <summary>Walks a committed collection's members in byte order.</summary>
-    public static MemberCursor OpenMembers(IStorageEngine engine, KeySpace space, int db, ReadOnlySpan<byte> key, ulong version, ReadOnlySpan<byte> from = default)
+    public static MemberCursor OpenMembers(StorageSnapshot view, KeySpace space, int db, ReadOnlySpan<byte> key, ulong version, ReadOnlySpan<byte> from = default)
     {
         ByteBuffer dataKey = t_dataKey ??= new ByteBuffer();
-        return new MemberCursor(engine, null, space, KeyCodec.Data(dataKey, db, key, version, default), from);
+        return new MemberCursor(view.OpenCursor(space), null, space, KeyCodec.Data(dataKey, db, key, version, default), from);
     }
 
     /// <summary>Gives back a large member buffer after a big value was read.</summary>

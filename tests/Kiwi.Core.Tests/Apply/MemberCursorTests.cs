@@ -38,13 +38,13 @@ public sealed class MemberCursorTests
         batch.Put(KeySpace.Hash, KeyCodec.Data(key, 0, "s"u8, 7, "c"u8), "other space"u8);
 
         using var prefix = new ByteBuffer();
-        using var cursor = new MemberCursor(engine, batch, KeySpace.Set, KeyCodec.Data(prefix, 0, "s"u8, 7, default));
+        using var cursor = new MemberCursor(engine.OpenCursor(KeySpace.Set), batch, KeySpace.Set, KeyCodec.Data(prefix, 0, "s"u8, 7, default));
         Assert.Equal(["a=new-a", "b=old-b", "f=new-f", "g=new-g", "h=old-h"], Walk(cursor));
 
-        using var from = new MemberCursor(engine, batch, KeySpace.Set, KeyCodec.Data(prefix, 0, "s"u8, 7, default), "c"u8);
+        using var from = new MemberCursor(engine.OpenCursor(KeySpace.Set), batch, KeySpace.Set, KeyCodec.Data(prefix, 0, "s"u8, 7, default), "c"u8);
         Assert.Equal(["f=new-f", "g=new-g", "h=old-h"], Walk(from));
 
-        using var committedOnly = new MemberCursor(engine, null, KeySpace.Set, KeyCodec.Data(prefix, 0, "s"u8, 7, default));
+        using var committedOnly = new MemberCursor(engine.OpenCursor(KeySpace.Set), null, KeySpace.Set, KeyCodec.Data(prefix, 0, "s"u8, 7, default));
         Assert.Equal(["b=old-b", "d=old-d", "f=old-f", "h=old-h"], Walk(committedOnly));
     }
 

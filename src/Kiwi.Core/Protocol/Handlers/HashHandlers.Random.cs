@@ -18,7 +18,7 @@ internal static partial class HashHandlers
             }
 
             long target = Random.Shared.NextInt64(size);
-            using MemberCursor cursor = CollectionReads.OpenMembers(ctx.Db.Engine, KeySpace.Hash, ctx.Session.Database, ctx[1], version);
+            using MemberCursor cursor = CollectionReads.OpenMembers(ctx.View, KeySpace.Hash, ctx.Session.Database, ctx[1], version);
             for (long i = 0; i < target && cursor.Valid; i++)
             {
                 cursor.Next();
@@ -80,7 +80,7 @@ internal static partial class HashHandlers
         // independent draws for a negative one.
         var fields = new List<byte[]>((int)Math.Min(hashSize, 1 << 16));
         var values = new List<byte[]>(withValues ? fields.Capacity : 0);
-        using (MemberCursor cursor = CollectionReads.OpenMembers(ctx.Db.Engine, KeySpace.Hash, ctx.Session.Database, ctx[1], hashVersion))
+        using (MemberCursor cursor = CollectionReads.OpenMembers(ctx.View, KeySpace.Hash, ctx.Session.Database, ctx[1], hashVersion))
         {
             for (; cursor.Valid; cursor.Next())
             {

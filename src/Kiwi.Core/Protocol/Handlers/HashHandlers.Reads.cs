@@ -24,7 +24,7 @@ internal static partial class HashHandlers
     /// <summary>Loads the hash: false when a reply was written (missing key → <paramref name="missing"/>, or WRONGTYPE).</summary>
     private static bool Find(ref CommandContext ctx, out ulong version, out long count, scoped ReadOnlySpan<byte> missing)
     {
-        KeyType type = CollectionReads.Lookup(ctx.Db.Engine, ctx.Session.Database, ctx[1], ctx.Db.NowMs(), out version, out count);
+        KeyType type = CollectionReads.Lookup(ctx.View, ctx.Session.Database, ctx[1], ctx.Db.NowMs(), out version, out count);
         if (type == KeyType.Hash)
         {
             return true;
@@ -51,7 +51,7 @@ internal static partial class HashHandlers
             return;
         }
 
-        if (CollectionReads.TryGetMember(ctx.Db.Engine, KeySpace.Hash, ctx.Session.Database, ctx[1], version, ctx[2], out ReadOnlySpan<byte> value))
+        if (CollectionReads.TryGetMember(ctx.View, KeySpace.Hash, ctx.Session.Database, ctx[1], version, ctx[2], out ReadOnlySpan<byte> value))
         {
             ctx.Writer.WriteBulk(value);
             CollectionReads.Release();
@@ -64,7 +64,7 @@ internal static partial class HashHandlers
 
     private static void MGet(ref CommandContext ctx)
     {
-        KeyType type = CollectionReads.Lookup(ctx.Db.Engine, ctx.Session.Database, ctx[1], ctx.Db.NowMs(), out ulong version, out _);
+        KeyType type = CollectionReads.Lookup(ctx.View, ctx.Session.Database, ctx[1], ctx.Db.NowMs(), out ulong version, out _);
         if (type != KeyType.None && type != KeyType.Hash)
         {
             ctx.Writer.WriteError(KiwiError.WrongType);
@@ -74,7 +74,7 @@ internal static partial class HashHandlers
         ctx.Writer.WriteArrayHeader(ctx.Count - 2);
         for (int i = 2; i < ctx.Count; i++)
         {
-            if (type == KeyType.Hash && CollectionReads.TryGetMember(ctx.Db.Engine, KeySpace.Hash, ctx.Session.Database, ctx[1], version, ctx[i], out ReadOnlySpan<byte> value))
+            if (type == KeyType.Hash && CollectionReads.TryGetMember(ctx.View, KeySpace.Hash, ctx.Session.Database, ctx[1], version, ctx[i], out ReadOnlySpan<byte> value))
             {
                 ctx.Writer.WriteBulk(value);
             }
@@ -91,7 +91,7 @@ internal static partial class HashHandlers
     {
         if (Find(ref ctx, out ulong version, out _, RespReplies.Zero))
         {
-            bool found = CollectionReads.TryGetMember(ctx.Db.Engine, KeySpace.Hash, ctx.Session.Database, ctx[1], version, ctx[2], out _);
+            bool found = CollectionReads.TryGetMember(ctx.View, KeySpace.Hash, ctx.Session.Database, ctx[1], version, ctx[2], out _);
             ctx.Writer.WriteInteger(found ? 1 : 0);
         }
     }
@@ -108,7 +108,7 @@ internal static partial class HashHandlers
     {
         if (Find(ref ctx, out ulong version, out _, RespReplies.Zero))
         {
-            bool found = CollectionReads.TryGetMember(ctx.Db.Engine, KeySpace.Hash, ctx.Session.Database, ctx[1], version, ctx[2], out ReadOnlySpan<byte> value);
+            bool found = CollectionReads.TryGetMember(ctx.View, KeySpace.Hash, ctx.Session.Database, ctx[1], version, ctx[2], out ReadOnlySpan<byte> value);
             ctx.Writer.WriteInteger(found ? value.Length : 0);
             CollectionReads.Release();
         }
@@ -127,7 +127,7 @@ internal static partial class HashHandlers
         body.Clear();
         var elements = new RespWriter(body, ctx.Writer.Version);
         int count = 0;
-        using (MemberCursor cursor = CollectionReads.OpenMembers(ctx.Db.Engine, KeySpace.Hash, ctx.Session.Database, ctx[1], version))
+        using (MemberCursor cursor = CollectionReads.OpenMembers(ctx.View, KeySpace.Hash, ctx.Session.Database, ctx[1], version))
         {
             for (; cursor.Valid; cursor.Next())
             {
@@ -220,7 +220,7 @@ internal static partial class HashHandlers
         int emitted = 0;
         long visited = 0;
         byte[]? next = null;
-        using (MemberCursor cursor = CollectionReads.OpenMembers(ctx.Db.Engine, KeySpace.Hash, ctx.Session.Database, ctx[1], version, resume))
+        using (MemberCursor cursor = CollectionReads.OpenMembers(ctx.View, KeySpace.Hash, ctx.Session.Database, ctx[1], version, resume))
         {
             for (; cursor.Valid; cursor.Next())
             {

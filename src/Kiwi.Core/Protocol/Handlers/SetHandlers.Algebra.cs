@@ -70,7 +70,7 @@ internal static partial class SetHandlers
     /// <summary>Looks up <paramref name="count"/> keys from <paramref name="first"/>: false (WRONGTYPE replied) when one is not a set.</summary>
     private static bool TryLoad(ref CommandContext ctx, int first, int count, out CommittedSets sets)
     {
-        sets = new CommittedSets(ctx.Db.Engine, ctx.Session.Database, count);
+        sets = new CommittedSets(ctx.View, ctx.Session.Database, count);
         long now = ctx.Db.NowMs();
         for (int i = 0; i < count; i++)
         {
@@ -84,7 +84,7 @@ internal static partial class SetHandlers
         return true;
     }
 
-    private readonly struct CommittedSets(IStorageEngine engine, int db, int count) : ISetSources
+    private readonly struct CommittedSets(StorageSnapshot engine, int db, int count) : ISetSources
     {
         private readonly byte[][] _keys = new byte[count][];
         private readonly ulong[] _versions = new ulong[count];

@@ -24,7 +24,7 @@ internal static partial class SetHandlers
             }
 
             long target = Random.Shared.NextInt64(size);
-            using MemberCursor cursor = CollectionReads.OpenMembers(ctx.Db.Engine, KeySpace.Set, ctx.Session.Database, ctx[1], version);
+            using MemberCursor cursor = CollectionReads.OpenMembers(ctx.View, KeySpace.Set, ctx.Session.Database, ctx[1], version);
             for (long i = 0; i < target && cursor.Valid; i++)
             {
                 cursor.Next();
@@ -75,7 +75,7 @@ internal static partial class SetHandlers
         // Gather the set once (a snapshot of its members), then pick: distinct members for a positive count,
         // independent draws for a negative one.
         var members = new List<byte[]>((int)Math.Min(setSize, 1 << 16));
-        using (MemberCursor cursor = CollectionReads.OpenMembers(ctx.Db.Engine, KeySpace.Set, ctx.Session.Database, ctx[1], setVersion))
+        using (MemberCursor cursor = CollectionReads.OpenMembers(ctx.View, KeySpace.Set, ctx.Session.Database, ctx[1], setVersion))
         {
             for (; cursor.Valid; cursor.Next())
             {

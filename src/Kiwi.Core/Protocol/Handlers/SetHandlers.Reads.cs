@@ -19,7 +19,7 @@ internal static partial class SetHandlers
     /// <summary>Loads the set at <c>ctx[1]</c>: false when a reply was written (missing → <paramref name="missing"/>, or WRONGTYPE).</summary>
     private static bool Find(ref CommandContext ctx, out ulong version, out long count, scoped ReadOnlySpan<byte> missing)
     {
-        KeyType type = CollectionReads.Lookup(ctx.Db.Engine, ctx.Session.Database, ctx[1], ctx.Db.NowMs(), out version, out count);
+        KeyType type = CollectionReads.Lookup(ctx.View, ctx.Session.Database, ctx[1], ctx.Db.NowMs(), out version, out count);
         if (type == KeyType.Set)
         {
             return true;
@@ -40,7 +40,7 @@ internal static partial class SetHandlers
     private static ReadOnlySpan<byte> EmptySet(scoped ref CommandContext ctx) => ctx.Writer.IsResp3 ? "~0\r\n"u8 : RespReplies.EmptyArray;
 
     private static bool Contains(ref CommandContext ctx, ulong version, ReadOnlySpan<byte> member)
-        => CollectionReads.TryGetMember(ctx.Db.Engine, KeySpace.Set, ctx.Session.Database, ctx[1], version, member, out _);
+        => CollectionReads.TryGetMember(ctx.View, KeySpace.Set, ctx.Session.Database, ctx[1], version, member, out _);
 
     private static void Card(ref CommandContext ctx)
     {
@@ -60,7 +60,7 @@ internal static partial class SetHandlers
 
     private static void MIsMember(ref CommandContext ctx)
     {
-        KeyType type = CollectionReads.Lookup(ctx.Db.Engine, ctx.Session.Database, ctx[1], ctx.Db.NowMs(), out ulong version, out _);
+        KeyType type = CollectionReads.Lookup(ctx.View, ctx.Session.Database, ctx[1], ctx.Db.NowMs(), out ulong version, out _);
         if (type != KeyType.None && type != KeyType.Set)
         {
             ctx.Writer.WriteError(KiwiError.WrongType);
@@ -86,7 +86,7 @@ internal static partial class SetHandlers
         body.Clear();
         var elements = new RespWriter(body, ctx.Writer.Version);
         int count = 0;
-        using (MemberCursor cursor = CollectionReads.OpenMembers(ctx.Db.Engine, KeySpace.Set, ctx.Session.Database, ctx[1], version))
+        using (MemberCursor cursor = CollectionReads.OpenMembers(ctx.View, KeySpace.Set, ctx.Session.Database, ctx[1], version))
         {
             for (; cursor.Valid; cursor.Next())
             {
@@ -162,7 +162,7 @@ internal static partial class SetHandlers
         int emitted = 0;
         long visited = 0;
         byte[]? next = null;
-        using (MemberCursor cursor = CollectionReads.OpenMembers(ctx.Db.Engine, KeySpace.Set, ctx.Session.Database, ctx[1], version, resume))
+        using (MemberCursor cursor = CollectionReads.OpenMembers(ctx.View, KeySpace.Set, ctx.Session.Database, ctx[1], version, resume))
         {
             for (; cursor.Valid; cursor.Next())
             {
