@@ -28,7 +28,8 @@ public sealed class MultiKeyReadTests
         });
         await using ConnectionMultiplexer writer = await ConnectionMultiplexer.ConnectAsync(server.ConnectionString());
         await using ConnectionMultiplexer reader = await ConnectionMultiplexer.ConnectAsync(server.ConnectionString());
-        await RaceAsync(writer.GetDatabase(), [reader.GetDatabase()], "sk");
+        await RaceAsync(writer.GetDatabase(), [reader.GetDatabase()], "sk", hash: false);
+        await RaceAsync(writer.GetDatabase(), [reader.GetDatabase()], "sh", hash: true);
     }
 
     [Fact]
@@ -40,13 +41,20 @@ public sealed class MultiKeyReadTests
         await using ConnectionMultiplexer toLeader = await ConnectionMultiplexer.ConnectAsync(cluster.Nodes[leader].ConnectionString());
         await using ConnectionMultiplexer readLeader = await ConnectionMultiplexer.ConnectAsync(cluster.Nodes[leader].ConnectionString());
         await using ConnectionMultiplexer readFollower = await ConnectionMultiplexer.ConnectAsync(cluster.Nodes[follower].ConnectionString());
-        await RaceAsync(toLeader.GetDatabase(), [readFollower.GetDatabase(), readLeader.GetDatabase()], "ck");
+        await RaceAsync(toLeader.GetDatabase(), [readFollower.GetDatabase(), readLeader.GetDatabase()], "ck", hash: false);
+        await RaceAsync(toLeader.GetDatabase(), [readFollower.GetDatabase(), readLeader.GetDatabase()], "ch", hash: true);
     }
 
-    private static async Task RaceAsync(IDatabase write, IDatabase[] reads, string prefix)
+    // With hash: HSET h f1 v .. f16 v against HMGET h f1..f16, the same rule for the fields of one hash.
+    private static async Task RaceAsync(IDatabase write, IDatabase[] reads, string prefix, bool hash)
     {
         RedisKey[] keys = [.. Enumerable.Range(1, Keys).Select(i => (RedisKey)(prefix + ":" + i.ToString(CultureInfo.InvariantCulture)))];
-        await write.StringSetAsync([.. keys.Select(k => new KeyValuePair<RedisKey, RedisValue>(k, Value(0)))]);
+        RedisValue[] fields = [.. keys.Select(k => (RedisValue)(string?)k)];
+        Task<bool> WriteAsync(RedisValue value) => hash
+            ? write.HashSetAsync(prefix, [.. fields.Select(f => new HashEntry(f, value))]).ContinueWith(_ => true, TaskScheduler.Default)
+            : write.StringSetAsync([.. keys.Select(k => new KeyValuePair<RedisKey, RedisValue>(k, value))]);
+        Task<RedisValue[]> ReadAsync(IDatabase read) => hash ? read.HashGetAsync(prefix, fields) : read.StringGetAsync(keys);
+        Assert.True(await WriteAsync(Value(0)));
         using var done = new CancellationTokenSource();
         Task writer = Task.Run(async () =>
         {
@@ -56,7 +64,7 @@ public sealed class MultiKeyReadTests
                 for (int round = 1; round <= Rounds && budget.Elapsed < s_writeBudget; round++)
                 {
                     RedisValue value = Value(round);
-                    Assert.True(await write.StringSetAsync([.. keys.Select(k => new KeyValuePair<RedisKey, RedisValue>(k, value))]));
+                    Assert.True(await WriteAsync(value));
                 }
             }
             finally
@@ -71,7 +79,7 @@ public sealed class MultiKeyReadTests
             string example = string.Empty;
             while (!done.IsCancellationRequested)
             {
-                RedisValue[] values = await read.StringGetAsync(keys);
+                RedisValue[] values = await ReadAsync(read);
                 count++;
                 if (values.Any(v => v != values[0]))
                 {
@@ -85,7 +93,7 @@ public sealed class MultiKeyReadTests
 
         await writer.WaitAsync(TimeSpan.FromSeconds(120));
         (int Reads, int Torn, string Example)[] results = await Task.WhenAll(readers).WaitAsync(TimeSpan.FromSeconds(60));
-        Assert.All(results, r => Assert.True(r.Torn == 0, $"{r.Torn} of {r.Reads} MGETs saw half of an MSET, e.g. {r.Example}"));
+        Assert.All(results, r => Assert.True(r.Torn == 0, $"{r.Torn} of {r.Reads} {(hash ? "HMGETs" : "MGETs")} saw half of an {(hash ? "HSET" : "MSET")}, e.g. {r.Example}"));
     }
 
     private static string Value(int round) => round.ToString("D8", CultureInfo.InvariantCulture) + new string('v', 56);
