@@ -108,12 +108,12 @@ public sealed class KeyCommandTests(ServerFixture server) : IClassFixture<Server
         using RawClient client = await RawClient.ConnectAsync(server.Port);
 
         // RawClient's deadline bounds each reply: it only catches the hang, the answer takes milliseconds.
-        Assert.Equal($"*1\r\n$64\r\n{matching}\r\n", await client.CallAsync(Command("KEYS", pattern)));
+        Assert.Equal($"*1\r\n$64\r\n{matching}\r\n", await client.CallAsync(RawClient.Command("KEYS", pattern)));
         var found = new List<string>();
         string cursor = "0";
         do
         {
-            string reply = await client.CallAsync(Command("SCAN", cursor, "MATCH", pattern, "COUNT", "1000"));
+            string reply = await client.CallAsync(RawClient.Command("SCAN", cursor, "MATCH", pattern, "COUNT", "1000"));
             string[] lines = reply.Split("\r\n");
             cursor = lines[2];
             for (int i = 4; i + 1 < lines.Length; i += 2)
@@ -184,16 +184,5 @@ public sealed class KeyCommandTests(ServerFixture server) : IClassFixture<Server
             Assert.Equal("short", (string?)Db.StringGet("k:again2"));
             Assert.Equal(-1, (long)Db.Execute("PTTL", "k:again"));
         }
-    }
-
-    private static string Command(params string[] args)
-    {
-        var text = new System.Text.StringBuilder().Append('*').Append(args.Length).Append("\r\n");
-        foreach (string arg in args)
-        {
-            text.Append('$').Append(arg.Length).Append("\r\n").Append(arg).Append("\r\n");
-        }
-
-        return text.ToString();
     }
 }

@@ -49,6 +49,7 @@ public sealed partial class ClientSession
         ArgumentNullException.ThrowIfNull(output);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, _kill.Token);
         CancellationToken token = linked.Token;
+        Cancellation = token;
         Server.Clients[Id] = this;
         try
         {
@@ -350,6 +351,12 @@ public sealed partial class ClientSession
         catch (ObjectDisposedException)
         {
             context.Error("ERR server is shutting down"u8);
+            CloseRequested = true;
+        }
+        catch (OperationCanceledException) when (Cancellation.IsCancellationRequested)
+        {
+            // Killed, gone, or the server is stopping: the command stopped part way and the connection closes
+            // without its reply, as it does for a killed client.
             CloseRequested = true;
         }
         finally

@@ -28,6 +28,7 @@ public sealed partial class ClientSession : IDisposable
         CreatedAtMs = Environment.TickCount64;
         LastInteractionMs = CreatedAtMs;
         Authenticated = server.Settings.RequirePass is null;
+        Cancellation = _kill.Token;
     }
 
     /// <summary>Shared server state.</summary>
@@ -80,6 +81,12 @@ public sealed partial class ClientSession : IDisposable
 
     /// <summary>Fires when the client is killed.</summary>
     public CancellationToken KillToken => _kill.Token;
+
+    /// <summary>
+    /// Fires when the client is killed (CLIENT KILL, or every client when the server stops) or its connection
+    /// closes: what a long command observes.
+    /// </summary>
+    public CancellationToken Cancellation { get; private set; }
 
     /// <summary>Closes the connection from another client (CLIENT KILL).</summary>
     public void Kill()

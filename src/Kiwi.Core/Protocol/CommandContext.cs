@@ -29,6 +29,12 @@ public ref struct CommandContext
     /// <summary>Shared server state.</summary>
     public readonly ServerState Server => Session.Server;
 
+    /// <summary>
+    /// Fires when the client is killed or leaves, or the server stops: a command that walks many keys checks it
+    /// and stops (throwing <see cref="OperationCanceledException"/>), so it never holds up a shutdown.
+    /// </summary>
+    public readonly CancellationToken Cancellation => Session.Cancellation;
+
     /// <summary>Argument <paramref name="index"/>.</summary>
     public readonly ReadOnlySpan<byte> this[int index] => Args[index];
 

@@ -14,7 +14,9 @@ public static class ServerInfo
     private static readonly string[] s_sections = ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "kiwi", "raft", "keyspace"];
 
     /// <summary>Builds the INFO reply for the requested sections ("default", "all", "everything" or names).</summary>
-    public static string Build(ServerState server, IReadOnlyList<string> requested)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> fired while the keyspace
+    /// section counted the keys.</exception>
+    public static string Build(ServerState server, IReadOnlyList<string> requested, CancellationToken cancellation)
     {
         var wanted = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         if (requested.Count == 0)
@@ -48,13 +50,13 @@ public static class ServerInfo
             }
 
             text.Append("# ").Append(char.ToUpperInvariant(section[0])).Append(section.AsSpan(1)).Append("\r\n");
-            Append(text, section, server);
+            Append(text, section, server, cancellation);
         }
 
         return text.ToString();
     }
 
-    private static void Append(StringBuilder text, string section, ServerState server)
+    private static void Append(StringBuilder text, string section, ServerState server, CancellationToken cancellation)
     {
         CultureInfo c = CultureInfo.InvariantCulture;
         KiwiDb db = server.Db;
@@ -137,7 +139,7 @@ public static class ServerInfo
                 RaftInfo.AppendSection(text, db);
                 break;
             case "keyspace":
-                long keys = db.CountKeys(0);
+                long keys = db.CountKeys(0, cancellation);
                 if (keys > 0)
                 {
                     Line(text, "db0", $"keys={keys},expires=0,avg_ttl=0");

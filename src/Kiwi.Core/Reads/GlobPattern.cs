@@ -15,6 +15,14 @@ public static class GlobPattern
 
     /// <summary>True when <paramref name="text"/> matches <paramref name="pattern"/>.</summary>
     public static bool IsMatch(ReadOnlySpan<byte> pattern, ReadOnlySpan<byte> text, bool ignoreCase = false)
+        => IsMatch(pattern, text, ignoreCase, CancellationToken.None);
+
+    /// <summary>
+    /// True when <paramref name="text"/> matches <paramref name="pattern"/>; a long match (a large key and pattern,
+    /// up to pattern × text steps) stops when <paramref name="cancellation"/> fires.
+    /// </summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> fired during the match.</exception>
+    public static bool IsMatch(ReadOnlySpan<byte> pattern, ReadOnlySpan<byte> text, bool ignoreCase, CancellationToken cancellation)
     {
         if (text.IsEmpty)
         {
@@ -70,6 +78,10 @@ public static class GlobPattern
             // match of earlier stars, which is why one backtrack point keeps this polynomial.
             p = backtrackP;
             s = ++backtrackS;
+
+            // A look at the token per backtrack (a volatile read) bounds the time to stop by one pass over the
+            // pattern after the star, whatever the sizes.
+            cancellation.ThrowIfCancellationRequested();
         }
 
         while (p < pattern.Length && pattern[p] == (byte)'*')
