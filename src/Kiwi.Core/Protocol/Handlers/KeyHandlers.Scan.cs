@@ -131,9 +131,7 @@ internal static partial class KeyHandlers
 
     private static void RandomKey(ref CommandContext ctx)
     {
-        Span<byte> probe = stackalloc byte[8];
-        Random.Shared.NextBytes(probe);
-        byte[]? chosen = FirstFrom(ref ctx, probe) ?? FirstFrom(ref ctx, default);
+        byte[]? chosen = KeySampler.PickRandom(ctx.Db.Engine, ctx.Session.Database, ctx.Db.NowMs(), ctx.Cancellation);
         if (chosen is null)
         {
             ctx.Writer.WriteNull();
@@ -142,17 +140,6 @@ internal static partial class KeyHandlers
         {
             ctx.Writer.WriteBulk(chosen);
         }
-    }
-
-    private static byte[]? FirstFrom(ref CommandContext ctx, scoped ReadOnlySpan<byte> start)
-    {
-        byte[]? chosen = null;
-        KeyScan.Walk(ctx.Db.Engine, ctx.Session.Database, start, ctx.Db.NowMs(), ctx.Cancellation, (key, _) =>
-        {
-            chosen = key.ToArray();
-            return false;
-        });
-        return chosen;
     }
 
     private static void Copy(ref CommandContext ctx)
