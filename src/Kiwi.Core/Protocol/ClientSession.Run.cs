@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.IO.Pipelines;
 using Kiwi.Core.Resp;
 using Kiwi.Native.Memory;
@@ -233,7 +234,7 @@ public sealed partial class ClientSession
     private Outcome Process(ref ReadOnlySequence<byte> buffer, PipeWriter output, ref long executed)
     {
         var reader = new SequenceReader<byte>(buffer);
-        var writer = new RespWriter(output, Protocol);
+        var writer = new RespWriter(output, Protocol, this);
         RespLimits limits = Authenticated
             ? new RespLimits { MaxBulkLength = Server.Settings.ProtoMaxBulkLen }
             : new RespLimits { MaxBulkLength = Server.Settings.ProtoMaxBulkLen, Unauthenticated = true };
@@ -287,6 +288,7 @@ public sealed partial class ClientSession
                     if (_readBarrierError is not null)
                     {
                         executed++;
+                        Server.Stats.Rejected(spec!);
                         writer.WriteError(System.Text.Encoding.UTF8.GetBytes(_readBarrierError));
                         _args.Reset();
                         continue;
@@ -318,7 +320,7 @@ public sealed partial class ClientSession
 
     private void Execute(CommandSpec? spec, RespWriter writer)
     {
-        var context = new CommandContext(this, _args, writer);
+        var context = new CommandContext(this, _args, writer, spec);
         // Redis's order (processCommand): unknown command, then arity, then authentication.
         if (spec is null)
         {
@@ -328,17 +330,21 @@ public sealed partial class ClientSession
 
         if (!spec.AcceptsArgCount(_args.Count))
         {
+            Server.Stats.Rejected(spec);
             CommandErrors.WrongArity(ref context, spec);
             return;
         }
 
         if (!Authenticated && (spec.Flags & CommandFlags.NoAuth) == 0)
         {
+            Server.Stats.Rejected(spec);
             context.Error("NOAUTH Authentication required."u8);
             return;
         }
 
         Touch(spec);
+        long errorsBefore = _errorReplies;
+        long started = Stopwatch.GetTimestamp();
         KiwiDb.CompleteOnWriterForThisThread = true;
         try
         {
@@ -363,6 +369,9 @@ public sealed partial class ClientSession
         {
             KiwiDb.CompleteOnWriterForThisThread = false;
         }
+
+        // A write's time is its submission; an error it gets from the writer counts when its reply is written.
+        Server.Stats.Called(spec, Stopwatch.GetTimestamp() - started, failed: _errorReplies != errorsBefore);
     }
 
     private async ValueTask DrainQuietlyAsync()

@@ -7,11 +7,12 @@ namespace Kiwi.Core.Protocol;
 /// <summary>Everything a handler needs for one command: the session, its arguments and the reply writer.</summary>
 public ref struct CommandContext
 {
-    internal CommandContext(ClientSession session, CommandArgs args, RespWriter writer)
+    internal CommandContext(ClientSession session, CommandArgs args, RespWriter writer, CommandSpec? spec)
     {
         Session = session;
         Args = args;
         Writer = writer;
+        Spec = spec;
     }
 
     /// <summary>The client.</summary>
@@ -22,6 +23,9 @@ public ref struct CommandContext
 
     /// <summary>Writes replies (reads reply at once; writes reply through <see cref="Submit"/>).</summary>
     public RespWriter Writer { get; }
+
+    /// <summary>The command run (null for an unknown one): its writes and late errors count for it in INFO commandstats.</summary>
+    internal CommandSpec? Spec { get; }
 
     /// <summary>The database.</summary>
     public readonly KiwiDb Db => Session.Server.Db;
@@ -42,14 +46,14 @@ public ref struct CommandContext
     public readonly int Count => Args.Count;
 
     /// <summary>Hands an already submitted write to the session: its reply follows earlier replies in order.</summary>
-    public readonly void Submit(ApplyRequest request) => Session.AddPending(request);
+    public readonly void Submit(ApplyRequest request) => Session.AddPending(request, Spec);
 
     /// <summary>Replies an error line (without '-'), keeping reply order when writes are still in flight.</summary>
     public readonly void Error(ReadOnlySpan<byte> line)
     {
         if (Session.HasPending)
         {
-            Session.AddImmediateError(Encoding.Latin1.GetString(line));
+            Session.AddImmediateError(Encoding.Latin1.GetString(line), Spec);
             return;
         }
 
@@ -61,7 +65,7 @@ public ref struct CommandContext
     {
         if (Session.HasPending)
         {
-            Session.AddImmediateError(line);
+            Session.AddImmediateError(line, Spec);
             return;
         }
 

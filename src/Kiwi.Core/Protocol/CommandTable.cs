@@ -89,6 +89,11 @@ public static class CommandTable
         ConnectionHandlers.Register(list);
         ServerHandlers.Register(list);
         RaftHandlers.Register(list);
+        for (int i = 0; i < list.Count; i++)
+        {
+            list[i].Index = i;
+        }
+
         return [.. list];
     }
 }

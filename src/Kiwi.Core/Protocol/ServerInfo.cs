@@ -11,7 +11,11 @@ public static class ServerInfo
     /// <summary>The Redis version Kiwi.Fast reports, so clients enable the features it implements.</summary>
     public static ReadOnlySpan<byte> RedisVersion => "7.2.4"u8;
 
-    private static readonly string[] s_sections = ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "kiwi", "raft", "keyspace"];
+    // Redis 7.0's order, with Kiwi's own sections where Redis has its modules'.
+    private static readonly string[] s_sections = ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "kiwi", "raft", "commandstats", "errorstats", "cluster", "keyspace"];
+
+    // What INFO and INFO default leave out, as Redis does: one line per command ever called.
+    private static readonly string[] s_notDefault = ["commandstats"];
 
     /// <summary>Builds the INFO reply for the requested sections ("default", "all", "everything" or names).</summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> fired while the keyspace
@@ -19,16 +23,15 @@ public static class ServerInfo
     public static string Build(ServerState server, IReadOnlyList<string> requested, CancellationToken cancellation)
     {
         var wanted = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        if (requested.Count == 0)
+        foreach (string name in requested.Count == 0 ? ["default"] : requested)
         {
-            wanted.UnionWith(s_sections);
-        }
-
-        foreach (string name in requested)
-        {
-            if (name.Equals("all", StringComparison.OrdinalIgnoreCase) || name.Equals("everything", StringComparison.OrdinalIgnoreCase) || name.Equals("default", StringComparison.OrdinalIgnoreCase))
+            if (name.Equals("all", StringComparison.OrdinalIgnoreCase) || name.Equals("everything", StringComparison.OrdinalIgnoreCase))
             {
                 wanted.UnionWith(s_sections);
+            }
+            else if (name.Equals("default", StringComparison.OrdinalIgnoreCase))
+            {
+                wanted.UnionWith(s_sections.Except(s_notDefault));
             }
             else
             {
@@ -104,6 +107,7 @@ public static class ServerInfo
                 Line(text, "total_commands_processed", server.TotalCommands.ToString(c));
                 Line(text, "instantaneous_ops_per_sec", server.InstantaneousOpsPerSecond.ToString(c));
                 Line(text, "rejected_connections", Interlocked.Read(ref server.RejectedConnections).ToString(c));
+                Line(text, "total_error_replies", server.Stats.ErrorReplies.ToString(c));
                 Line(text, "expired_keys", db.ExpiredKeys.ToString(c));
                 (long cacheHits, long cacheMisses) = db.Engine is Storage.RocksEngine rocks ? rocks.ReadCacheStats : default;
                 Line(text, "read_cache_hits", cacheHits.ToString(c));
@@ -137,6 +141,17 @@ public static class ServerInfo
                 break;
             case "raft":
                 RaftInfo.AppendSection(text, db);
+                break;
+            case "commandstats":
+                server.Stats.AppendCommandStats(text);
+                break;
+            case "errorstats":
+                server.Stats.AppendErrorStats(text);
+                break;
+            case "cluster":
+                // Kiwi.Fast does not speak the Redis Cluster protocol, not even as a Raft cluster: clients
+                // must not switch to cluster mode.
+                Line(text, "cluster_enabled", "0");
                 break;
             case "keyspace":
                 long keys = db.CountKeys(0, cancellation);

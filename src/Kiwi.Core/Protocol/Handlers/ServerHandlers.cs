@@ -95,7 +95,12 @@ internal static partial class ServerHandlers
 
             ctx.Writer.WriteOk();
         }
-        else if ((ArgParser.Is(sub, "RESETSTAT"u8) || ArgParser.Is(sub, "REWRITE"u8)) && ctx.Count == 2)
+        else if (ArgParser.Is(sub, "RESETSTAT"u8) && ctx.Count == 2)
+        {
+            ctx.Server.ResetStats();
+            ctx.Writer.WriteOk();
+        }
+        else if (ArgParser.Is(sub, "REWRITE"u8) && ctx.Count == 2)
         {
             ctx.Writer.WriteOk();
         }
