@@ -140,7 +140,11 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
     public long ExpiredKeys => _expiryCycle?.Deleted ?? 0;
 
     /// <summary>Number of live keys in database <paramref name="db"/> (walks the key space: O(keys)).</summary>
-    public long CountKeys(int db) => Reads.KeyScan.Count(_engine, db, NowMs());
+    public long CountKeys(int db) => Reads.KeyScan.Count(_engine, db, NowMs(), CancellationToken.None);
+
+    /// <summary>Number of live keys in database <paramref name="db"/>; the walk stops when <paramref name="cancellation"/> fires.</summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> fired during the walk.</exception>
+    public long CountKeys(int db, CancellationToken cancellation) => Reads.KeyScan.Count(_engine, db, NowMs(), cancellation);
 
     /// <summary>The storage engine (reads of the protocol layer).</summary>
     internal IStorageEngine Engine => _engine;

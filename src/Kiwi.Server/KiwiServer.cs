@@ -59,7 +59,10 @@ public static class KiwiServer
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton(state);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        // How long stopping waits for the sessions: killed, each finishes its in-flight writes and closes in
+        // milliseconds, and commands that walk keys stop at once (ClientSession.Cancellation). Only a command that
+        // cannot stop is waited for, and not for long: Program then bounds the storage close as well.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(3));
         builder.Services.Configure<SocketTransportOptions>(o =>
         {
             // The socket pauses once 1 MB of a client's input is unread: a client that pipelines without

@@ -48,7 +48,7 @@ catch (Exception ex) when (raft is not null && ex is SocketException or Argument
     return 1;
 }
 
-await using (db)
+try
 {
     if (db.Raft is { } node)
     {
@@ -61,6 +61,27 @@ await using (db)
     }
 
     return await KiwiServer.RunAsync(config, db, CancellationToken.None).ConfigureAwait(false);
+}
+finally
+{
+    await CloseStorageAsync(db).ConfigureAwait(false);
+}
+
+// Closing storage waits for every command still reading it. Commands that walk keys stop when the server stops,
+// but one that cannot (a single huge glob match, a stuck read) must not keep the process alive: past the bound
+// the process exits with RocksDB open, which is crash-safe (its WAL restores what the memtables held), after the
+// writer has applied what it accepted or while it still does, as a crash would.
+static async Task CloseStorageAsync(KiwiDb db)
+{
+    Task close = Task.Run(db.Dispose);
+    try
+    {
+        await close.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+    }
+    catch (TimeoutException)
+    {
+        Console.Error.WriteLine("kiwi-server: storage did not close within 5 s (a command is still reading it); exiting without closing it, the next start recovers from the WAL");
+    }
 }
 
 // Members that never answer (a wrong address, a node not started) leave the cluster without a leader: say so,

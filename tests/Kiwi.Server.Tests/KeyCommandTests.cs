@@ -98,6 +98,35 @@ public sealed class KeyCommandTests(ServerFixture server) : IClassFixture<Server
     }
 
     [Fact]
+    public async Task Keys_and_scan_match_with_many_stars_answer_at_once()
+    {
+        // "a*a*…*b" (30 stars) against a 64-byte "aaa…a" key ran for minutes at full CPU (an exponential glob).
+        string pattern = string.Concat(Enumerable.Repeat("a*", 30)) + "b";
+        string matching = new string('a', 63) + "b";
+        Db.StringSet(new string('a', 64), "x");
+        Db.StringSet(matching, "y");
+        using RawClient client = await RawClient.ConnectAsync(server.Port);
+
+        // RawClient's deadline bounds each reply: it only catches the hang, the answer takes milliseconds.
+        Assert.Equal($"*1\r\n$64\r\n{matching}\r\n", await client.CallAsync(RawClient.Command("KEYS", pattern)));
+        var found = new List<string>();
+        string cursor = "0";
+        do
+        {
+            string reply = await client.CallAsync(RawClient.Command("SCAN", cursor, "MATCH", pattern, "COUNT", "1000"));
+            string[] lines = reply.Split("\r\n");
+            cursor = lines[2];
+            for (int i = 4; i + 1 < lines.Length; i += 2)
+            {
+                found.Add(lines[i + 1]);
+            }
+        }
+        while (cursor != "0");
+
+        Assert.Equal([matching], found);
+    }
+
+    [Fact]
     public void Object_encoding_and_random_key()
     {
         Db.StringSet("k:oint", "12345");

@@ -30,6 +30,45 @@ public sealed class LifecycleTests
         Assert.Equal("3", reopened.GetString("lc:counter"));
     }
 
+    [Theory]
+    [InlineData(1000, 16 * 1024, 8 * 1024)]
+    [InlineData(1, 1024 * 1024, 512 * 1024)]
+    public async Task Sigterm_while_a_long_keys_runs_stops_the_process_within_seconds(int keyCount, int keyLength, int patternLength)
+    {
+        // A KEYS that takes minutes even for a polynomial glob: "*aaa…b" tried against "aaa…" keys costs about
+        // pattern × key byte comparisons per key. Many keys test the walk; one huge key, a single long match.
+        using ServerProcess server = await ServerProcess.StartAsync();
+        using RawClient admin = await RawClient.ConnectAsync(server.Port);
+        int perMset = Math.Max(1, 320 * 1024 / keyLength);
+        string body = new('a', keyLength - 4);
+        for (int i = 0; i < keyCount; i += perMset)
+        {
+            var mset = new List<string> { "MSET" };
+            for (int j = i; j < Math.Min(keyCount, i + perMset); j++)
+            {
+                mset.Add(body + j.ToString("D4", System.Globalization.CultureInfo.InvariantCulture));
+                mset.Add("v");
+            }
+
+            Assert.Equal("+OK\r\n", await admin.CallAsync(RawClient.Command([.. mset])));
+        }
+
+        using RawClient keys = await RawClient.ConnectAsync(server.Port);
+        await keys.SendAsync(RawClient.Command("KEYS", "*" + new string('a', patternLength) + "b"));
+        await Poll.UntilAsync(async () => (await admin.CallAsync("CLIENT LIST\r\n")).Contains("cmd=keys", StringComparison.Ordinal), "KEYS never started");
+
+        server.Terminate();
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        Task exited = server.Process.WaitForExitAsync();
+
+        // The bound only catches the hang (the process used to live until KEYS ended); it exits in about a second.
+        Assert.True(await Task.WhenAny(exited, Task.Delay(TimeSpan.FromSeconds(20))) == exited, $"kiwi-server still ran {waited.Elapsed.TotalSeconds:F0} s after SIGTERM: {server.Output}");
+        Assert.Equal(0, server.Process.ExitCode);
+
+        // KEYS stopped, so storage closed cleanly instead of being left open by the bounded close in Program.
+        Assert.DoesNotContain("storage did not close", server.Output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_client_past_maxclients_is_refused()
     {

@@ -29,6 +29,18 @@ internal sealed class RawClient : IDisposable
         return new RawClient(socket);
     }
 
+    /// <summary>A command as a RESP array of bulk strings (ASCII arguments).</summary>
+    public static string Command(params string[] args)
+    {
+        var text = new StringBuilder().Append('*').Append(args.Length).Append("\r\n");
+        foreach (string arg in args)
+        {
+            text.Append('$').Append(arg.Length).Append("\r\n").Append(arg).Append("\r\n");
+        }
+
+        return text.ToString();
+    }
+
     public Task SendAsync(string text) => SendAsync(Encoding.UTF8.GetBytes(text));
 
     public async Task SendAsync(ReadOnlyMemory<byte> data)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.IO.Pipelines;
 using Kiwi.Core.Resp;
 using Kiwi.Native.Memory;
@@ -49,6 +50,7 @@ public sealed partial class ClientSession
         ArgumentNullException.ThrowIfNull(output);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, _kill.Token);
         CancellationToken token = linked.Token;
+        Cancellation = token;
         Server.Clients[Id] = this;
         try
         {
@@ -232,7 +234,7 @@ public sealed partial class ClientSession
     private Outcome Process(ref ReadOnlySequence<byte> buffer, PipeWriter output, ref long executed)
     {
         var reader = new SequenceReader<byte>(buffer);
-        var writer = new RespWriter(output, Protocol);
+        var writer = new RespWriter(output, Protocol, this);
         RespLimits limits = Authenticated
             ? new RespLimits { MaxBulkLength = Server.Settings.ProtoMaxBulkLen }
             : new RespLimits { MaxBulkLength = Server.Settings.ProtoMaxBulkLen, Unauthenticated = true };
@@ -286,6 +288,7 @@ public sealed partial class ClientSession
                     if (_readBarrierError is not null)
                     {
                         executed++;
+                        Server.Stats.Rejected(spec!);
                         writer.WriteError(System.Text.Encoding.UTF8.GetBytes(_readBarrierError));
                         _args.Reset();
                         continue;
@@ -317,7 +320,7 @@ public sealed partial class ClientSession
 
     private void Execute(CommandSpec? spec, RespWriter writer)
     {
-        var context = new CommandContext(this, _args, writer);
+        var context = new CommandContext(this, _args, writer, spec);
         // Redis's order (processCommand): unknown command, then arity, then authentication.
         if (spec is null)
         {
@@ -327,17 +330,21 @@ public sealed partial class ClientSession
 
         if (!spec.AcceptsArgCount(_args.Count))
         {
+            Server.Stats.Rejected(spec);
             CommandErrors.WrongArity(ref context, spec);
             return;
         }
 
         if (!Authenticated && (spec.Flags & CommandFlags.NoAuth) == 0)
         {
+            Server.Stats.Rejected(spec);
             context.Error("NOAUTH Authentication required."u8);
             return;
         }
 
         Touch(spec);
+        long errorsBefore = _errorReplies;
+        long started = Stopwatch.GetTimestamp();
         KiwiDb.CompleteOnWriterForThisThread = true;
         try
         {
@@ -352,11 +359,20 @@ public sealed partial class ClientSession
             context.Error("ERR server is shutting down"u8);
             CloseRequested = true;
         }
+        catch (OperationCanceledException) when (Cancellation.IsCancellationRequested)
+        {
+            // Killed, gone, or the server is stopping: the command stopped part way and the connection closes
+            // without its reply, as it does for a killed client.
+            CloseRequested = true;
+        }
         finally
         {
             context.CloseView();
             KiwiDb.CompleteOnWriterForThisThread = false;
         }
+
+        // A write's time is its submission; an error it gets from the writer counts when its reply is written.
+        Server.Stats.Called(spec, Stopwatch.GetTimestamp() - started, failed: _errorReplies != errorsBefore);
     }
 
     private async ValueTask DrainQuietlyAsync()

@@ -8,15 +8,20 @@ namespace Kiwi.Core.Protocol;
 /// One client connection's state: protocol version, name, authentication, the writes it has in flight
 /// (their replies go out in command order), and its statistics for CLIENT LIST.
 /// </summary>
-public sealed partial class ClientSession : IDisposable
+public sealed partial class ClientSession : IDisposable, IErrorReplyObserver
 {
     private const int MaxPending = 1024;
 
     // Grows on demand (ring buffer, power of two): most connections never have more than a few writes in flight.
+    // The command of each goes alongside, so an error reply it gets later counts as that command's failure.
     private ApplyRequest[] _pending = new ApplyRequest[8];
+    private CommandSpec?[] _pendingSpecs = new CommandSpec?[8];
     private int _pendingHead;
     private int _pendingCount;
     private readonly CancellationTokenSource _kill = new();
+
+    // Error replies written to this client: a command failed when this grew while it ran.
+    private long _errorReplies;
 
     /// <summary>Creates a session for a new connection.</summary>
     public ClientSession(ServerState server, string remoteAddress, string localAddress)
@@ -28,6 +33,7 @@ public sealed partial class ClientSession : IDisposable
         CreatedAtMs = Environment.TickCount64;
         LastInteractionMs = CreatedAtMs;
         Authenticated = server.Settings.RequirePass is null;
+        Cancellation = _kill.Token;
     }
 
     /// <summary>Shared server state.</summary>
@@ -81,6 +87,12 @@ public sealed partial class ClientSession : IDisposable
     /// <summary>Fires when the client is killed.</summary>
     public CancellationToken KillToken => _kill.Token;
 
+    /// <summary>
+    /// Fires when the client is killed (CLIENT KILL, or every client when the server stops) or its connection
+    /// closes: what a long command observes.
+    /// </summary>
+    public CancellationToken Cancellation { get; private set; }
+
     /// <summary>Closes the connection from another client (CLIENT KILL).</summary>
     public void Kill()
     {
@@ -97,36 +109,43 @@ public sealed partial class ClientSession : IDisposable
     /// <summary>Releases the kill token.</summary>
     public void Dispose() => _kill.Dispose();
 
-    internal void AddPending(ApplyRequest request)
+    /// <summary>Queues a write in flight of <paramref name="spec"/>'s command; its reply follows earlier ones.</summary>
+    internal void AddPending(ApplyRequest request, CommandSpec? spec)
     {
         if (_pendingCount == _pending.Length)
         {
             GrowPending();
         }
 
-        _pending[(_pendingHead + _pendingCount) & (_pending.Length - 1)] = request;
+        int slot = (_pendingHead + _pendingCount) & (_pending.Length - 1);
+        _pending[slot] = request;
+        _pendingSpecs[slot] = spec;
         _pendingCount++;
     }
 
     private void GrowPending()
     {
         var larger = new ApplyRequest[_pending.Length * 2];
+        var largerSpecs = new CommandSpec?[_pending.Length * 2];
         for (int i = 0; i < _pendingCount; i++)
         {
-            larger[i] = _pending[(_pendingHead + i) & (_pending.Length - 1)];
+            int slot = (_pendingHead + i) & (_pending.Length - 1);
+            larger[i] = _pending[slot];
+            largerSpecs[i] = _pendingSpecs[slot];
         }
 
         _pending = larger;
+        _pendingSpecs = largerSpecs;
         _pendingHead = 0;
     }
 
-    /// <summary>An error reply that must wait for writes in flight before it (a parse error after pipelined writes).</summary>
-    internal void AddImmediateError(string line)
+    /// <summary>An error reply of <paramref name="spec"/>'s command that must wait for writes in flight before it.</summary>
+    internal void AddImmediateError(string line, CommandSpec? spec)
     {
         ApplyRequest request = ApplyRequestPool.Rent();
         request.ReplyErrorText(line);
         request.CompleteInline();
-        AddPending(request);
+        AddPending(request, spec);
     }
 
     internal bool PendingFull => _pendingCount == MaxPending;
@@ -134,8 +153,22 @@ public sealed partial class ClientSession : IDisposable
     /// <summary>Writes the reply of the oldest write in flight (which has completed) and releases it.</summary>
     internal void WriteHeadReply(System.IO.Pipelines.PipeWriter output)
     {
+        CommandSpec? spec = _pendingSpecs[_pendingHead];
         ApplyRequest request = TakeHead();
-        new RespWriter(output, Protocol).WriteRaw(request.ReplyBuffer.WrittenSpan);
+        ReadOnlySpan<byte> reply = request.ReplyBuffer.WrittenSpan;
+        if (!reply.IsEmpty && reply[0] == (byte)'-')
+        {
+            // A write's error reply was written by the writer: it counts here, once it reaches the client.
+            if (spec is not null)
+            {
+                Server.Stats.Failed(spec);
+            }
+
+            int end = reply.IndexOf("\r\n"u8);
+            ((IErrorReplyObserver)this).OnErrorReply(reply[1..(end < 0 ? reply.Length : end)]);
+        }
+
+        new RespWriter(output, Protocol).WriteRaw(reply);
         ApplyRequestPool.Return(request);
     }
 
@@ -144,9 +177,17 @@ public sealed partial class ClientSession : IDisposable
     {
         ApplyRequest request = _pending[_pendingHead];
         _pending[_pendingHead] = null!;
+        _pendingSpecs[_pendingHead] = null;
         _pendingHead = (_pendingHead + 1) & (_pending.Length - 1);
         _pendingCount--;
         return request;
+    }
+
+    /// <inheritdoc />
+    void IErrorReplyObserver.OnErrorReply(ReadOnlySpan<byte> line)
+    {
+        _errorReplies++;
+        Server.Stats.ErrorReply(line);
     }
 
     internal void Touch(CommandSpec spec)

@@ -8,11 +8,12 @@ namespace Kiwi.Core.Protocol;
 /// <summary>Everything a handler needs for one command: the session, its arguments and the reply writer.</summary>
 public ref struct CommandContext
 {
-    internal CommandContext(ClientSession session, CommandArgs args, RespWriter writer)
+    internal CommandContext(ClientSession session, CommandArgs args, RespWriter writer, CommandSpec? spec)
     {
         Session = session;
         Args = args;
         Writer = writer;
+        Spec = spec;
     }
 
     /// <summary>The client.</summary>
@@ -56,11 +57,20 @@ public ref struct CommandContext
         }
     }
 
+    /// <summary>The command run (null for an unknown one): its writes and late errors count for it in INFO commandstats.</summary>
+    internal CommandSpec? Spec { get; }
+
     /// <summary>The database.</summary>
     public readonly KiwiDb Db => Session.Server.Db;
 
     /// <summary>Shared server state.</summary>
     public readonly ServerState Server => Session.Server;
+
+    /// <summary>
+    /// Fires when the client is killed or leaves, or the server stops: a command that walks many keys checks it
+    /// and stops (throwing <see cref="OperationCanceledException"/>), so it never holds up a shutdown.
+    /// </summary>
+    public readonly CancellationToken Cancellation => Session.Cancellation;
 
     /// <summary>Argument <paramref name="index"/>.</summary>
     public readonly ReadOnlySpan<byte> this[int index] => Args[index];
@@ -75,14 +85,14 @@ public ref struct CommandContext
     public readonly ApplyRequest Begin(long nowMs) => Db.Begin(nowMs, Session.Protocol);
 
     /// <summary>Hands an already submitted write to the session: its reply follows earlier replies in order.</summary>
-    public readonly void Submit(ApplyRequest request) => Session.AddPending(request);
+    public readonly void Submit(ApplyRequest request) => Session.AddPending(request, Spec);
 
     /// <summary>Replies an error line (without '-'), keeping reply order when writes are still in flight.</summary>
     public readonly void Error(ReadOnlySpan<byte> line)
     {
         if (Session.HasPending)
         {
-            Session.AddImmediateError(Encoding.Latin1.GetString(line));
+            Session.AddImmediateError(Encoding.Latin1.GetString(line), Spec);
             return;
         }
 
@@ -94,7 +104,7 @@ public ref struct CommandContext
     {
         if (Session.HasPending)
         {
-            Session.AddImmediateError(line);
+            Session.AddImmediateError(line, Spec);
             return;
         }
 

@@ -28,6 +28,9 @@ public sealed class CommandSpec
     /// <summary>Upper-case ASCII name for lookup.</summary>
     internal byte[] UpperName { get; }
 
+    /// <summary>Position in <see cref="CommandTable.All"/>: where its counters are in <see cref="CommandStats"/>.</summary>
+    internal int Index { get; set; }
+
     /// <summary>Redis arity, counting the command name.</summary>
     public int Arity { get; }
 

@@ -92,6 +92,11 @@ public static class CommandTable
         ServerHandlers.Register(list);
         RaftHandlers.Register(list);
         BitHandlers.Register(list);
+        for (int i = 0; i < list.Count; i++)
+        {
+            list[i].Index = i;
+        }
+
         return [.. list];
     }
 }

@@ -11,22 +11,27 @@ public static class ServerInfo
     /// <summary>The Redis version Kiwi.Fast reports, so clients enable the features it implements.</summary>
     public static ReadOnlySpan<byte> RedisVersion => "7.2.4"u8;
 
-    private static readonly string[] s_sections = ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "kiwi", "raft", "keyspace"];
+    // Redis 7.0's order, with Kiwi's own sections where Redis has its modules'.
+    private static readonly string[] s_sections = ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "kiwi", "raft", "commandstats", "errorstats", "cluster", "keyspace"];
+
+    // What INFO and INFO default leave out, as Redis does: one line per command ever called.
+    private static readonly string[] s_notDefault = ["commandstats"];
 
     /// <summary>Builds the INFO reply for the requested sections ("default", "all", "everything" or names).</summary>
-    public static string Build(ServerState server, IReadOnlyList<string> requested)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> fired while the keyspace
+    /// section counted the keys.</exception>
+    public static string Build(ServerState server, IReadOnlyList<string> requested, CancellationToken cancellation)
     {
         var wanted = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        if (requested.Count == 0)
+        foreach (string name in requested.Count == 0 ? ["default"] : requested)
         {
-            wanted.UnionWith(s_sections);
-        }
-
-        foreach (string name in requested)
-        {
-            if (name.Equals("all", StringComparison.OrdinalIgnoreCase) || name.Equals("everything", StringComparison.OrdinalIgnoreCase) || name.Equals("default", StringComparison.OrdinalIgnoreCase))
+            if (name.Equals("all", StringComparison.OrdinalIgnoreCase) || name.Equals("everything", StringComparison.OrdinalIgnoreCase))
             {
                 wanted.UnionWith(s_sections);
+            }
+            else if (name.Equals("default", StringComparison.OrdinalIgnoreCase))
+            {
+                wanted.UnionWith(s_sections.Except(s_notDefault));
             }
             else
             {
@@ -48,13 +53,13 @@ public static class ServerInfo
             }
 
             text.Append("# ").Append(char.ToUpperInvariant(section[0])).Append(section.AsSpan(1)).Append("\r\n");
-            Append(text, section, server);
+            Append(text, section, server, cancellation);
         }
 
         return text.ToString();
     }
 
-    private static void Append(StringBuilder text, string section, ServerState server)
+    private static void Append(StringBuilder text, string section, ServerState server, CancellationToken cancellation)
     {
         CultureInfo c = CultureInfo.InvariantCulture;
         KiwiDb db = server.Db;
@@ -102,6 +107,7 @@ public static class ServerInfo
                 Line(text, "total_commands_processed", server.TotalCommands.ToString(c));
                 Line(text, "instantaneous_ops_per_sec", server.InstantaneousOpsPerSecond.ToString(c));
                 Line(text, "rejected_connections", Interlocked.Read(ref server.RejectedConnections).ToString(c));
+                Line(text, "total_error_replies", server.Stats.ErrorReplies.ToString(c));
                 Line(text, "expired_keys", db.ExpiredKeys.ToString(c));
                 (long cacheHits, long cacheMisses) = db.Engine is Storage.RocksEngine rocks ? rocks.ReadCacheStats : default;
                 Line(text, "read_cache_hits", cacheHits.ToString(c));
@@ -136,8 +142,19 @@ public static class ServerInfo
             case "raft":
                 RaftInfo.AppendSection(text, db);
                 break;
+            case "commandstats":
+                server.Stats.AppendCommandStats(text);
+                break;
+            case "errorstats":
+                server.Stats.AppendErrorStats(text);
+                break;
+            case "cluster":
+                // Kiwi.Fast does not speak the Redis Cluster protocol, not even as a Raft cluster: clients
+                // must not switch to cluster mode.
+                Line(text, "cluster_enabled", "0");
+                break;
             case "keyspace":
-                long keys = db.CountKeys(0);
+                long keys = db.CountKeys(0, cancellation);
                 if (keys > 0)
                 {
                     Line(text, "db0", $"keys={keys},expires=0,avg_ttl=0");

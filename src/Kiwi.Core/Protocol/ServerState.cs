@@ -59,6 +59,22 @@ public sealed class ServerState
     /// <summary>Commands processed since start.</summary>
     public long TotalCommands => Volatile.Read(ref _totalCommands);
 
+    /// <summary>INFO commandstats and errorstats.</summary>
+    public CommandStats Stats { get; } = new();
+
+    /// <summary>
+    /// CONFIG RESETSTAT: zeroes the command and error statistics and the connection and command totals, as
+    /// Redis does (the ops/sec samples restart from here).
+    /// </summary>
+    public void ResetStats()
+    {
+        Stats.Reset();
+        Interlocked.Exchange(ref TotalConnections, 0);
+        Interlocked.Exchange(ref RejectedConnections, 0);
+        Interlocked.Exchange(ref _totalCommands, 0);
+        Interlocked.Exchange(ref _lastSampleCommands, 0);
+    }
+
     /// <summary>Called by SHUTDOWN: stop accepting, finish in-flight work, close storage.</summary>
     public Action? ShutdownRequested { get; set; }
 
@@ -109,7 +125,8 @@ public sealed class ServerState
             return;
         }
 
-        _opsSamples[_opsSampleIndex] = (long)((commands - _lastSampleCommands) / seconds);
+        // Never negative, even right after CONFIG RESETSTAT zeroed the totals.
+        _opsSamples[_opsSampleIndex] = Math.Max(0, (long)((commands - _lastSampleCommands) / seconds));
         _opsSampleIndex = (_opsSampleIndex + 1) % _opsSamples.Length;
         _lastSampleCommands = commands;
         _lastSampleTicks = now;

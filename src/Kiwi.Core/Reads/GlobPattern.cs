@@ -1,127 +1,158 @@
 namespace Kiwi.Core.Reads;
 
-/// <summary>Redis's glob matching (<c>stringmatchlen</c>): *, ?, [abc], [^a], [a-z], and \ escapes.</summary>
+/// <summary>
+/// Redis's glob matching (<c>stringmatchlen</c>): *, ?, [abc], [^a], [a-z], and \ escapes, with Redis's answer
+/// for every pattern, including its quirks. Iterative, with one backtrack point (the last '*'): at worst
+/// O(pattern × text), where Redis's recursive form without its skip flag was exponential.
+/// </summary>
 public static class GlobPattern
 {
+    /// <summary>
+    /// Redis gives up below this many nested '*' (<c>nesting &gt; 1000</c>): each group of stars that still has
+    /// pattern after it is one level, so a pattern whose 1001st such group is reached matches nothing.
+    /// </summary>
+    private const int MaxStarGroups = 1000;
+
     /// <summary>True when <paramref name="text"/> matches <paramref name="pattern"/>.</summary>
     public static bool IsMatch(ReadOnlySpan<byte> pattern, ReadOnlySpan<byte> text, bool ignoreCase = false)
-        => Match(pattern, text, ignoreCase, 0);
+        => IsMatch(pattern, text, ignoreCase, CancellationToken.None);
+
+    /// <summary>
+    /// True when <paramref name="text"/> matches <paramref name="pattern"/>; a long match (a large key and pattern,
+    /// up to pattern × text steps) stops when <paramref name="cancellation"/> fires.
+    /// </summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> fired during the match.</exception>
+    public static bool IsMatch(ReadOnlySpan<byte> pattern, ReadOnlySpan<byte> text, bool ignoreCase, CancellationToken cancellation)
+    {
+        if (text.IsEmpty)
+        {
+            // Redis's loop never starts on an empty string: only the empty pattern matches it, not even "*".
+            return pattern.IsEmpty;
+        }
+
+        int p = 0;
+        int s = 0;
+        int backtrackP = -1;
+        int backtrackS = 0;
+        int starGroups = 0;
+        while (s < text.Length)
+        {
+            if (p < pattern.Length && pattern[p] == (byte)'*')
+            {
+                while (p < pattern.Length && pattern[p] == (byte)'*')
+                {
+                    p++;
+                }
+
+                if (p == pattern.Length)
+                {
+                    return true;
+                }
+
+                if (++starGroups > MaxStarGroups)
+                {
+                    // Every match has to pass this group with text left, where Redis stops recursing.
+                    return false;
+                }
+
+                // Let the stars take nothing first; each mismatch after them gives them one more byte.
+                backtrackP = p;
+                backtrackS = s;
+                continue;
+            }
+
+            int next = p < pattern.Length ? MatchOne(pattern, p, text[s], ignoreCase) : -1;
+            if (next >= 0)
+            {
+                p = next;
+                s++;
+                continue;
+            }
+
+            if (backtrackP < 0)
+            {
+                return false;
+            }
+
+            // Only the last '*' needs to grow: a later start for the pattern after it covers every longer
+            // match of earlier stars, which is why one backtrack point keeps this polynomial.
+            p = backtrackP;
+            s = ++backtrackS;
+
+            // A look at the token per backtrack (a volatile read) bounds the time to stop by one pass over the
+            // pattern after the star, whatever the sizes.
+            cancellation.ThrowIfCancellationRequested();
+        }
+
+        while (p < pattern.Length && pattern[p] == (byte)'*')
+        {
+            p++;
+        }
+
+        return p == pattern.Length;
+    }
 
     /// <summary>True for the pattern "*", which matches everything.</summary>
     public static bool MatchesAll(ReadOnlySpan<byte> pattern) => pattern.Length == 1 && pattern[0] == (byte)'*';
 
-    private static bool Match(ReadOnlySpan<byte> p, ReadOnlySpan<byte> s, bool nocase, int depth)
+    /// <summary>
+    /// Matches one byte against the element at <paramref name="p"/> (not a '*'): '?', a [class], an escape or a
+    /// literal. Returns the index after the element, or -1 when the byte does not match.
+    /// </summary>
+    private static int MatchOne(ReadOnlySpan<byte> pattern, int p, byte c, bool nocase)
     {
-        // Redis bounds the recursion the same way to stop pathological patterns.
-        if (depth > 1000)
+        switch (pattern[p])
         {
-            return false;
+            case (byte)'?':
+                return p + 1;
+            case (byte)'[':
+                return MatchClass(pattern, p + 1, c, nocase);
+            case (byte)'\\' when p + 1 < pattern.Length:
+                return Same(pattern[p + 1], c, nocase) ? p + 2 : -1;
+            default:
+                // A '\' at the very end is a literal backslash, as in Redis.
+                return Same(pattern[p], c, nocase) ? p + 1 : -1;
         }
-
-        while (p.Length > 0 && s.Length > 0)
-        {
-            switch (p[0])
-            {
-                case (byte)'*':
-                    while (p.Length > 1 && p[1] == (byte)'*')
-                    {
-                        p = p[1..];
-                    }
-
-                    if (p.Length == 1)
-                    {
-                        return true;
-                    }
-
-                    while (s.Length > 0)
-                    {
-                        if (Match(p[1..], s, nocase, depth + 1))
-                        {
-                            return true;
-                        }
-
-                        s = s[1..];
-                    }
-
-                    return false;
-                case (byte)'?':
-                    s = s[1..];
-                    break;
-                case (byte)'[':
-                    if (!MatchClass(ref p, s[0], nocase))
-                    {
-                        return false;
-                    }
-
-                    s = s[1..];
-                    break;
-                case (byte)'\\' when p.Length >= 2:
-                    p = p[1..];
-                    if (!Same(p[0], s[0], nocase))
-                    {
-                        return false;
-                    }
-
-                    s = s[1..];
-                    break;
-                default:
-                    if (!Same(p[0], s[0], nocase))
-                    {
-                        return false;
-                    }
-
-                    s = s[1..];
-                    break;
-            }
-
-            p = p[1..];
-            if (s.Length == 0)
-            {
-                while (p.Length > 0 && p[0] == (byte)'*')
-                {
-                    p = p[1..];
-                }
-
-                break;
-            }
-        }
-
-        return p.Length == 0 && s.Length == 0;
     }
 
-    /// <summary>Matches one character against a [class]; leaves <paramref name="p"/> on the closing bracket.</summary>
-    private static bool MatchClass(ref ReadOnlySpan<byte> p, byte c, bool nocase)
+    /// <summary>
+    /// Matches one byte against the class starting at <paramref name="i"/> (after its '['). Returns the index
+    /// after the closing ']' (the end of the pattern when there is none), or -1 when the byte does not match.
+    /// </summary>
+    private static int MatchClass(ReadOnlySpan<byte> pattern, int i, byte c, bool nocase)
     {
-        p = p[1..];
-        bool not = p.Length > 0 && p[0] == (byte)'^';
+        bool not = i < pattern.Length && pattern[i] == (byte)'^';
         if (not)
         {
-            p = p[1..];
+            i++;
         }
 
         bool match = false;
         while (true)
         {
-            if (p.Length == 0)
+            if (i >= pattern.Length)
             {
                 // Unterminated class: Redis treats the end of the pattern as the closing bracket.
-                p = "]"u8;
                 break;
             }
 
-            if (p[0] == (byte)'\\' && p.Length >= 2)
+            byte b = pattern[i];
+            if (b == (byte)'\\' && pattern.Length - i >= 2)
             {
-                p = p[1..];
-                match |= Same(p[0], c, nocase);
+                // Redis compares an escaped byte in a class exactly, even when ignoring case.
+                match |= pattern[i + 1] == c;
+                i += 2;
             }
-            else if (p[0] == (byte)']')
+            else if (b == (byte)']')
             {
+                i++;
                 break;
             }
-            else if (p.Length >= 3 && p[1] == (byte)'-')
+            else if (pattern.Length - i >= 3 && pattern[i + 1] == (byte)'-')
             {
-                byte start = p[0];
-                byte end = p[2];
+                // The end of a range may be ']' or '\': Redis takes the byte as it is, and the class goes on.
+                byte start = b;
+                byte end = pattern[i + 2];
                 if (start > end)
                 {
                     (start, end) = (end, start);
@@ -135,18 +166,17 @@ public static class GlobPattern
                     cc = Lower(cc);
                 }
 
-                p = p[2..];
                 match |= cc >= start && cc <= end;
+                i += 3;
             }
             else
             {
-                match |= Same(p[0], c, nocase);
+                match |= Same(b, c, nocase);
+                i++;
             }
-
-            p = p[1..];
         }
 
-        return not ? !match : match;
+        return match != not ? i : -1;
     }
 
     private static bool Same(byte a, byte b, bool nocase) => a == b || (nocase && Lower(a) == Lower(b));

@@ -11,8 +11,12 @@ public static class KeyScan
     /// first) in byte order, calling <paramref name="visit"/> with each key and type until it returns false.
     /// Returns the user key to resume from, or null when the walk reached the end.
     /// </summary>
-    public static byte[]? Walk(IStorageEngine engine, int db, ReadOnlySpan<byte> startAfterOrAt, long nowMs, Func<ReadOnlySpan<byte>, KeyType, bool> visit)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> fired during the walk (the
+    /// client was killed or left, or the server is stopping): a walk over many keys must not hold up shutdown.</exception>
+    public static byte[]? Walk(IStorageEngine engine, int db, ReadOnlySpan<byte> startAfterOrAt, long nowMs, CancellationToken cancellation, Func<ReadOnlySpan<byte>, KeyType, bool> visit)
     {
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(visit);
         Span<byte> prefix = stackalloc byte[2];
         BinaryPrimitives.WriteUInt16BigEndian(prefix, (ushort)db);
         byte[] seek = new byte[2 + startAfterOrAt.Length];
@@ -21,6 +25,8 @@ public static class KeyScan
         using IStorageCursor cursor = engine.OpenCursor(KeySpace.Meta);
         for (cursor.Seek(seek); cursor.Valid; cursor.Next())
         {
+            // Checked at every entry, expired ones included: a volatile read, next to a native call per move.
+            cancellation.ThrowIfCancellationRequested();
             ReadOnlySpan<byte> key = cursor.Key;
             if (key.Length < 2 || !key[..2].SequenceEqual(prefix))
             {
@@ -56,10 +62,11 @@ public static class KeyScan
     }
 
     /// <summary>Number of live keys in <paramref name="db"/> (a full walk: O(keys)).</summary>
-    public static long Count(IStorageEngine engine, int db, long nowMs)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> fired during the walk.</exception>
+    public static long Count(IStorageEngine engine, int db, long nowMs, CancellationToken cancellation)
     {
         long count = 0;
-        Walk(engine, db, default, nowMs, (_, _) =>
+        Walk(engine, db, default, nowMs, cancellation, (_, _) =>
         {
             count++;
             return true;

@@ -19,6 +19,7 @@ public readonly partial struct RespWriter
     private const int MaxLengthLine = 1 + 20 + 2;
 
     private readonly IBufferWriter<byte> _output;
+    private readonly IErrorReplyObserver? _errors;
 
     /// <summary>Creates a writer for <paramref name="output"/> speaking <paramref name="version"/>.</summary>
     public RespWriter(IBufferWriter<byte> output, RespVersion version = RespVersion.Resp2)
@@ -26,6 +27,13 @@ public readonly partial struct RespWriter
         ArgumentNullException.ThrowIfNull(output);
         _output = output;
         Version = version;
+    }
+
+    /// <summary>A writer that also tells <paramref name="errors"/> of every error reply it writes (INFO errorstats).</summary>
+    internal RespWriter(IBufferWriter<byte> output, RespVersion version, IErrorReplyObserver? errors)
+        : this(output, version)
+    {
+        _errors = errors;
     }
 
     /// <summary>The protocol the replies are written in.</summary>
@@ -74,10 +82,14 @@ public readonly partial struct RespWriter
     /// "-" <paramref name="line"/> CRLF, where the line starts with the error code ("ERR …", "WRONGTYPE …") and
     /// contains no CR or LF.
     /// </summary>
-    public void WriteError(ReadOnlySpan<byte> line) => WriteLine((byte)'-', line);
+    public void WriteError(ReadOnlySpan<byte> line)
+    {
+        _errors?.OnErrorReply(line);
+        WriteLine((byte)'-', line);
+    }
 
     /// <summary>The error line of <paramref name="error"/> (Redis's text).</summary>
-    public void WriteError(KiwiError error) => WriteLine((byte)'-', KiwiErrorText.Utf8(error));
+    public void WriteError(KiwiError error) => WriteError(KiwiErrorText.Utf8(error));
 
     /// <summary>
     /// "-ERR Protocol error: …" for a request the reader refused; <paramref name="unexpected"/> is the byte
@@ -88,6 +100,7 @@ public readonly partial struct RespWriter
     public void WriteProtocolError(RespProtocolError error, byte unexpected = 0)
     {
         ReadOnlySpan<byte> prefix = RespProtocolErrorText.Prefix;
+        _errors?.OnErrorReply(prefix);
         ReadOnlySpan<byte> reason = RespProtocolErrorText.Utf8(error);
         bool withByte = error == RespProtocolError.ExpectedDollar;
         int length = 1 + prefix.Length + reason.Length + (withByte ? 2 : 0) + 2;

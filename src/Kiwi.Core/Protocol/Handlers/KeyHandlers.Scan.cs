@@ -26,9 +26,10 @@ internal static partial class KeyHandlers
         byte[] pattern = ctx[1].ToArray();
         bool all = GlobPattern.MatchesAll(pattern);
         var found = new List<byte[]>();
-        KeyScan.Walk(ctx.Db.Engine, ctx.Session.Database, default, ctx.Db.NowMs(), (key, _) =>
+        CancellationToken cancellation = ctx.Cancellation;
+        KeyScan.Walk(ctx.Db.Engine, ctx.Session.Database, default, ctx.Db.NowMs(), cancellation, (key, _) =>
         {
-            if (all || GlobPattern.IsMatch(pattern, key))
+            if (all || GlobPattern.IsMatch(pattern, key, ignoreCase: false, cancellation))
             {
                 found.Add(key.ToArray());
             }
@@ -98,9 +99,10 @@ internal static partial class KeyHandlers
 
         var found = new List<byte[]>();
         long visited = 0;
-        byte[]? resume = KeyScan.Walk(ctx.Db.Engine, ctx.Session.Database, start, ctx.Db.NowMs(), (key, keyType) =>
+        CancellationToken cancellation = ctx.Cancellation;
+        byte[]? resume = KeyScan.Walk(ctx.Db.Engine, ctx.Session.Database, start, ctx.Db.NowMs(), cancellation, (key, keyType) =>
         {
-            if ((pattern is null || GlobPattern.IsMatch(pattern, key)) && (type is null || type == keyType))
+            if ((pattern is null || GlobPattern.IsMatch(pattern, key, ignoreCase: false, cancellation)) && (type is null || type == keyType))
             {
                 found.Add(key.ToArray());
             }
@@ -129,9 +131,7 @@ internal static partial class KeyHandlers
 
     private static void RandomKey(ref CommandContext ctx)
     {
-        Span<byte> probe = stackalloc byte[8];
-        Random.Shared.NextBytes(probe);
-        byte[]? chosen = FirstFrom(ref ctx, probe) ?? FirstFrom(ref ctx, default);
+        byte[]? chosen = KeySampler.PickRandom(ctx.Db.Engine, ctx.Session.Database, ctx.Db.NowMs(), ctx.Cancellation);
         if (chosen is null)
         {
             ctx.Writer.WriteNull();
@@ -140,17 +140,6 @@ internal static partial class KeyHandlers
         {
             ctx.Writer.WriteBulk(chosen);
         }
-    }
-
-    private static byte[]? FirstFrom(ref CommandContext ctx, scoped ReadOnlySpan<byte> start)
-    {
-        byte[]? chosen = null;
-        KeyScan.Walk(ctx.Db.Engine, ctx.Session.Database, start, ctx.Db.NowMs(), (key, _) =>
-        {
-            chosen = key.ToArray();
-            return false;
-        });
-        return chosen;
     }
 
     private static void Copy(ref CommandContext ctx)

@@ -12,7 +12,7 @@ internal static partial class ServerHandlers
     {
         t.Add(new("info", -1, CommandFlags.None, 0, 0, 0, Info));
         t.Add(new("time", 1, CommandFlags.Fast, 0, 0, 0, Time));
-        t.Add(new("dbsize", 1, CommandFlags.ReadOnly, 0, 0, 0, static (ref CommandContext ctx) => ctx.Writer.WriteInteger(KeyScan.Count(ctx.Db.Engine, ctx.Session.Database, ctx.Db.NowMs()))));
+        t.Add(new("dbsize", 1, CommandFlags.ReadOnly, 0, 0, 0, static (ref CommandContext ctx) => ctx.Writer.WriteInteger(KeyScan.Count(ctx.Db.Engine, ctx.Session.Database, ctx.Db.NowMs(), ctx.Cancellation))));
         t.Add(new("flushdb", -1, CommandFlags.Write, 0, 0, 0, static (ref CommandContext ctx) => Flush(ref ctx, all: false)));
         t.Add(new("flushall", -1, CommandFlags.Write, 0, 0, 0, static (ref CommandContext ctx) => Flush(ref ctx, all: true)));
         t.Add(new("config", -2, CommandFlags.Admin, 0, 0, 0, Config));
@@ -28,7 +28,7 @@ internal static partial class ServerHandlers
             sections.Add(Encoding.UTF8.GetString(ctx[i]));
         }
 
-        ctx.Writer.WriteVerbatim(Encoding.UTF8.GetBytes(ServerInfo.Build(ctx.Server, sections)));
+        ctx.Writer.WriteVerbatim(Encoding.UTF8.GetBytes(ServerInfo.Build(ctx.Server, sections, ctx.Cancellation)));
     }
 
     private static void Time(ref CommandContext ctx)
@@ -95,7 +95,12 @@ internal static partial class ServerHandlers
 
             ctx.Writer.WriteOk();
         }
-        else if ((ArgParser.Is(sub, "RESETSTAT"u8) || ArgParser.Is(sub, "REWRITE"u8)) && ctx.Count == 2)
+        else if (ArgParser.Is(sub, "RESETSTAT"u8) && ctx.Count == 2)
+        {
+            ctx.Server.ResetStats();
+            ctx.Writer.WriteOk();
+        }
+        else if (ArgParser.Is(sub, "REWRITE"u8) && ctx.Count == 2)
         {
             ctx.Writer.WriteOk();
         }

@@ -1,0 +1,84 @@
+using Kiwi.Core;
+using Kiwi.Core.Storage;
+using Kiwi.Native.Memory;
+using StackExchange.Redis;
+
+namespace Kiwi.Server.Tests;
+
+/// <summary>INFO's cluster, commandstats and errorstats sections, in Redis 7.0's format, on a server of its own.</summary>
+public sealed class InfoStatsTests
+{
+    [Fact]
+    public async Task Info_says_cluster_is_disabled_by_default_and_in_its_own_section()
+    {
+        using TestServer server = TestServer.Start();
+        using RawClient client = await RawClient.ConnectAsync(server.Port);
+        Assert.Contains("\r\n# Cluster\r\ncluster_enabled:0\r\n", await client.CallAsync("INFO\r\n"), StringComparison.Ordinal);
+        string cluster = await client.CallAsync("INFO cluster\r\n");
+        Assert.Contains("# Cluster\r\ncluster_enabled:0\r\n", cluster, StringComparison.Ordinal);
+        Assert.DoesNotContain("# Server", cluster, StringComparison.Ordinal);
+
+        await using ConnectionMultiplexer redis = await ConnectionMultiplexer.ConnectAsync(server.ConnectionString());
+        IGrouping<string, KeyValuePair<string, string>> section = Assert.Single(await redis.GetServer("127.0.0.1", server.Port).InfoAsync("cluster"));
+        Assert.Equal("Cluster", section.Key);
+        Assert.Equal("0", Assert.Single(section, kv => kv.Key == "cluster_enabled").Value);
+    }
+
+    [Fact]
+    public async Task Info_counts_calls_rejections_failures_and_errors_by_code()
+    {
+        using TestServer server = TestServer.Start();
+        WriteHash(server.Db, "h"u8);
+        using RawClient client = await RawClient.ConnectAsync(server.Port);
+        Assert.Equal("+OK\r\n", await client.CallAsync("SET k 1\r\n"));
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Equal("$1\r\n1\r\n", await client.CallAsync("GET k\r\n"));
+        }
+
+        Assert.Equal("-ERR wrong number of arguments for 'get' command\r\n", await client.CallAsync("GET k extra\r\n"));
+        Assert.StartsWith("-WRONGTYPE ", await client.CallAsync("GET h\r\n"), StringComparison.Ordinal);
+        Assert.StartsWith("-WRONGTYPE ", await client.CallAsync("INCR h\r\n"), StringComparison.Ordinal);
+        Assert.Equal("+OK\r\n", await client.CallAsync("SET s x\r\n"));
+        Assert.Equal("-ERR value is not an integer or out of range\r\n", await client.CallAsync("INCR s\r\n"));
+        Assert.StartsWith("-ERR unknown command 'NOSUCH'", await client.CallAsync("NOSUCH\r\n"), StringComparison.Ordinal);
+
+        string commands = await client.CallAsync("INFO commandstats\r\n");
+        Assert.StartsWith("# Commandstats\r\n", Body(commands), StringComparison.Ordinal);
+        Assert.DoesNotContain("# Server", commands, StringComparison.Ordinal);
+        Assert.Matches(@"\r\ncmdstat_get:calls=4,usec=[0-9]+,usec_per_call=[0-9]+\.[0-9]{2},rejected_calls=1,failed_calls=1\r\n", commands);
+        Assert.Matches(@"\r\ncmdstat_set:calls=2,usec=[0-9]+,usec_per_call=[0-9]+\.[0-9]{2},rejected_calls=0,failed_calls=0\r\n", commands);
+        Assert.Matches(@"\r\ncmdstat_incr:calls=2,usec=[0-9]+,usec_per_call=[0-9]+\.[0-9]{2},rejected_calls=0,failed_calls=2\r\n", commands);
+        Assert.DoesNotContain("cmdstat_nosuch", commands, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("cmdstat_mget", commands, StringComparison.Ordinal);
+
+        Assert.Equal("# Errorstats\r\nerrorstat_ERR:count=3\r\nerrorstat_WRONGTYPE:count=2\r\n", Body(await client.CallAsync("INFO errorstats\r\n")));
+        Assert.Matches(@"\r\ntotal_error_replies:5\r\n", await client.CallAsync("INFO stats\r\n"));
+
+        // As Redis 7.0: the default INFO has errorstats but not commandstats; all and everything have both.
+        string all = await client.CallAsync("INFO\r\n");
+        Assert.DoesNotContain("# Commandstats", all, StringComparison.Ordinal);
+        Assert.Contains("\r\n# Errorstats\r\nerrorstat_ERR:count=3\r\n", all, StringComparison.Ordinal);
+        Assert.DoesNotContain("# Commandstats", await client.CallAsync("INFO default\r\n"), StringComparison.Ordinal);
+        Assert.Contains("\r\ncmdstat_get:calls=4,", await client.CallAsync("INFO all\r\n"), StringComparison.Ordinal);
+        Assert.Contains("\r\ncmdstat_get:calls=4,", await client.CallAsync("INFO everything\r\n"), StringComparison.Ordinal);
+
+        Assert.Equal("+OK\r\n", await client.CallAsync("CONFIG RESETSTAT\r\n"));
+        Assert.Equal("# Errorstats\r\n", Body(await client.CallAsync("INFO errorstats\r\n")));
+        Assert.DoesNotContain("cmdstat_get", await client.CallAsync("INFO commandstats\r\n"), StringComparison.Ordinal);
+        Assert.Matches(@"\r\ntotal_error_replies:0\r\n", await client.CallAsync("INFO stats\r\n"));
+    }
+
+    /// <summary>The text of a bulk-string reply.</summary>
+    private static string Body(string reply) => reply[(reply.IndexOf("\r\n", StringComparison.Ordinal) + 2)..^2];
+
+    /// <summary>A hash's meta record written straight into the engine (no hash commands yet), for WRONGTYPE.</summary>
+    private static void WriteHash(KiwiDb db, ReadOnlySpan<byte> key)
+    {
+        using var writes = new WriteSet();
+        using var metaKey = new ByteBuffer();
+        Span<byte> record = writes.Reserve(KeySpace.Meta, KeyCodec.Meta(metaKey, 0, key), MetaValue.HeaderSize + 16);
+        MetaValue.WriteHeader(record, KeyType.Hash, 0);
+        db.Engine.Commit(writes, sync: false);
+    }
+}
