@@ -117,6 +117,43 @@ public sealed class KiwiBitsTests : KiwiDbTestBase
     }
 
     [Fact]
+    public async Task BitOp_matches_a_byte_by_byte_reference_across_word_boundaries()
+    {
+        var random = new Random(7);
+        foreach (BitOperation op in new[] { BitOperation.And, BitOperation.Or, BitOperation.Xor, BitOperation.Not })
+        {
+            for (int round = 0; round < 20; round++)
+            {
+                int sources = op == BitOperation.Not ? 1 : random.Next(1, 4);
+                var values = new byte[sources][];
+                for (int i = 0; i < sources; i++)
+                {
+                    values[i] = new byte[random.Next(0, 41)];
+                    random.NextBytes(values[i]);
+                    await Db.SetAsync(B("src" + i), values[i]);
+                }
+
+                int longest = values.Max(v => v.Length);
+                var expected = new byte[longest];
+                for (int j = 0; j < longest; j++)
+                {
+                    int folded = j < values[0].Length ? values[0][j] : 0;
+                    for (int i = 1; i < sources; i++)
+                    {
+                        int b = j < values[i].Length ? values[i][j] : 0;
+                        folded = op == BitOperation.And ? folded & b : op == BitOperation.Or ? folded | b : folded ^ b;
+                    }
+
+                    expected[j] = (byte)(op == BitOperation.Not ? ~folded : folded);
+                }
+
+                Assert.Equal(longest, await Bits.BitOpAsync(op, "dest"u8, Keys([.. Enumerable.Range(0, sources).Select(i => "src" + i)]), s_none));
+                Assert.Equal(expected, Value("dest"));
+            }
+        }
+    }
+
+    [Fact]
     public async Task BitField_gets_sets_and_increments_with_each_overflow_mode()
     {
         long?[] results = await Bits.BitFieldAsync("f"u8,

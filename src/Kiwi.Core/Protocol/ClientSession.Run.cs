@@ -266,7 +266,7 @@ public sealed partial class ClientSession
                 }
 
                 CommandSpec? spec = CommandTable.Find(_args[0]);
-                bool readsOnly = spec is not null && spec.ReadsOnly(_args.Count);
+                bool readsOnly = spec is not null && spec.ReadsOnly(_args);
                 if (HasPending && (spec is null || !spec.IsWrite || readsOnly || PendingFull))
                 {
                     // A read (or anything replying at once) must see this client's earlier writes, and its

@@ -60,4 +60,14 @@ public sealed class CommandSpec
     /// command, or a <see cref="CommandFlags.ReadWhenBare"/> one given its key only.
     /// </summary>
     public bool ReadsOnly(int count) => (Flags & CommandFlags.ReadOnly) != 0 || ((Flags & CommandFlags.ReadWhenBare) != 0 && count == 2);
+
+    /// <summary>
+    /// For a write command that some calls of only read (BITFIELD with GETs only): true for such a call. The session
+    /// then treats it as a read (after the client's earlier writes, behind the read barrier) and the handler must
+    /// answer it at once, deciding exactly as this does.
+    /// </summary>
+    public Func<Resp.CommandArgs, bool>? ReadsOnlyWhen { get; init; }
+
+    /// <summary>True when this call only reads: <see cref="ReadsOnly(int)"/>, or <see cref="ReadsOnlyWhen"/> says so.</summary>
+    public bool ReadsOnly(Resp.CommandArgs args) => ReadsOnly(args.Count) || (ReadsOnlyWhen is { } when && when(args));
 }

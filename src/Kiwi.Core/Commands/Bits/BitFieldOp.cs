@@ -151,6 +151,32 @@ public readonly struct BitFieldOp
         return null;
     }
 
+    /// <summary>
+    /// True when the subcommands from argument <paramref name="first"/> on are GETs (and OVERFLOWs) only, walked
+    /// as <see cref="Parse"/> walks them; false at the first other or malformed one.
+    /// </summary>
+    internal static bool OnlyGets(CommandArgs args, int first)
+    {
+        for (int j = first; j < args.Count;)
+        {
+            int remaining = args.Count - j - 1;
+            if (Protocol.ArgParser.Is(args[j], "GET"u8) && remaining >= 2)
+            {
+                j += 3;
+            }
+            else if (Protocol.ArgParser.Is(args[j], "OVERFLOW"u8) && remaining >= 1)
+            {
+                j += 2;
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>Redis's getBitfieldTypeFromArgument: 'i' or 'u', then the width (the text ends at a NUL, as in C).</summary>
     private static bool TryParseType(ReadOnlySpan<byte> arg, out bool signed, out int bits)
     {

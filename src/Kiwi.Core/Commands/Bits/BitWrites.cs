@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Kiwi.Core.Apply;
 using Kiwi.Core.Resp;
 using Kiwi.Core.Storage;
@@ -161,19 +162,34 @@ internal static class BitWrites
 
     private static void Invert(Span<byte> bytes)
     {
-        for (int j = 0; j < bytes.Length; j++)
+        Span<ulong> words = MemoryMarshal.Cast<byte, ulong>(bytes);
+        for (int j = 0; j < words.Length; j++)
+        {
+            words[j] = ~words[j];
+        }
+
+        for (int j = words.Length * sizeof(ulong); j < bytes.Length; j++)
         {
             bytes[j] = (byte)~bytes[j];
         }
     }
 
+    /// <summary>Folds <paramref name="source"/> into <paramref name="result"/>, a word at a time; missing source bytes are zeros.</summary>
     private static void Fold(BitOperation op, Span<byte> result, ReadOnlySpan<byte> source)
     {
         int common = Math.Min(result.Length, source.Length);
+        Span<ulong> into = MemoryMarshal.Cast<byte, ulong>(result[..common]);
+        ReadOnlySpan<ulong> from = MemoryMarshal.Cast<byte, ulong>(source[..common]);
+        int tail = into.Length * sizeof(ulong);
         switch (op)
         {
             case BitOperation.And:
-                for (int j = 0; j < common; j++)
+                for (int j = 0; j < into.Length; j++)
+                {
+                    into[j] &= from[j];
+                }
+
+                for (int j = tail; j < common; j++)
                 {
                     result[j] &= source[j];
                 }
@@ -181,14 +197,24 @@ internal static class BitWrites
                 result[common..].Clear();
                 break;
             case BitOperation.Or:
-                for (int j = 0; j < common; j++)
+                for (int j = 0; j < into.Length; j++)
+                {
+                    into[j] |= from[j];
+                }
+
+                for (int j = tail; j < common; j++)
                 {
                     result[j] |= source[j];
                 }
 
                 break;
             case BitOperation.Xor:
-                for (int j = 0; j < common; j++)
+                for (int j = 0; j < into.Length; j++)
+                {
+                    into[j] ^= from[j];
+                }
+
+                for (int j = tail; j < common; j++)
                 {
                     result[j] ^= source[j];
                 }

@@ -22,9 +22,9 @@ internal static partial class BitHandlers
         t.Add(new("bitpos", -3, R, 1, 1, 1, BitPos));
         t.Add(new("bitop", -4, W, 2, -1, 1, BitOp));
 
-        // BITFIELD is a write even with GETs only (as in Redis): it then reads inside the writer, after the
-        // client's earlier writes, and writes nothing.
-        t.Add(new("bitfield", -2, W, 1, 1, 1, BitField));
+        // BITFIELD is a write command (as in Redis), but with GETs only it is a read: answered at once, after the
+        // client's earlier writes and behind the read barrier, without a log entry.
+        t.Add(new("bitfield", -2, W, 1, 1, 1, BitField) { ReadsOnlyWhen = static args => BitFieldOp.OnlyGets(args, 2) });
         t.Add(new("bitfield_ro", -2, R | CommandFlags.Fast, 1, 1, 1, BitFieldRo));
         t.Add(new("lcs", -3, R, 1, 2, 1, Lcs));
     }
@@ -230,7 +230,7 @@ internal static partial class BitHandlers
             }
 
             ReadOnlySpan<BitFieldOp> parsed = ops.AsSpan(0, count);
-            if (!readOnly)
+            if (!readOnly && !BitFieldOp.OnlyGets(ctx.Args, 2))
             {
                 ctx.Submit(BitEntries.BitField(ctx.Db, ctx.Session.Database, ctx.Session.Protocol, ctx[1], parsed));
                 return;
