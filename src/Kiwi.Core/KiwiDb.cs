@@ -54,6 +54,11 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
 
     private KiwiHashes? _hashes;
 
+    /// <summary>The set commands (SADD, SREM, SISMEMBER, SCARD, SMEMBERS…).</summary>
+    public KiwiSets Sets => _sets ??= new KiwiSets(this);
+
+    private KiwiSets? _sets;
+
     /// <summary>The bit commands (SETBIT, GETBIT, BITCOUNT, BITPOS, BITOP, BITFIELD, BITFIELD_RO) and LCS.</summary>
     public KiwiBits Bits { get; }
 

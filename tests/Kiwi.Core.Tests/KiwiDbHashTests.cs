@@ -46,3 +46,27 @@ public sealed class KiwiDbHashTests : KiwiDbTestBase
         Assert.Equal(0, Db.Hashes.Length(B("h2")));
     }
 }
+
+/// <summary>Sets through the embedded API (<see cref="KiwiDb.Sets"/>), on RocksDB.</summary>
+public sealed class KiwiDbSetMemberTests : KiwiDbTestBase
+{
+    [Fact]
+    public async Task Add_remove_contains_count_and_walk()
+    {
+        KiwiSets sets = Db.Sets;
+        Assert.True(await sets.AddAsync(B("s"), B("a")));
+        Assert.False(await sets.AddAsync(B("s"), B("a")));
+        Assert.Equal(2, await sets.AddAsync(B("s"), [B("b"), B("c"), B("b")]));
+        Assert.True(sets.Contains(B("s"), B("c")));
+        Assert.False(sets.Contains(B("s"), B("z")));
+        Assert.Equal(3, sets.Count(B("s")));
+        Assert.True(await sets.RemoveAsync(B("s"), B("a")));
+        Assert.Equal(1, await sets.RemoveAsync(B("s"), [B("a"), B("b")]));
+        var seen = new List<string>();
+        sets.ForEach(B("s"), member => seen.Add(System.Text.Encoding.ASCII.GetString(member)));
+        Assert.Equal(["c"], seen);
+        await Db.SetAsync(B("str"), B("v"));
+        Assert.Throws<KiwiException>(() => sets.Contains(B("str"), B("v")));
+        Assert.Equal(Kiwi.Core.Apply.KiwiError.WrongType, (await Assert.ThrowsAsync<KiwiException>(async () => await sets.AddAsync(B("str"), B("v")))).Error);
+    }
+}

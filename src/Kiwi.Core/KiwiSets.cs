@@ -1,0 +1,117 @@
+using Kiwi.Core.Apply;
+using Kiwi.Core.Commands;
+using Kiwi.Core.Reads;
+using Kiwi.Core.Storage;
+
+namespace Kiwi.Core;
+
+/// <summary>
+/// The set commands of a <see cref="KiwiDb"/> (<see cref="KiwiDb.Sets"/>): writes go through the writer as the same
+/// entries the RESP server submits, reads answer at once from committed state through one read view.
+/// </summary>
+public sealed class KiwiSets
+{
+    private readonly KiwiDb _db;
+
+    internal KiwiSets(KiwiDb db) => _db = db;
+
+    /// <summary>SADD key member: true when the member was new.</summary>
+    /// <exception cref="KiwiException">WRONGTYPE when the key holds another type.</exception>
+    public ValueTask<bool> AddAsync(ReadOnlySpan<byte> key, ReadOnlySpan<byte> member, CancellationToken cancellationToken = default)
+        => Single(OpCode.SAdd, key, member, cancellationToken).AsStatusTask();
+
+    /// <summary>SADD key member [member ...] in one write: returns how many members were new.</summary>
+    public ValueTask<long> AddAsync(ReadOnlySpan<byte> key, ReadOnlySpan<ReadOnlyMemory<byte>> members, CancellationToken cancellationToken = default)
+        => Many(OpCode.SAdd, "sadd", key, members, cancellationToken).AsIntegerTask();
+
+    /// <summary>SREM key member: true when the member was there.</summary>
+    public ValueTask<bool> RemoveAsync(ReadOnlySpan<byte> key, ReadOnlySpan<byte> member, CancellationToken cancellationToken = default)
+        => Single(OpCode.SRem, key, member, cancellationToken).AsStatusTask();
+
+    /// <summary>SREM key member [member ...] in one write: returns how many members were removed.</summary>
+    public ValueTask<long> RemoveAsync(ReadOnlySpan<byte> key, ReadOnlySpan<ReadOnlyMemory<byte>> members, CancellationToken cancellationToken = default)
+        => Many(OpCode.SRem, "srem", key, members, cancellationToken).AsIntegerTask();
+
+    /// <summary>SISMEMBER key member.</summary>
+    /// <exception cref="KiwiException">WRONGTYPE when the key holds another type.</exception>
+    public bool Contains(ReadOnlySpan<byte> key, ReadOnlySpan<byte> member)
+    {
+        using StorageSnapshot view = _db.Engine.OpenSnapshot();
+        return Find(view, key, out ulong version, out _) && CollectionReads.TryGetMember(view, KeySpace.Set, _db.Database, key, version, member, out _);
+    }
+
+    /// <summary>SCARD key: the number of members (0 when missing), O(1).</summary>
+    public long Count(ReadOnlySpan<byte> key)
+    {
+        using StorageSnapshot view = _db.Engine.OpenSnapshot();
+        return Find(view, key, out _, out long count) ? count : 0;
+    }
+
+    /// <summary>
+    /// SMEMBERS key: calls <paramref name="visit"/> with every member in byte order. The walk holds a read view:
+    /// writes wait until it ends, so keep the visitor short.
+    /// </summary>
+    public void ForEach(ReadOnlySpan<byte> key, SetVisitor visit)
+    {
+        ArgumentNullException.ThrowIfNull(visit);
+        using StorageSnapshot view = _db.Engine.OpenSnapshot();
+        if (!Find(view, key, out ulong version, out _))
+        {
+            return;
+        }
+
+        using MemberCursor cursor = CollectionReads.OpenMembers(view, KeySpace.Set, _db.Database, key, version);
+        for (; cursor.Valid; cursor.Next())
+        {
+            visit(cursor.Member);
+        }
+    }
+
+    private ApplyRequest Single(OpCode op, ReadOnlySpan<byte> key, ReadOnlySpan<byte> member, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ApplyRequest request = _db.Begin(_db.NowMs());
+        CommandFormat.AddCommand(request.Payload, op, 0, _db.Database, 2);
+        CommandFormat.AddArg(request.Payload, key);
+        CommandFormat.AddArg(request.Payload, member);
+        return _db.SubmitRaw(request);
+    }
+
+    private ApplyRequest Many(OpCode op, string name, ReadOnlySpan<byte> key, ReadOnlySpan<ReadOnlyMemory<byte>> members, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (members.IsEmpty)
+        {
+            throw new KiwiException($"ERR wrong number of arguments for '{name}' command");
+        }
+
+        ApplyRequest request = _db.Begin(_db.NowMs());
+        CommandFormat.AddCommand(request.Payload, op, 0, _db.Database, 1 + members.Length);
+        CommandFormat.AddArg(request.Payload, key);
+        foreach (ReadOnlyMemory<byte> member in members)
+        {
+            CommandFormat.AddArg(request.Payload, member.Span);
+        }
+
+        return _db.SubmitRaw(request);
+    }
+
+    private bool Find(StorageSnapshot view, ReadOnlySpan<byte> key, out ulong version, out long count)
+    {
+        KeyType type = CollectionReads.Lookup(view, _db.Database, key, _db.NowMs(), out version, out count);
+        if (type == KeyType.Set)
+        {
+            return true;
+        }
+
+        if (type != KeyType.None)
+        {
+            throw new KiwiException(KiwiError.WrongType);
+        }
+
+        return false;
+    }
+}
+
+/// <summary>Receives one member of a set; the span is valid during the call only.</summary>
+public delegate void SetVisitor(ReadOnlySpan<byte> member);
