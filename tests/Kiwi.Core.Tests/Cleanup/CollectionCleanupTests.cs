@@ -39,7 +39,8 @@ public sealed class CollectionCleanupTests : IDisposable
     public async Task A_key_deleted_and_recreated_keeps_exactly_its_new_fields()
     {
         KiwiDb db = Open(Timeout.InfiniteTimeSpan, slice: 1024);
-        await Fill(db, "k", 50);
+        // Bigger than the inline drop limit: only the background pass deletes their members.
+        await Fill(db, "k", 100);
         await db.DelAsync(B("k"));
         await db.Hashes.SetAsync(B("k"), B("new1"), B("v"));
         await db.Hashes.SetAsync(B("k"), B("new2"), B("v"));
@@ -47,10 +48,10 @@ public sealed class CollectionCleanupTests : IDisposable
         // Overwritten by a string, then a hash again: two more dead versions.
         await Fill(db, "s", 5);
         await db.SetAsync(B("s"), B("string"));
-        await Fill(db, "t", 5);
+        await Fill(db, "t", 70);
         await db.DelAsync(B("t"));
         await db.Hashes.SetAsync(B("t"), B("only"), B("v"));
-        Assert.Equal(50 + 2 + 5 + 5 + 1, CountMembers(db, KeySpace.Hash));
+        Assert.Equal(100 + 2 + 5 + 70 + 1, CountMembers(db, KeySpace.Hash));
 
         (int scanned, long deleted) = await db.CollectionCleanup!.RunSliceAsync();
         Assert.Equal(5, scanned);
@@ -93,7 +94,7 @@ public sealed class CollectionCleanupTests : IDisposable
         KiwiDb db = Open(Timeout.InfiniteTimeSpan, slice: 3);
         for (int i = 0; i < 10; i++)
         {
-            await Fill(db, "h" + i, 2);
+            await Fill(db, "h" + i, 65);
         }
 
         for (int i = 0; i < 10; i += 2)
@@ -115,7 +116,7 @@ public sealed class CollectionCleanupTests : IDisposable
         // 10 groups in slices of 3: the fourth slice takes the last one and reaches the end of every key space.
         Assert.Equal([3, 3, 3, 1], scans);
         Assert.Equal(5, deleted);
-        Assert.Equal(10, CountMembers(db, KeySpace.Hash));
+        Assert.Equal(5 * 65, CountMembers(db, KeySpace.Hash));
         Assert.Equal(3, (await cleanup.RunSliceAsync()).Scanned);
         Assert.Equal(13, cleanup.GroupsScanned);
     }
@@ -156,6 +157,13 @@ public sealed class CollectionCleanupTests : IDisposable
                 await db.DelAsync(B(key));
                 model[key].Clear();
             }
+            else if (op < 4)
+            {
+                // A SET over the hash drops it without deleting its members: the background pass must.
+                await db.SetAsync(B(key), B("string"));
+                await db.DelAsync(B(key));
+                model[key].Clear();
+            }
             else
             {
                 string field = "f" + random.Next(8);
@@ -179,6 +187,28 @@ public sealed class CollectionCleanupTests : IDisposable
     }
 
     [Fact]
+    public async Task Dropping_a_small_collection_deletes_its_members_in_the_same_batch_and_a_big_one_leaves_them()
+    {
+        KiwiDb db = Open(interval: null, slice: 1);
+        await Fill(db, "small", (int)Kiwi.Core.Apply.ApplyContext.InlineDropLimit);
+        await Fill(db, "big", (int)Kiwi.Core.Apply.ApplyContext.InlineDropLimit + 1);
+        await Fill(db, "live", 3);
+        await db.DelAsync(B("small"));
+        await db.DelAsync(B("big"));
+        Assert.Equal(65 + 3, CountMembers(db, KeySpace.Hash));
+
+        // EXPIRE in the past, an expired key read by a write.
+        await Fill(db, "e1", 5);
+        await db.PExpireAtAsync(B("e1"), 1);
+        await Fill(db, "e2", 5);
+        await db.PExpireAsync(B("e2"), 1_000);
+        _clock.Advance(2_000);
+        await db.Hashes.SetAsync(B("e2"), B("again"), B("v"));
+        Assert.Equal(65 + 3 + 1, CountMembers(db, KeySpace.Hash));
+        Assert.Equal(["again"], Visible(db, "e2"));
+    }
+
+    [Fact]
     public void A_group_ends_at_its_version_plus_one_with_carry()
     {
         byte[] group = [0, 1, 0, 0, 0, 2, (byte)'a', (byte)'b', 0, 0, 0, 0, 0, 0, 0, 0xFF];
@@ -195,14 +225,16 @@ public sealed class CollectionCleanupTests : IDisposable
         Assert.Equal(0, KeyCodec.GroupLength([0, 1, 0, 0, 0, 9, (byte)'a', 0, 0, 0, 0, 0, 0, 0, 1]));
     }
 
-    private KiwiDb Open(TimeSpan interval, int slice, bool activeExpiry = false)
+    // A null interval turns the cleanup off.
+    private KiwiDb Open(TimeSpan? interval, int slice, bool activeExpiry = false)
         => _db = KiwiDb.Open(new KiwiDbOptions
         {
+            CollectionCleanup = interval is not null,
             Path = _directory.Path,
             Clock = _clock,
             ActiveExpiry = activeExpiry,
             ExpiryInterval = TimeSpan.FromMilliseconds(5),
-            CollectionCleanupInterval = interval,
+            CollectionCleanupInterval = interval ?? Timeout.InfiniteTimeSpan,
             CollectionCleanupSlice = slice,
             BlockCacheBytes = 8L * 1024 * 1024,
         });
