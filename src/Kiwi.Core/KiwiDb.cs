@@ -21,6 +21,7 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
     private readonly ApplyWorker _worker;
     private readonly WalSyncer? _walSyncer;
     private readonly ExpiryCycle? _expiryCycle;
+    private readonly Cleanup.CollectionCleanup? _cleanup;
     private readonly TimeProvider _clock;
     private readonly Durability _durability;
     private readonly bool _clusterMode;
@@ -46,6 +47,11 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
         if (options.ActiveExpiry)
         {
             _expiryCycle = new ExpiryCycle(this, engine, options.ExpiryInterval);
+        }
+
+        if (options.CollectionCleanup)
+        {
+            _cleanup = new Cleanup.CollectionCleanup(engine, _worker.RunCleanupAsync, options.CollectionCleanupInterval, options.CollectionCleanupSlice);
         }
     }
 
@@ -144,6 +150,15 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
     /// <summary>Keys deleted by the active expiry cycle since open.</summary>
     public long ExpiredKeys => _expiryCycle?.Deleted ?? 0;
 
+    /// <summary>Member groups of deleted, overwritten or expired collections the background cleanup removed since open.</summary>
+    public long CleanedGroups => _cleanup?.GroupsDeleted ?? 0;
+
+    /// <summary>The background cleanup of dead collection members (null when off).</summary>
+    internal Cleanup.CollectionCleanup? CollectionCleanup => _cleanup;
+
+    /// <summary>Has the writer delete member groups (see <see cref="ApplyWorker.RunCleanupAsync"/>); for tests.</summary>
+    internal Task<long> RunCleanupAsync(ReadOnlyMemory<byte> groups) => _worker.RunCleanupAsync(groups);
+
     /// <summary>Number of live keys in database <paramref name="db"/> (walks the key space: O(keys)).</summary>
     public long CountKeys(int db) => Reads.KeyScan.Count(_engine, db, NowMs(), CancellationToken.None);
 
@@ -178,6 +193,7 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
         // The Raft node feeds the writer: it stops first, then the writer applies what it already queued.
         Volatile.Read(ref _raft)?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _expiryCycle?.Dispose();
+        _cleanup?.Dispose();
         _worker.Dispose();
         _walSyncer?.Dispose();
         if (_ownsEngine)

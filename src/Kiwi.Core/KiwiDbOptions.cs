@@ -48,6 +48,21 @@ public sealed class KiwiDbOptions
     /// <summary>Pause between active expiry cycles.</summary>
     public TimeSpan ExpiryInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// Run the background cleanup that deletes the members of deleted, overwritten or expired collections (default
+    /// on). Off, they stay on disk (unreachable) until it runs again; tests that inspect raw key spaces turn it off.
+    /// </summary>
+    public bool CollectionCleanup { get; init; } = true;
+
+    /// <summary>Pause between two slices of the collection cleanup.</summary>
+    public TimeSpan CollectionCleanupInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// Most member groups (one collection version each) one cleanup slice looks at: one seek and one meta read per
+    /// group, and one range delete per dead group in a storage write of its own.
+    /// </summary>
+    public int CollectionCleanupSlice { get; init; } = 1024;
+
     /// <summary>The clock (tests substitute one); its UTC time in unix milliseconds is "now" for expiry.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 }

@@ -4,7 +4,7 @@ namespace Kiwi.Core.Tests;
 
 /// <summary>
 /// A fresh RocksDB-backed <see cref="KiwiDb"/> per test (xUnit creates one class instance per test) on a
-/// manual clock, with the active expiry cycle off so nothing changes behind the test's back.
+/// manual clock, with the active expiry cycle and the collection cleanup off so nothing changes behind the test's back.
 /// </summary>
 public abstract class KiwiDbTestBase : IDisposable
 {
@@ -37,6 +37,7 @@ public abstract class KiwiDbTestBase : IDisposable
         Path = path,
         Clock = clock,
         ActiveExpiry = false,
+        CollectionCleanup = false,
         BlockCacheBytes = 8L * 1024 * 1024,
     };
 

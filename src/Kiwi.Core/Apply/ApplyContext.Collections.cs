@@ -115,6 +115,32 @@ public sealed partial class ApplyContext
         PutRecord(destinationDb, destination, Build.WrittenSpan);
     }
 
+    /// <summary>
+    /// Most members a collection may have for <see cref="DropMembers"/> to delete them in the batch that drops it;
+    /// bigger ones are left to the background cleanup (Cleanup.CollectionCleanup), so a DEL stays bounded work.
+    /// </summary>
+    public const long InlineDropLimit = 64;
+
+    /// <summary>
+    /// Called as <paramref name="record"/>, the meta record of (<paramref name="db"/>, <paramref name="key"/>) until
+    /// now, stops being it (deleted, expired, renamed away): a small collection's members go with it, by one range
+    /// delete in this batch. Nothing can name them again (versions are never reused), so no read sees a difference.
+    /// </summary>
+    public void DropMembers(int db, ReadOnlySpan<byte> key, ReadOnlySpan<byte> record)
+    {
+        if (!MetaValue.IsCollection(record) || MetaValue.Count(record) > InlineDropLimit
+            || MetaValue.Type(record) is not (KeyType.Hash or KeyType.Set or KeyType.ZSet or KeyType.List))
+        {
+            return;
+        }
+
+        ReadOnlySpan<byte> group = KeyCodec.Data(_dataKey, db, key, MetaValue.Version(record), default);
+        _groupEnd.Clear();
+        KeyCodec.GroupEnd(group, _groupEnd.GetSpan(group.Length)[..group.Length]);
+        _groupEnd.Advance(group.Length);
+        Writes.DeleteRange(SpaceOf(MetaValue.Type(record)), group, _groupEnd.WrittenSpan);
+    }
+
     /// <summary>The key space holding the members of <paramref name="type"/>.</summary>
     public static KeySpace SpaceOf(KeyType type) => type switch
     {
@@ -126,4 +152,5 @@ public sealed partial class ApplyContext
     };
 
     private readonly ByteBuffer _memberScratch = new();
+    private readonly ByteBuffer _groupEnd = new();
 }

@@ -53,6 +53,7 @@ public sealed partial class ApplyContext : IDisposable
         if (type != KeyType.None && MetaValue.IsExpired(CurrentExpireAt, Now))
         {
             Writes.Delete(KeySpace.Meta, _metaKey.WrittenSpan);
+            DropMembers(db, key, Current.WrittenSpan);
             return KeyType.None;
         }
 
@@ -147,6 +148,7 @@ public sealed partial class ApplyContext : IDisposable
         Build.Dispose();
         _dataKey.Dispose();
         _memberScratch.Dispose();
+        _groupEnd.Dispose();
     }
 
     // Index entries are never removed when an expiry changes: the expiry cycle checks each one against the

@@ -130,6 +130,7 @@ public sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSourc
     {
         Stop();
         _context.Dispose();
+        _groupEnd.Dispose();
         _writes.Dispose();
         _wake.Dispose();
     }
@@ -159,21 +160,26 @@ public sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSourc
         int taken = 0;
         while (taken < batch.Length && !_context.EndBatch)
         {
-            if (batch[taken].Kind is EntryKind.Checkpoint or EntryKind.Install)
+            if (batch[taken].Kind is EntryKind.Checkpoint or EntryKind.Install or EntryKind.Cleanup)
             {
                 if (taken > 0)
                 {
-                    // Commit what precedes it first: the checkpoint must hold it, the install replaces it.
+                    // Commit what precedes it first: the checkpoint must hold it, the install replaces it, the
+                    // cleanup re-checks committed meta records and writes no applied index.
                     break;
                 }
 
-                if (batch[0].Kind == EntryKind.Checkpoint)
+                switch (batch[0].Kind)
                 {
-                    TakeCheckpoint(batch[..1]);
-                }
-                else
-                {
-                    Install(batch[..1]);
+                    case EntryKind.Checkpoint:
+                        TakeCheckpoint(batch[..1]);
+                        break;
+                    case EntryKind.Install:
+                        Install(batch[..1]);
+                        break;
+                    default:
+                        Cleanup(batch[..1]);
+                        break;
                 }
 
                 return 1;

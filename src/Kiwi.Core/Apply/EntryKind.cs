@@ -24,4 +24,11 @@ public enum EntryKind : byte
     /// payload (an installed Raft snapshot) and takes its applied position; replies with its fully applied index.
     /// </summary>
     Install = 4,
+
+    /// <summary>
+    /// Local only: the writer deletes the member groups listed in the payload (see
+    /// <see cref="ApplyWorker.RunCleanupAsync"/>) that no meta record names any more, re-checking each against the
+    /// committed meta record, in a storage write of its own; replies with how many it deleted. Takes no index.
+    /// </summary>
+    Cleanup = 5,
 }

@@ -62,8 +62,12 @@ internal static partial class KeyWrites
             return;
         }
 
+        // PutCopy rewrites ctx.Build with the copy's version: keep the source's record for its members.
+        using var sourceRecord = new Kiwi.Native.Memory.ByteBuffer();
+        sourceRecord.Set(ctx.Build.WrittenSpan);
         PutCopy(ctx, cmd.Db, source, cmd.Db, destination);
         ctx.Delete(cmd.Db, source);
+        ctx.DropMembers(cmd.Db, source, sourceRecord.WrittenSpan);
         Reply(reply, nx, done: true);
     }
 

@@ -15,6 +15,7 @@ internal static partial class KeyWrites
             if (ctx.Read(cmd.Db, key) != KeyType.None)
             {
                 ctx.Delete(cmd.Db, key);
+                ctx.DropMembers(cmd.Db, key, ctx.Current.WrittenSpan);
                 deleted++;
             }
         }
@@ -54,6 +55,7 @@ internal static partial class KeyWrites
         if (when <= ctx.Now)
         {
             ctx.Delete(cmd.Db, key);
+            ctx.DropMembers(cmd.Db, key, ctx.Current.WrittenSpan);
         }
         else
         {
@@ -85,6 +87,7 @@ internal static partial class KeyWrites
         if (ctx.ReadRaw(cmd.Db, key) != KeyType.None && ctx.CurrentExpireAt == when && MetaValue.IsExpired(when, ctx.Now))
         {
             ctx.Delete(cmd.Db, key);
+            ctx.DropMembers(cmd.Db, key, ctx.Current.WrittenSpan);
             reply.ReplyInteger(1);
             return;
         }

@@ -32,6 +32,9 @@ public static class KiwiMetrics
     /// <summary>Duration of one storage commit.</summary>
     public static Histogram<double> WriteLatency { get; } = Meter.CreateHistogram<double>("kiwi.write.latency", "us", "Duration of one batch commit (storage write)");
 
+    /// <summary>Member groups of deleted, overwritten or expired collections removed by the background cleanup.</summary>
+    public static Counter<long> CleanupGroupsDeleted { get; } = Meter.CreateCounter<long>("kiwi.cleanup.groups", "{group}", "Dead collection member groups range-deleted by the background cleanup");
+
     static KiwiMetrics()
     {
         Meter.CreateObservableGauge("kiwi.applied.index", ObserveAppliedIndex, "{entry}", "Highest applied index (of the most advanced open database)");

@@ -109,6 +109,7 @@ public static class ServerInfo
                 Line(text, "rejected_connections", Interlocked.Read(ref server.RejectedConnections).ToString(c));
                 Line(text, "total_error_replies", server.Stats.ErrorReplies.ToString(c));
                 Line(text, "expired_keys", db.ExpiredKeys.ToString(c));
+                Line(text, "cleaned_collection_groups", db.CleanedGroups.ToString(c));
                 (long cacheHits, long cacheMisses) = db.Engine is Storage.RocksEngine rocks ? rocks.ReadCacheStats : default;
                 Line(text, "read_cache_hits", cacheHits.ToString(c));
                 Line(text, "read_cache_misses", cacheMisses.ToString(c));

@@ -46,6 +46,48 @@ public static class KeyCodec
         return buffer.WrittenSpan;
     }
 
+    /// <summary>Bytes of a data key's group prefix (<c>db | len(key) | key | version</c>) besides the user key.</summary>
+    public const int GroupOverhead = 2 + 4 + 8;
+
+    /// <summary>
+    /// The length of the group prefix (<c>db | len(key) | key | version</c>) that starts <paramref name="dataKey"/>,
+    /// or 0 when the bytes are not a data key.
+    /// </summary>
+    public static int GroupLength(ReadOnlySpan<byte> dataKey)
+    {
+        if (dataKey.Length < GroupOverhead)
+        {
+            return 0;
+        }
+
+        uint keyLength = BinaryPrimitives.ReadUInt32BigEndian(dataKey[2..]);
+        return keyLength <= (uint)(dataKey.Length - GroupOverhead) ? GroupOverhead + (int)keyLength : 0;
+    }
+
+    /// <summary>Splits a group prefix (see <see cref="GroupLength"/>) into its parts.</summary>
+    public static void ReadGroup(ReadOnlySpan<byte> group, out int db, out ReadOnlySpan<byte> key, out ulong version)
+    {
+        db = BinaryPrimitives.ReadUInt16BigEndian(group);
+        key = group[6..^8];
+        version = BinaryPrimitives.ReadUInt64BigEndian(group[^8..]);
+    }
+
+    /// <summary>
+    /// Writes into <paramref name="destination"/> (as long as <paramref name="group"/>) the first key after every
+    /// data key of the group: the group prefix with its version plus one (a big-endian increment with carry).
+    /// </summary>
+    public static void GroupEnd(ReadOnlySpan<byte> group, Span<byte> destination)
+    {
+        group.CopyTo(destination);
+        for (int i = group.Length - 1; i >= 0; i--)
+        {
+            if (++destination[i] != 0)
+            {
+                return;
+            }
+        }
+    }
+
     /// <summary>Writes the expiry index key of (<paramref name="db"/>, <paramref name="key"/>) expiring at <paramref name="expireAtMs"/>.</summary>
     public static ReadOnlySpan<byte> Expire(ByteBuffer buffer, long expireAtMs, int db, ReadOnlySpan<byte> key)
     {
