@@ -138,7 +138,7 @@ public sealed partial class ApplyContext
         _groupEnd.Clear();
         KeyCodec.GroupEnd(group, _groupEnd.GetSpan(group.Length)[..group.Length]);
         _groupEnd.Advance(group.Length);
-        Writes.DeleteRange(SpaceOf(MetaValue.Type(record)), group, _groupEnd.WrittenSpan);
+        Writes.DeleteRange(SpaceOf(MetaValue.Type(record)), group, _groupEnd.WrittenSpan, retired: true);
     }
 
     /// <summary>The key space holding the members of <paramref name="type"/>.</summary>

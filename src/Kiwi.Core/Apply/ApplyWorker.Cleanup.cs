@@ -66,7 +66,7 @@ public sealed partial class ApplyWorker
             Span<byte> end = _groupEnd.GetSpan(length)[..length];
             KeyCodec.GroupEnd(group, end);
             _groupEnd.Advance(length);
-            _writes.DeleteRange(space, group, _groupEnd.WrittenSpan);
+            _writes.DeleteRange(space, group, _groupEnd.WrittenSpan, retired: true);
             deleted++;
         }
 

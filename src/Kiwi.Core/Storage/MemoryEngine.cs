@@ -89,7 +89,7 @@ public sealed class MemoryEngine : IStorageEngine
 
         public void Delete(KeySpace space, ReadOnlySpan<byte> key) => spaces[(int)space].Remove(key.ToArray());
 
-        public void DeleteRange(KeySpace space, ReadOnlySpan<byte> begin, ReadOnlySpan<byte> end)
+        public void DeleteRange(KeySpace space, ReadOnlySpan<byte> begin, ReadOnlySpan<byte> end, bool retired)
         {
             var doomed = new List<byte[]>();
             foreach (byte[] key in spaces[(int)space].Keys)

@@ -166,14 +166,14 @@ public sealed partial class RocksEngine : IStorageEngine
             batch.Delete(columns[(int)space], key);
         }
 
-        public void DeleteRange(KeySpace space, ReadOnlySpan<byte> begin, ReadOnlySpan<byte> end)
+        public void DeleteRange(KeySpace space, ReadOnlySpan<byte> begin, ReadOnlySpan<byte> end, bool retired)
         {
             if (space == KeySpace.Meta)
             {
                 cache?.HoldAll();
             }
 
-            batch.DeleteRange(columns[(int)space], begin, end);
+            batch.DeleteRange(columns[(int)space], begin, end, retired);
         }
     }
 
@@ -195,7 +195,7 @@ public sealed partial class RocksEngine : IStorageEngine
             }
         }
 
-        public void DeleteRange(KeySpace space, ReadOnlySpan<byte> begin, ReadOnlySpan<byte> end)
+        public void DeleteRange(KeySpace space, ReadOnlySpan<byte> begin, ReadOnlySpan<byte> end, bool retired)
         {
         }
     }

@@ -53,11 +53,13 @@ public sealed unsafe class RocksWriteBatch : IDisposable
     /// Adds a delete of every key in [<paramref name="begin"/>, <paramref name="end"/>) in <paramref name="column"/>.
     /// In a family with in-place updates, no put may follow in this batch, and <see cref="RocksStore.Write"/>
     /// flushes that family's memtable after writing it: an in-place update keeps the old entry's sequence
-    /// number, so a later write of a key under the tombstone in the same memtable would stay hidden.
+    /// number, so a later write of a key under the tombstone in the same memtable would stay hidden. With
+    /// <paramref name="retired"/> the caller promises no key in the range is ever written again, so there is no
+    /// such write and no flush.
     /// </summary>
-    public void DeleteRange(RocksColumn column, ReadOnlySpan<byte> begin, ReadOnlySpan<byte> end)
+    public void DeleteRange(RocksColumn column, ReadOnlySpan<byte> begin, ReadOnlySpan<byte> end, bool retired = false)
     {
-        if (column.InplaceUpdates)
+        if (column.InplaceUpdates && !retired)
         {
             _inplaceRangeDeletes |= 1UL << column.Index;
         }

@@ -128,7 +128,7 @@ public sealed class WriteSetTests
         public void Delete(KeySpace space, ReadOnlySpan<byte> key)
             => log.Add($"del {space} {System.Text.Encoding.ASCII.GetString(key)}");
 
-        public void DeleteRange(KeySpace space, ReadOnlySpan<byte> begin, ReadOnlySpan<byte> end)
+        public void DeleteRange(KeySpace space, ReadOnlySpan<byte> begin, ReadOnlySpan<byte> end, bool retired)
             => log.Add($"range {space} {System.Text.Encoding.ASCII.GetString(begin)}..{System.Text.Encoding.ASCII.GetString(end)}");
     }
 }
