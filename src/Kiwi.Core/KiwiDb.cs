@@ -268,7 +268,7 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
 
     /// <summary>
     /// Applies every write published so far on this thread if the writer is idle, or leaves them to the writer
-    /// (for an <see cref="Protocol.IWriteScheduler"/>: the waiters of writes applied here are complete on return).
+    /// (for a write scheduler, <c>Kiwi.Resp.IWriteScheduler</c>: the waiters of writes applied here are complete on return).
     /// </summary>
     public void ApplyPublishedHere() => _worker.ApplyPublished(inline: true);
 

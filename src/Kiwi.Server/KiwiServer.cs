@@ -1,7 +1,7 @@
 using System.Net;
 using System.Runtime.CompilerServices;
 using Kiwi.Core;
-using Kiwi.Core.Protocol;
+using Kiwi.Resp;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,4 +1,4 @@
-using Kiwi.Core.Protocol;
+using Kiwi.Resp;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Kiwi.Core.Raft;
+using Kiwi.Resp.Raft;
 
 namespace Kiwi.Server;
 
@@ -100,8 +101,10 @@ public sealed partial class ServerConfig
             // Announced to the other members: where followers forward writes (and what -MOVED names). Port 0
             // (a test's ephemeral port) is not known before the listener starts: nothing is announced then.
             ClientEndPoint = Port == 0 ? null : new IPEndPoint(address, Port).ToString(),
-            ClientPassword = RequirePass,
             ForwardWrites = !RaftRedirect,
+
+            // Forwarding connections speak RESP to the leader, giving it the cluster's requirepass.
+            WriteForwarder = node => new RaftForwarder(node, RequirePass),
             Join = RaftJoin,
             SnapshotEvery = RaftSnapshotEvery,
             RequestTimeout = TimeSpan.FromMilliseconds(RaftRequestTimeoutMs),

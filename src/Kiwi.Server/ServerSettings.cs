@@ -1,4 +1,4 @@
-using Kiwi.Core.Protocol;
+using Kiwi.Resp;
 
 namespace Kiwi.Server;
 

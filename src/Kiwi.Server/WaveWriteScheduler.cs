@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Kiwi.Core;
-using Kiwi.Core.Protocol;
+using Kiwi.Resp;
 
 namespace Kiwi.Server;
 

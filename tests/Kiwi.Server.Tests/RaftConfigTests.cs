@@ -93,7 +93,7 @@ public sealed class RaftModeConfigTests
         Assert.Equal(1000, options.SnapshotEvery);
         Assert.Equal(TimeSpan.FromSeconds(30), options.RequestTimeout);
         Assert.Equal("127.0.0.1:7380", options.ClientEndPoint);
-        Assert.Equal("pw", options.ClientPassword);
+        Assert.NotNull(options.WriteForwarder);
         Assert.True(config.RaftStaleReads);
 
         ServerConfig defaults = ServerConfig.Parse(["--port", "7379", "--raft-port", "7479", "--raft-members", "127.0.0.1:7479"]);

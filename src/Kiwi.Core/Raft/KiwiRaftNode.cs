@@ -17,8 +17,11 @@ public sealed class KiwiRaftNode : IAsyncDisposable
     private readonly KiwiStateMachine _stateMachine;
     private readonly RaftProposer _proposer;
     private readonly ApplyWorker _worker;
-    private RaftForwarder? _forwarder;
+    private IWriteForwarder? _forwarder;
     private int _disposed;
+
+    /// <summary>The Raft metadata key holding a member's client (RESP) endpoint.</summary>
+    internal const string ClientEndPointKey = "kiwi-resp";
 
     private KiwiRaftNode(RaftCluster cluster, WriteAheadLog log, KiwiStateMachine stateMachine, RaftProposer proposer, IPEndPoint endPoint, ApplyWorker worker)
     {
@@ -168,19 +171,20 @@ public sealed class KiwiRaftNode : IAsyncDisposable
 
             if (options.ClientEndPoint is { } client)
             {
-                configuration.Metadata[RaftForwarder.ClientEndPointKey] = client;
+                configuration.Metadata[ClientEndPointKey] = client;
             }
 
             cluster = new RaftCluster(configuration) { AuditTrail = log };
             proposer = new RaftProposer(cluster, options, ringCapacity);
             proposer.Start();
             await cluster.StartAsync(token).ConfigureAwait(false);
-            return new KiwiRaftNode(cluster, log, stateMachine, proposer, options.EndPoint, worker)
+            var node = new KiwiRaftNode(cluster, log, stateMachine, proposer, options.EndPoint, worker)
             {
-                _forwarder = options.ForwardWrites ? new RaftForwarder(cluster, options.ClientPassword) : null,
                 StartNote = stored is null || new HashSet<IPEndPoint>(stored).SetEquals(options.Members) ? null
                     : $"the members stored in {Path.Combine(dataPath, PersistedMembers.FileName)} ({string.Join(',', stored)}) differ from the configured ones; the stored list is the cluster's current one and is used (the configured list only seeds a new data directory)",
             };
+            node._forwarder = options.ForwardWrites ? options.WriteForwarder?.Invoke(node) : null;
+            return node;
         }
         catch
         {
@@ -303,8 +307,26 @@ public sealed class KiwiRaftNode : IAsyncDisposable
         get
         {
             RaftClusterMember? leader = _cluster.Leader;
-            return leader?.TryGetMetadata() is { } metadata && metadata.TryGetValue(RaftForwarder.ClientEndPointKey, out string? endPoint) ? endPoint : null;
+            return leader?.TryGetMetadata() is { } metadata && metadata.TryGetValue(ClientEndPointKey, out string? endPoint) ? endPoint : null;
         }
+    }
+
+    /// <summary>
+    /// The client endpoint ("ip:port") the member at <paramref name="raftEndPoint"/> announced, asked of it when not
+    /// known yet; null when it announced none or is not a member.
+    /// </summary>
+    internal async ValueTask<string?> GetClientEndPointAsync(EndPoint raftEndPoint, CancellationToken token)
+    {
+        foreach (RaftClusterMember member in _cluster.Members)
+        {
+            if (member.EndPoint.Equals(raftEndPoint))
+            {
+                IReadOnlyDictionary<string, string> metadata = await member.GetMetadataAsync(false, token).ConfigureAwait(false);
+                return metadata.TryGetValue(ClientEndPointKey, out string? endPoint) ? endPoint : null;
+            }
+        }
+
+        return null;
     }
 
     // Without forwarding: Redis Cluster's redirect once the leader's client endpoint is known (asked for here,

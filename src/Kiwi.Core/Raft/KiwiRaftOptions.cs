@@ -18,14 +18,15 @@ public sealed class KiwiRaftOptions
     /// </summary>
     public string? ClientEndPoint { get; init; }
 
-    /// <summary>
-    /// Password the followers' forwarding connections give (AUTH) to the leader's RESP endpoint (the cluster's
-    /// requirepass; null: none).
-    /// </summary>
-    public string? ClientPassword { get; init; }
-
     /// <summary>Forward writes made on a follower to the leader (default). False: answer them with an error.</summary>
     public bool ForwardWrites { get; init; } = true;
+
+    /// <summary>
+    /// Creates the forwarder of this node's follower writes once its Raft member runs (the RESP one when the
+    /// server opens the database). Null: no forwarding, whatever <see cref="ForwardWrites"/> says, and followers
+    /// answer writes with an error naming the leader.
+    /// </summary>
+    internal Func<KiwiRaftNode, IWriteForwarder>? WriteForwarder { get; init; }
 
     /// <summary>
     /// Join an existing cluster: start with no configuration and wait until its leader adds this node

@@ -8,7 +8,7 @@ namespace Kiwi.Core.Resp;
 /// The arguments of one parsed command as (offset, length) slices into one contiguous block: the receive
 /// buffer itself when the command lies in one segment, else a pooled scratch copy. One instance per
 /// connection, reused for every command; it also carries the parser's progress through a command that has
-/// not fully arrived. The slices are valid until the next <see cref="RespReader.TryParseCommand"/> call or
+/// not fully arrived. The slices are valid until the next <c>RespReader.TryParseCommand</c> (Kiwi.Resp) call or
 /// until the caller releases the receive buffer (for a pipe: <c>AdvanceTo</c>). Not thread-safe.
 /// </summary>
 public sealed class CommandArgs : IDisposable
@@ -34,7 +34,7 @@ public sealed class CommandArgs : IDisposable
     /// <summary>Number of arguments of the last complete command (the name included); 0 otherwise.</summary>
     public int Count => _count;
 
-    /// <summary>Why the last parse failed, when it returned <see cref="RespParseStatus.Error"/>.</summary>
+    /// <summary>Why the last parse failed, when it returned <c>RespParseStatus.Error</c>.</summary>
     public RespProtocolError Error { get; private set; }
 
     /// <summary>The byte found instead of '$' for <see cref="RespProtocolError.ExpectedDollar"/>.</summary>

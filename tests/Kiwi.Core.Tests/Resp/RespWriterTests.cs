@@ -1,7 +1,7 @@
 using System.Buffers;
+using System.Text;
 using Kiwi.Core.Apply;
 using Kiwi.Core.Resp;
-using static Kiwi.Core.Tests.Resp.RespTestData;
 
 namespace Kiwi.Core.Tests.Resp;
 
@@ -151,6 +151,10 @@ public sealed class RespWriterTests
         int length = RedisDouble.Format(value, buffer);
         Assert.Equal(expected, Text(buffer[..length]));
     }
+
+    private static byte[] Bytes(string latin1) => Encoding.Latin1.GetBytes(latin1);
+
+    private static string Text(ReadOnlySpan<byte> bytes) => Encoding.Latin1.GetString(bytes);
 
     private static string Write(RespVersion version, Action<RespWriter> write)
     {

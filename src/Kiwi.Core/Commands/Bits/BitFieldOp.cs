@@ -89,30 +89,30 @@ public readonly struct BitFieldOp
             int remaining = args.Count - j - 1;
             ReadOnlySpan<byte> sub = args[j];
             BitFieldOpKind kind;
-            if (Protocol.ArgParser.Is(sub, "GET"u8) && remaining >= 2)
+            if (ArgParser.Is(sub, "GET"u8) && remaining >= 2)
             {
                 kind = BitFieldOpKind.Get;
             }
-            else if (Protocol.ArgParser.Is(sub, "SET"u8) && remaining >= 3)
+            else if (ArgParser.Is(sub, "SET"u8) && remaining >= 3)
             {
                 kind = BitFieldOpKind.Set;
             }
-            else if (Protocol.ArgParser.Is(sub, "INCRBY"u8) && remaining >= 3)
+            else if (ArgParser.Is(sub, "INCRBY"u8) && remaining >= 3)
             {
                 kind = BitFieldOpKind.IncrBy;
             }
-            else if (Protocol.ArgParser.Is(sub, "OVERFLOW"u8) && remaining >= 1)
+            else if (ArgParser.Is(sub, "OVERFLOW"u8) && remaining >= 1)
             {
                 ReadOnlySpan<byte> name = args[++j];
-                if (Protocol.ArgParser.Is(name, "WRAP"u8))
+                if (ArgParser.Is(name, "WRAP"u8))
                 {
                     overflow = BitFieldOverflow.Wrap;
                 }
-                else if (Protocol.ArgParser.Is(name, "SAT"u8))
+                else if (ArgParser.Is(name, "SAT"u8))
                 {
                     overflow = BitFieldOverflow.Sat;
                 }
-                else if (Protocol.ArgParser.Is(name, "FAIL"u8))
+                else if (ArgParser.Is(name, "FAIL"u8))
                 {
                     overflow = BitFieldOverflow.Fail;
                 }
@@ -160,11 +160,11 @@ public readonly struct BitFieldOp
         for (int j = first; j < args.Count;)
         {
             int remaining = args.Count - j - 1;
-            if (Protocol.ArgParser.Is(args[j], "GET"u8) && remaining >= 2)
+            if (ArgParser.Is(args[j], "GET"u8) && remaining >= 2)
             {
                 j += 3;
             }
-            else if (Protocol.ArgParser.Is(args[j], "OVERFLOW"u8) && remaining >= 1)
+            else if (ArgParser.Is(args[j], "OVERFLOW"u8) && remaining >= 1)
             {
                 j += 2;
             }

@@ -1,0 +1,22 @@
+using System.Net;
+using Kiwi.Core.Apply;
+
+namespace Kiwi.Core.Raft;
+
+/// <summary>
+/// Sends the writes made on a follower to the leader, which applies them and answers in their place. Core defines
+/// what the Raft node needs and opens no connection itself; the protocol layer implements it (over the leader's
+/// client endpoint, announced in its Raft metadata) and is handed in through
+/// <see cref="KiwiRaftOptions.WriteForwarder"/>.
+/// </summary>
+internal interface IWriteForwarder : IAsyncDisposable
+{
+    /// <summary>Writes forwarded since start.</summary>
+    long Forwarded { get; }
+
+    /// <summary>
+    /// Sends <paramref name="request"/> to <paramref name="leader"/> (its Raft endpoint) and completes it with the
+    /// leader's reply, or with an error when its outcome is unknown.
+    /// </summary>
+    void Forward(ApplyRequest request, EndPoint leader);
+}

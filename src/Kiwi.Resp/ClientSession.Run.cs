@@ -1,0 +1,396 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.IO.Pipelines;
+using Kiwi.Core;
+using Kiwi.Core.Apply;
+using Kiwi.Core.Resp;
+using Kiwi.Native.Memory;
+
+namespace Kiwi.Resp;
+
+public sealed partial class ClientSession
+{
+    /// <summary>Replies buffered beyond this are flushed before more commands run, bounding memory per client.</summary>
+    private const int FlushThreshold = 256 * 1024;
+
+    /// <summary>
+    /// An unfinished command at least this big is moved out of the input pipe into <see cref="_large"/>, so the
+    /// pipe can stay small (it pauses the socket at 1 MB) while one command may still reach proto-max-bulk-len.
+    /// </summary>
+    public const int LargeCommandThreshold = 512 * 1024;
+
+    /// <summary>
+    /// Input at least this long, read on an I/O thread, is processed on the thread pool instead: a lone command
+    /// is answered where it was read, a pipeline leaves that thread free for other clients.
+    /// </summary>
+    private const int OffloadBytes = 256;
+
+    private readonly CommandArgs _args = new();
+    private ByteBuffer? _large;
+
+    private enum Outcome : byte
+    {
+        NeedInput,
+        Drain,
+        Flush,
+        Close,
+        ReadBarrier,
+    }
+
+    // Linearizable reads (cluster mode): one read barrier per batch of input, taken before its first read.
+    private bool _readBarrierPassed;
+    private string? _readBarrierError;
+
+    /// <summary>
+    /// Serves the connection until the client leaves, sends QUIT, breaks the protocol or is killed. Each read
+    /// is parsed into commands: reads answer at once, writes go to the writer and their replies follow in
+    /// order; everything one read produced is flushed together (pipelining).
+    /// </summary>
+    public async Task RunAsync(PipeReader input, PipeWriter output, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(output);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, _kill.Token);
+        CancellationToken token = linked.Token;
+        Cancellation = token;
+        Server.Clients[Id] = this;
+        try
+        {
+            while (!CloseRequested)
+            {
+                ReadResult result;
+                try
+                {
+                    result = await input.ReadAsync(token).ConfigureAwait(false);
+                    _readBarrierPassed = false;
+                    if (ApplyWorker.IsWriterThread)
+                    {
+                        // Replies are completed on the writer thread; new commands must not run there (a write
+                        // could wait for space in the ring only that thread frees). Look again from the pool.
+                        input.AdvanceTo(result.Buffer.Start);
+                        await Task.Yield();
+                        continue;
+                    }
+
+                    if (result.Buffer.Length >= OffloadBytes && !Thread.CurrentThread.IsThreadPoolThread)
+                    {
+                        // A pipeline on the socket's I/O thread: run it on the pool, so the I/O thread goes on
+                        // serving other clients meanwhile (the hop costs less than the commands it moves).
+                        input.AdvanceTo(result.Buffer.Start);
+                        await Task.Yield();
+                        continue;
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+
+                bool spooled = _large is { Length: > 0 };
+                ReadOnlySequence<byte> buffer = result.Buffer;
+                if (spooled)
+                {
+                    Spool(buffer);
+                    input.AdvanceTo(buffer.End);
+                    buffer = new ReadOnlySequence<byte>(_large!.WrittenMemory);
+                    _args.Reset();
+                }
+
+                Outcome outcome;
+                long executed = 0;
+                while (true)
+                {
+                    if (ApplyWorker.IsWriterThread)
+                    {
+                        // Resumed by a write's completion on the writer thread: run further commands elsewhere.
+                        await Task.Yield();
+                    }
+
+                    outcome = Process(ref buffer, output, ref executed);
+                    if (_pendingCount > 0)
+                    {
+                        // Every write this read carried is published: one batch for all of them. On the socket's
+                        // I/O thread, with the writer idle, it is applied right here and the replies below are
+                        // ready without a thread switch; a pipeline on the pool goes to the writer thread, which
+                        // batches it with other clients' writes.
+                        if (Thread.CurrentThread.IsThreadPoolThread)
+                        {
+                            Server.Db.ApplyPublished(inline: false);
+                        }
+                        else if (Server.WriteScheduler is { } scheduler)
+                        {
+                            // Other clients' reads of this wave are probably waiting: one batch for all.
+                            scheduler.Schedule();
+                        }
+                        else
+                        {
+                            Server.Db.ApplyPublished(inline: true);
+                        }
+                    }
+
+                    // Replies of writes in flight follow in order. The wait is inlined here (not a helper
+                    // async method) so no state machine is allocated per read.
+                    while (_pendingCount > 0)
+                    {
+                        await _pending[_pendingHead].WaitAsync().ConfigureAwait(false);
+                        WriteHeadReply(output);
+                    }
+
+                    if (outcome == Outcome.Drain)
+                    {
+                        continue;
+                    }
+
+                    if (outcome == Outcome.ReadBarrier)
+                    {
+                        _readBarrierError = null;
+                        try
+                        {
+                            await Server.Db.ReadBarrierAsync(token).ConfigureAwait(false);
+                        }
+                        catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
+                        {
+                            // No majority (or no leader): the reads of this input get an error, never stale data.
+                            _readBarrierError = "CLUSTERDOWN the read could not be made linearizable: " + ex.Message;
+                        }
+
+                        _readBarrierPassed = true;
+                        continue;
+                    }
+
+                    if (outcome == Outcome.Flush)
+                    {
+                        FlushResult flushed = await output.FlushAsync(token).ConfigureAwait(false);
+                        if (flushed.IsCompleted || flushed.IsCanceled)
+                        {
+                            outcome = Outcome.Close;
+                            break;
+                        }
+
+                        continue;
+                    }
+
+                    break;
+                }
+
+                Server.AddCommands(executed);
+                FlushResult final = await output.FlushAsync(token).ConfigureAwait(false);
+                SetQueryBufferBytes(buffer.Length);
+                if (spooled)
+                {
+                    _large!.RemovePrefix(_large.Length - (int)buffer.Length);
+                    if (_large.Length == 0)
+                    {
+                        _large.Clear();
+                    }
+                }
+                else if (outcome == Outcome.NeedInput && buffer.Length >= LargeCommandThreshold)
+                {
+                    // One command too big for the pipe: keep its bytes here and let the pipe go on reading.
+                    Spool(buffer);
+                    input.AdvanceTo(buffer.End);
+                    _args.Reset();
+                }
+                else
+                {
+                    input.AdvanceTo(buffer.Start, buffer.End);
+                }
+
+                if (outcome == Outcome.Close || final.IsCompleted || result.IsCompleted)
+                {
+                    break;
+                }
+
+                if (buffer.Length > Server.Settings.ClientQueryBufferLimit)
+                {
+                    // An unfinished request larger than the limit: Redis closes such clients.
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (IOException)
+        {
+        }
+        finally
+        {
+            // Writes already submitted must finish before their requests go back to the pool.
+            await DrainQuietlyAsync().ConfigureAwait(false);
+            Server.Clients.TryRemove(Id, out _);
+            _args.Dispose();
+            _large?.Dispose();
+        }
+    }
+
+    private void Spool(ReadOnlySequence<byte> data)
+    {
+        _large ??= new ByteBuffer();
+        foreach (ReadOnlyMemory<byte> segment in data)
+        {
+            _large.Write(segment.Span);
+        }
+    }
+
+    private Outcome Process(ref ReadOnlySequence<byte> buffer, PipeWriter output, ref long executed)
+    {
+        var reader = new SequenceReader<byte>(buffer);
+        var writer = new RespWriter(output, Protocol, this);
+        RespLimits limits = Authenticated
+            ? new RespLimits { MaxBulkLength = Server.Settings.ProtoMaxBulkLen }
+            : new RespLimits { MaxBulkLength = Server.Settings.ProtoMaxBulkLen, Unauthenticated = true };
+        try
+        {
+            while (true)
+            {
+                SequencePosition before = reader.Position;
+                RespParseStatus status = RespReader.TryParseCommand(ref reader, _args, limits);
+                if (status == RespParseStatus.Incomplete)
+                {
+                    buffer = buffer.Slice(reader.Position);
+                    return Outcome.NeedInput;
+                }
+
+                if (status == RespParseStatus.Error)
+                {
+                    if (HasPending)
+                    {
+                        // Replies to earlier writes go first; the protocol error is parsed again after them.
+                        _args.Reset();
+                        buffer = buffer.Slice(before);
+                        return Outcome.Drain;
+                    }
+
+                    writer.WriteProtocolError(_args.Error, _args.UnexpectedByte);
+                    buffer = buffer.Slice(reader.Position);
+                    return Outcome.Close;
+                }
+
+                CommandSpec? spec = CommandTable.Find(_args[0]);
+                bool readsOnly = spec is not null && spec.ReadsOnly(_args);
+                if (HasPending && (spec is null || !spec.IsWrite || readsOnly || PendingFull))
+                {
+                    // A read (or anything replying at once) must see this client's earlier writes, and its
+                    // reply must follow theirs: finish them first, then parse this command again.
+                    _args.Reset();
+                    buffer = buffer.Slice(before);
+                    return Outcome.Drain;
+                }
+
+                if (readsOnly && Server.LinearizableReads)
+                {
+                    if (!_readBarrierPassed)
+                    {
+                        _args.Reset();
+                        buffer = buffer.Slice(before);
+                        return Outcome.ReadBarrier;
+                    }
+
+                    if (_readBarrierError is not null)
+                    {
+                        executed++;
+                        Server.Stats.Rejected(spec!);
+                        writer.WriteError(System.Text.Encoding.UTF8.GetBytes(_readBarrierError));
+                        _args.Reset();
+                        continue;
+                    }
+                }
+
+                executed++;
+                Execute(spec, writer);
+                _args.Reset();
+                if (CloseRequested)
+                {
+                    buffer = buffer.Slice(reader.Position);
+                    return Outcome.Close;
+                }
+
+                if (output.UnflushedBytes > FlushThreshold)
+                {
+                    buffer = buffer.Slice(reader.Position);
+                    return Outcome.Flush;
+                }
+            }
+        }
+        catch
+        {
+            _args.Reset();
+            throw;
+        }
+    }
+
+    private void Execute(CommandSpec? spec, RespWriter writer)
+    {
+        var context = new CommandContext(this, _args, writer, spec);
+        // Redis's order (processCommand): unknown command, then arity, then authentication.
+        if (spec is null)
+        {
+            CommandErrors.UnknownCommand(ref context);
+            return;
+        }
+
+        if (!spec.AcceptsArgCount(_args.Count))
+        {
+            Server.Stats.Rejected(spec);
+            CommandErrors.WrongArity(ref context, spec);
+            return;
+        }
+
+        if (!Authenticated && (spec.Flags & CommandFlags.NoAuth) == 0)
+        {
+            Server.Stats.Rejected(spec);
+            context.Error("NOAUTH Authentication required."u8);
+            return;
+        }
+
+        Touch(spec);
+        long errorsBefore = _errorReplies;
+        long started = Stopwatch.GetTimestamp();
+        KiwiDb.CompleteOnWriterForThisThread = true;
+        try
+        {
+            spec.Handler(ref context);
+        }
+        catch (KiwiException ex)
+        {
+            context.Error(ex.Message);
+        }
+        catch (ObjectDisposedException)
+        {
+            context.Error("ERR server is shutting down"u8);
+            CloseRequested = true;
+        }
+        catch (OperationCanceledException) when (Cancellation.IsCancellationRequested)
+        {
+            // Killed, gone, or the server is stopping: the command stopped part way and the connection closes
+            // without its reply, as it does for a killed client.
+            CloseRequested = true;
+        }
+        finally
+        {
+            context.CloseView();
+            KiwiDb.CompleteOnWriterForThisThread = false;
+        }
+
+        // A write's time is its submission; an error it gets from the writer counts when its reply is written.
+        Server.Stats.Called(spec, Stopwatch.GetTimestamp() - started, failed: _errorReplies != errorsBefore);
+    }
+
+    private async ValueTask DrainQuietlyAsync()
+    {
+        while (_pendingCount > 0)
+        {
+            ApplyRequest request = _pending[_pendingHead];
+            try
+            {
+                await request.WaitAsync().ConfigureAwait(false);
+            }
+            catch (InvalidOperationException)
+            {
+            }
+
+            ApplyRequestPool.Return(TakeHead());
+        }
+    }
+}

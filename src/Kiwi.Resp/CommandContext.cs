@@ -1,0 +1,120 @@
+using System.Text;
+using Kiwi.Core;
+using Kiwi.Core.Apply;
+using Kiwi.Core.Resp;
+using Kiwi.Core.Storage;
+
+namespace Kiwi.Resp;
+
+/// <summary>Everything a handler needs for one command: the session, its arguments and the reply writer.</summary>
+public ref struct CommandContext
+{
+    internal CommandContext(ClientSession session, CommandArgs args, RespWriter writer, CommandSpec? spec)
+    {
+        Session = session;
+        Args = args;
+        Writer = writer;
+        Spec = spec;
+    }
+
+    /// <summary>The client.</summary>
+    public ClientSession Session { get; }
+
+    /// <summary>The arguments; index 0 is the command name.</summary>
+    public CommandArgs Args { get; }
+
+    /// <summary>Writes replies (reads reply at once; writes reply through <see cref="Submit"/>).</summary>
+    public RespWriter Writer { get; }
+
+    private StorageSnapshot _view;
+    private bool _viewOpen;
+
+    /// <summary>
+    /// The read view of this command: opened on first use and closed when the command returns, so every record
+    /// a command reads comes from one point in time (never half of a write). Keep it for commands that read more
+    /// than one record; a single-record read needs none.
+    /// </summary>
+    public StorageSnapshot View
+    {
+        get
+        {
+            if (!_viewOpen)
+            {
+                _view = Db.Engine.OpenSnapshot();
+                _viewOpen = true;
+            }
+
+            return _view;
+        }
+    }
+
+    /// <summary>Closes the command's read view, if it opened one.</summary>
+    internal void CloseView()
+    {
+        if (_viewOpen)
+        {
+            _viewOpen = false;
+            _view.Dispose();
+        }
+    }
+
+    /// <summary>The command run (null for an unknown one): its writes and late errors count for it in INFO commandstats.</summary>
+    internal CommandSpec? Spec { get; }
+
+    /// <summary>The database.</summary>
+    public readonly KiwiDb Db => Session.Server.Db;
+
+    /// <summary>Shared server state.</summary>
+    public readonly ServerState Server => Session.Server;
+
+    /// <summary>
+    /// Fires when the client is killed or leaves, or the server stops: a command that walks many keys checks it
+    /// and stops (throwing <see cref="OperationCanceledException"/>), so it never holds up a shutdown.
+    /// </summary>
+    public readonly CancellationToken Cancellation => Session.Cancellation;
+
+    /// <summary>Argument <paramref name="index"/>.</summary>
+    public readonly ReadOnlySpan<byte> this[int index] => Args[index];
+
+    /// <summary>Number of arguments, the command name included.</summary>
+    public readonly int Count => Args.Count;
+
+    /// <summary>Rents a write request stamped now, its reply written in this client's protocol.</summary>
+    public readonly ApplyRequest Begin() => Db.Begin(Db.NowMs(), Session.Protocol);
+
+    /// <summary>Rents a write request stamped <paramref name="nowMs"/>, its reply written in this client's protocol.</summary>
+    public readonly ApplyRequest Begin(long nowMs) => Db.Begin(nowMs, Session.Protocol);
+
+    /// <summary>Hands an already submitted write to the session: its reply follows earlier replies in order.</summary>
+    public readonly void Submit(ApplyRequest request) => Session.AddPending(request, Spec);
+
+    /// <summary>Replies an error line (without '-'), keeping reply order when writes are still in flight.</summary>
+    public readonly void Error(ReadOnlySpan<byte> line)
+    {
+        if (Session.HasPending)
+        {
+            Session.AddImmediateError(Encoding.Latin1.GetString(line), Spec);
+            return;
+        }
+
+        Writer.WriteError(line);
+    }
+
+    /// <summary>Replies an error line given as text, one byte per char (Latin-1), off the hot path.</summary>
+    public readonly void Error(string line)
+    {
+        if (Session.HasPending)
+        {
+            Session.AddImmediateError(line, Spec);
+            return;
+        }
+
+        Writer.WriteError(Encoding.Latin1.GetBytes(line));
+    }
+
+    /// <summary>"-ERR syntax error".</summary>
+    public readonly void SyntaxError() => Error("ERR syntax error"u8);
+
+    /// <summary>"-ERR value is not an integer or out of range".</summary>
+    public readonly void NotInteger() => Error("ERR value is not an integer or out of range"u8);
+}

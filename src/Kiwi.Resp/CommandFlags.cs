@@ -1,0 +1,33 @@
+namespace Kiwi.Resp;
+
+/// <summary>What a command does, for dispatch, AUTH and COMMAND INFO.</summary>
+[Flags]
+public enum CommandFlags : ushort
+{
+    /// <summary>Nothing special.</summary>
+    None = 0,
+
+    /// <summary>Changes data: goes through the writer; replies in order after earlier writes.</summary>
+    Write = 1,
+
+    /// <summary>Reads data only.</summary>
+    ReadOnly = 2,
+
+    /// <summary>Administrative.</summary>
+    Admin = 4,
+
+    /// <summary>Allowed before AUTH when a password is set.</summary>
+    NoAuth = 8,
+
+    /// <summary>O(1) or O(log n).</summary>
+    Fast = 16,
+
+    /// <summary>Connection management (PING, HELLO, CLIENT...).</summary>
+    Connection = 32,
+
+    /// <summary>
+    /// A write command that, given its key only, is a plain read answered at once (GETEX without options): it
+    /// then waits for the client's earlier writes and takes the read barrier like a read-only command.
+    /// </summary>
+    ReadWhenBare = 64,
+}

@@ -1,0 +1,251 @@
+using System.Globalization;
+using System.Text;
+using Kiwi.Core.Apply;
+using Kiwi.Core.Commands;
+using Kiwi.Core.Reads;
+using Kiwi.Core.Resp;
+using Kiwi.Core.Storage;
+using Kiwi.Native.Memory;
+
+namespace Kiwi.Resp.Handlers;
+
+/// <content>Hash reads, answered at once from committed state.</content>
+internal static partial class HashHandlers
+{
+    [ThreadStatic]
+    private static ByteBuffer? t_reply;
+
+    private enum HashParts : byte
+    {
+        Fields = 1,
+        Values = 2,
+        Both = 3,
+    }
+
+    /// <summary>Loads the hash: false when a reply was written (missing key → <paramref name="missing"/>, or WRONGTYPE).</summary>
+    private static bool Find(ref CommandContext ctx, out ulong version, out long count, scoped ReadOnlySpan<byte> missing)
+    {
+        KeyType type = CollectionReads.Lookup(ctx.View, ctx.Session.Database, ctx[1], ctx.Db.NowMs(), out version, out count);
+        if (type == KeyType.Hash)
+        {
+            return true;
+        }
+
+        if (type == KeyType.None)
+        {
+            ctx.Writer.WriteRaw(missing);
+        }
+        else
+        {
+            ctx.Writer.WriteError(KiwiError.WrongType);
+        }
+
+        return false;
+    }
+
+    private static ReadOnlySpan<byte> Null(scoped ref CommandContext ctx) => ctx.Writer.IsResp3 ? RespReplies.Null : RespReplies.NullBulk;
+
+    private static void Get(ref CommandContext ctx)
+    {
+        if (!Find(ref ctx, out ulong version, out _, Null(ref ctx)))
+        {
+            return;
+        }
+
+        if (CollectionReads.TryGetMember(ctx.View, KeySpace.Hash, ctx.Session.Database, ctx[1], version, ctx[2], out ReadOnlySpan<byte> value))
+        {
+            ctx.Writer.WriteBulk(value);
+            CollectionReads.Release();
+        }
+        else
+        {
+            ctx.Writer.WriteNull();
+        }
+    }
+
+    private static void MGet(ref CommandContext ctx)
+    {
+        KeyType type = CollectionReads.Lookup(ctx.View, ctx.Session.Database, ctx[1], ctx.Db.NowMs(), out ulong version, out _);
+        if (type != KeyType.None && type != KeyType.Hash)
+        {
+            ctx.Writer.WriteError(KiwiError.WrongType);
+            return;
+        }
+
+        ctx.Writer.WriteArrayHeader(ctx.Count - 2);
+        for (int i = 2; i < ctx.Count; i++)
+        {
+            if (type == KeyType.Hash && CollectionReads.TryGetMember(ctx.View, KeySpace.Hash, ctx.Session.Database, ctx[1], version, ctx[i], out ReadOnlySpan<byte> value))
+            {
+                ctx.Writer.WriteBulk(value);
+            }
+            else
+            {
+                ctx.Writer.WriteNull();
+            }
+        }
+
+        CollectionReads.Release();
+    }
+
+    private static void Exists(ref CommandContext ctx)
+    {
+        if (Find(ref ctx, out ulong version, out _, RespReplies.Zero))
+        {
+            bool found = CollectionReads.TryGetMember(ctx.View, KeySpace.Hash, ctx.Session.Database, ctx[1], version, ctx[2], out _);
+            ctx.Writer.WriteInteger(found ? 1 : 0);
+        }
+    }
+
+    private static void Len(ref CommandContext ctx)
+    {
+        if (Find(ref ctx, out _, out long count, RespReplies.Zero))
+        {
+            ctx.Writer.WriteInteger(count);
+        }
+    }
+
+    private static void StrLen(ref CommandContext ctx)
+    {
+        if (Find(ref ctx, out ulong version, out _, RespReplies.Zero))
+        {
+            bool found = CollectionReads.TryGetMember(ctx.View, KeySpace.Hash, ctx.Session.Database, ctx[1], version, ctx[2], out ReadOnlySpan<byte> value);
+            ctx.Writer.WriteInteger(found ? value.Length : 0);
+            CollectionReads.Release();
+        }
+    }
+
+    // The elements are gathered first and counted as they are walked, so the header always matches them, then
+    // copied to the connection.
+    private static void GetAll(ref CommandContext ctx, HashParts parts)
+    {
+        if (!Find(ref ctx, out ulong version, out _, parts == HashParts.Both && ctx.Writer.IsResp3 ? "%0\r\n"u8 : RespReplies.EmptyArray))
+        {
+            return;
+        }
+
+        ByteBuffer body = t_reply ??= new ByteBuffer();
+        body.Clear();
+        var elements = new RespWriter(body, ctx.Writer.Version);
+        int count = 0;
+        using (MemberCursor cursor = CollectionReads.OpenMembers(ctx.View, KeySpace.Hash, ctx.Session.Database, ctx[1], version))
+        {
+            for (; cursor.Valid; cursor.Next())
+            {
+                if ((parts & HashParts.Fields) != 0)
+                {
+                    elements.WriteBulk(cursor.Member);
+                }
+
+                if ((parts & HashParts.Values) != 0)
+                {
+                    elements.WriteBulk(cursor.Value);
+                }
+
+                count++;
+            }
+        }
+
+        if (parts == HashParts.Both)
+        {
+            ctx.Writer.WriteMapHeader(count);
+        }
+        else
+        {
+            ctx.Writer.WriteArrayHeader(count);
+        }
+
+        ctx.Writer.WriteRaw(body.WrittenSpan);
+        body.Clear();
+    }
+
+    private static void Scan(ref CommandContext ctx)
+    {
+        if (!ulong.TryParse(Encoding.ASCII.GetString(ctx[2]), NumberStyles.None, CultureInfo.InvariantCulture, out ulong cursorId))
+        {
+            ctx.Error("ERR invalid cursor"u8);
+            return;
+        }
+
+        if (!Find(ref ctx, out ulong version, out _, "*2\r\n$1\r\n0\r\n*0\r\n"u8))
+        {
+            return;
+        }
+
+        byte[]? pattern = null;
+        long count = 10;
+        for (int i = 3; i < ctx.Count; i += 2)
+        {
+            if (i + 1 >= ctx.Count)
+            {
+                ctx.SyntaxError();
+                return;
+            }
+
+            if (ArgParser.Is(ctx[i], "MATCH"u8))
+            {
+                pattern = GlobPattern.MatchesAll(ctx[i + 1]) ? null : ctx[i + 1].ToArray();
+            }
+            else if (ArgParser.Is(ctx[i], "COUNT"u8))
+            {
+                if (!ArgParser.TryInt64(ctx[i + 1], out count))
+                {
+                    ctx.NotInteger();
+                    return;
+                }
+
+                if (count < 1)
+                {
+                    ctx.SyntaxError();
+                    return;
+                }
+            }
+            else
+            {
+                ctx.SyntaxError();
+                return;
+            }
+        }
+
+        byte[] resume = [];
+        if (cursorId != 0 && !ctx.Server.TryResume(cursorId, out resume))
+        {
+            // An unknown or evicted cursor ends the scan, as Redis does for a cursor past the end.
+            ctx.Writer.WriteRaw("*2\r\n$1\r\n0\r\n*0\r\n"u8);
+            return;
+        }
+
+        ByteBuffer body = t_reply ??= new ByteBuffer();
+        body.Clear();
+        var elements = new RespWriter(body, ctx.Writer.Version);
+        int emitted = 0;
+        long visited = 0;
+        byte[]? next = null;
+        using (MemberCursor cursor = CollectionReads.OpenMembers(ctx.View, KeySpace.Hash, ctx.Session.Database, ctx[1], version, resume))
+        {
+            for (; cursor.Valid; cursor.Next())
+            {
+                ReadOnlySpan<byte> field = cursor.Member;
+                if (visited == count)
+                {
+                    next = field.ToArray();
+                    break;
+                }
+
+                visited++;
+                if (pattern is null || GlobPattern.IsMatch(pattern, field))
+                {
+                    elements.WriteBulk(field);
+                    elements.WriteBulk(cursor.Value);
+                    emitted += 2;
+                }
+            }
+        }
+
+        ctx.Writer.WriteArrayHeader(2);
+        ctx.Writer.WriteBulk(next is null ? "0"u8 : Encoding.ASCII.GetBytes(ctx.Server.SaveCursor(next).ToString(CultureInfo.InvariantCulture)));
+        ctx.Writer.WriteArrayHeader(emitted);
+        ctx.Writer.WriteRaw(body.WrittenSpan);
+        body.Clear();
+    }
+}

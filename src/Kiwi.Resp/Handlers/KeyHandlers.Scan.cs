@@ -1,0 +1,240 @@
+using System.Globalization;
+using System.Text;
+using Kiwi.Core.Apply;
+using Kiwi.Core.Commands;
+using Kiwi.Core.Reads;
+using Kiwi.Core.Storage;
+
+namespace Kiwi.Resp.Handlers;
+
+/// <content>KEYS, SCAN, RANDOMKEY, RENAME, RENAMENX, COPY, OBJECT.</content>
+internal static partial class KeyHandlers
+{
+    public static void RegisterMore(List<CommandSpec> t)
+    {
+        t.Add(new("keys", 2, CommandFlags.ReadOnly, 0, 0, 0, Keys));
+        t.Add(new("scan", -2, CommandFlags.ReadOnly, 0, 0, 0, Scan));
+        t.Add(new("randomkey", 1, CommandFlags.ReadOnly, 0, 0, 0, RandomKey));
+        t.Add(new("rename", 3, CommandFlags.Write, 1, 2, 1, static (ref CommandContext ctx) => SubmitMove(ref ctx, OpCode.Rename, 0, 0)));
+        t.Add(new("renamenx", 3, CommandFlags.Write | CommandFlags.Fast, 1, 2, 1, static (ref CommandContext ctx) => SubmitMove(ref ctx, OpCode.Rename, 1, 0)));
+        t.Add(new("copy", -3, CommandFlags.Write, 1, 2, 1, Copy));
+        t.Add(new("object", -2, CommandFlags.ReadOnly, 2, 2, 1, ObjectCommand));
+    }
+
+    private static void Keys(ref CommandContext ctx)
+    {
+        byte[] pattern = ctx[1].ToArray();
+        bool all = GlobPattern.MatchesAll(pattern);
+        var found = new List<byte[]>();
+        CancellationToken cancellation = ctx.Cancellation;
+        KeyScan.Walk(ctx.Db.Engine, ctx.Session.Database, default, ctx.Db.NowMs(), cancellation, (key, _) =>
+        {
+            if (all || GlobPattern.IsMatch(pattern, key, ignoreCase: false, cancellation))
+            {
+                found.Add(key.ToArray());
+            }
+
+            return true;
+        });
+        ctx.Writer.WriteArrayHeader(found.Count);
+        foreach (byte[] key in found)
+        {
+            ctx.Writer.WriteBulk(key);
+        }
+    }
+
+    private static void Scan(ref CommandContext ctx)
+    {
+        if (!ulong.TryParse(Encoding.ASCII.GetString(ctx[1]), NumberStyles.None, CultureInfo.InvariantCulture, out ulong cursor))
+        {
+            ctx.Error("ERR invalid cursor"u8);
+            return;
+        }
+
+        byte[]? pattern = null;
+        long count = 10;
+        KeyType? type = null;
+        for (int i = 2; i < ctx.Count; i += 2)
+        {
+            if (i + 1 >= ctx.Count)
+            {
+                ctx.SyntaxError();
+                return;
+            }
+
+            if (ArgParser.Is(ctx[i], "MATCH"u8))
+            {
+                pattern = GlobPattern.MatchesAll(ctx[i + 1]) ? null : ctx[i + 1].ToArray();
+            }
+            else if (ArgParser.Is(ctx[i], "COUNT"u8))
+            {
+                if (!ArgParser.TryInt64(ctx[i + 1], out count))
+                {
+                    ctx.NotInteger();
+                    return;
+                }
+
+                if (count < 1)
+                {
+                    ctx.SyntaxError();
+                    return;
+                }
+            }
+            else if (ArgParser.Is(ctx[i], "TYPE"u8))
+            {
+                type = ParseType(ctx[i + 1]);
+            }
+            else
+            {
+                ctx.SyntaxError();
+                return;
+            }
+        }
+
+        byte[] start = [];
+        if (cursor != 0 && !ctx.Server.TryResume(cursor, out start))
+        {
+            start = [];
+        }
+
+        var found = new List<byte[]>();
+        long visited = 0;
+        CancellationToken cancellation = ctx.Cancellation;
+        byte[]? resume = KeyScan.Walk(ctx.Db.Engine, ctx.Session.Database, start, ctx.Db.NowMs(), cancellation, (key, keyType) =>
+        {
+            if ((pattern is null || GlobPattern.IsMatch(pattern, key, ignoreCase: false, cancellation)) && (type is null || type == keyType))
+            {
+                found.Add(key.ToArray());
+            }
+
+            return ++visited < count;
+        });
+
+        ulong next = resume is null ? 0 : ctx.Server.SaveCursor(resume);
+        ctx.Writer.WriteArrayHeader(2);
+        ctx.Writer.WriteBulk(Encoding.ASCII.GetBytes(next.ToString(CultureInfo.InvariantCulture)));
+        ctx.Writer.WriteArrayHeader(found.Count);
+        foreach (byte[] key in found)
+        {
+            ctx.Writer.WriteBulk(key);
+        }
+    }
+
+    /// <summary>SCAN's TYPE names; an unknown name matches nothing, as in Redis.</summary>
+    private static KeyType ParseType(ReadOnlySpan<byte> name)
+        => ArgParser.Is(name, "STRING"u8) ? KeyType.String
+            : ArgParser.Is(name, "HASH"u8) ? KeyType.Hash
+            : ArgParser.Is(name, "LIST"u8) ? KeyType.List
+            : ArgParser.Is(name, "SET"u8) ? KeyType.Set
+            : ArgParser.Is(name, "ZSET"u8) ? KeyType.ZSet
+            : (KeyType)255;
+
+    private static void RandomKey(ref CommandContext ctx)
+    {
+        byte[]? chosen = KeySampler.PickRandom(ctx.Db.Engine, ctx.Session.Database, ctx.Db.NowMs(), ctx.Cancellation);
+        if (chosen is null)
+        {
+            ctx.Writer.WriteNull();
+        }
+        else
+        {
+            ctx.Writer.WriteBulk(chosen);
+        }
+    }
+
+    private static void Copy(ref CommandContext ctx)
+    {
+        byte replace = 0;
+        long targetDb = ctx.Session.Database;
+        for (int i = 3; i < ctx.Count; i++)
+        {
+            if (ArgParser.Is(ctx[i], "REPLACE"u8))
+            {
+                replace = 1;
+            }
+            else if (ArgParser.Is(ctx[i], "DB"u8) && i + 1 < ctx.Count)
+            {
+                if (!ArgParser.TryInt64(ctx[++i], out targetDb))
+                {
+                    ctx.NotInteger();
+                    return;
+                }
+
+                if (targetDb != 0)
+                {
+                    ctx.Error("ERR DB index is out of range"u8);
+                    return;
+                }
+            }
+            else
+            {
+                ctx.SyntaxError();
+                return;
+            }
+        }
+
+        SubmitMove(ref ctx, OpCode.Copy, replace, targetDb);
+    }
+
+    private static void SubmitMove(ref CommandContext ctx, OpCode op, byte flags, long n1)
+    {
+        ApplyRequest request = ctx.Begin();
+        CommandFormat.AddCommand(request.Payload, op, flags, ctx.Session.Database, 2, n1);
+        CommandFormat.AddArg(request.Payload, ctx[1]);
+        CommandFormat.AddArg(request.Payload, ctx[2]);
+        ctx.Submit(ctx.Db.SubmitRaw(request));
+    }
+
+    private static void ObjectCommand(ref CommandContext ctx)
+    {
+        ReadOnlySpan<byte> sub = ctx[1];
+        if (ArgParser.Is(sub, "HELP"u8))
+        {
+            ctx.Writer.WriteArrayHeader(1);
+            ctx.Writer.WriteSimpleString("OBJECT <subcommand> [<arg> ...]: ENCODING, FREQ, IDLETIME, REFCOUNT <key>"u8);
+            return;
+        }
+
+        if (ctx.Count != 3)
+        {
+            ctx.Error($"ERR unknown subcommand or wrong number of arguments for '{CommandErrors.Latin(sub)}'. Try OBJECT HELP.");
+            return;
+        }
+
+        KeyType type = ReadPath.Lookup(ctx.Db.Engine, ctx.Session.Database, ctx[2], ctx.Db.NowMs());
+        if (type == KeyType.None)
+        {
+            ReadPath.Release();
+            ctx.Writer.WriteNull();
+            return;
+        }
+
+        if (ArgParser.Is(sub, "ENCODING"u8))
+        {
+            ReadOnlySpan<byte> value = MetaValue.Payload(ReadPath.Record);
+            ctx.Writer.WriteBulk(type != KeyType.String ? "hashtable"u8
+                : value.Length <= 20 && RedisNumbers.TryParseInt64(value, out _) ? "int"u8
+                : value.Length <= 44 ? "embstr"u8
+                : "raw"u8);
+        }
+        else if (ArgParser.Is(sub, "REFCOUNT"u8))
+        {
+            ctx.Writer.WriteInteger(1);
+        }
+        else if (ArgParser.Is(sub, "IDLETIME"u8))
+        {
+            // Access times are not tracked (the store keeps no per-read state).
+            ctx.Writer.WriteInteger(0);
+        }
+        else if (ArgParser.Is(sub, "FREQ"u8))
+        {
+            ctx.Error("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust."u8);
+        }
+        else
+        {
+            ctx.Error($"ERR unknown subcommand or wrong number of arguments for '{CommandErrors.Latin(sub)}'. Try OBJECT HELP.");
+        }
+
+        ReadPath.Release();
+    }
+}

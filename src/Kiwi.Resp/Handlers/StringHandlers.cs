@@ -1,0 +1,251 @@
+using Kiwi.Core;
+using Kiwi.Core.Apply;
+using Kiwi.Core.Commands;
+using Kiwi.Core.Reads;
+using Kiwi.Core.Storage;
+
+namespace Kiwi.Resp.Handlers;
+
+/// <summary>String commands over RESP: parse and validate here, apply in the writer (writes) or read at once.</summary>
+internal static partial class StringHandlers
+{
+    public static void Register(List<CommandSpec> t)
+    {
+        const CommandFlags W = CommandFlags.Write;
+        const CommandFlags R = CommandFlags.ReadOnly | CommandFlags.Fast;
+        t.Add(new("set", -3, W, 1, 1, 1, Set));
+        t.Add(new("get", 2, R, 1, 1, 1, Get));
+        t.Add(new("getset", 3, W | CommandFlags.Fast, 1, 1, 1, GetSet));
+        t.Add(new("getdel", 2, W | CommandFlags.Fast, 1, 1, 1, GetDel));
+        t.Add(new("getex", -2, W | CommandFlags.ReadWhenBare | CommandFlags.Fast, 1, 1, 1, GetEx));
+        t.Add(new("setnx", 3, W | CommandFlags.Fast, 1, 1, 1, SetNx));
+        t.Add(new("setex", 4, W, 1, 1, 1, SetEx));
+        t.Add(new("psetex", 4, W, 1, 1, 1, PSetEx));
+        t.Add(new("mset", -3, W, 1, -1, 2, MSet));
+        t.Add(new("msetnx", -3, W, 1, -1, 2, MSetNx));
+        t.Add(new("mget", -2, R, 1, -1, 1, MGet));
+        t.Add(new("append", 3, W | CommandFlags.Fast, 1, 1, 1, Append));
+        t.Add(new("strlen", 2, R, 1, 1, 1, StrLen));
+        t.Add(new("getrange", 4, CommandFlags.ReadOnly, 1, 1, 1, GetRange));
+        t.Add(new("substr", 4, CommandFlags.ReadOnly, 1, 1, 1, GetRange));
+        t.Add(new("setrange", 4, W, 1, 1, 1, SetRange));
+        t.Add(new("incr", 2, W | CommandFlags.Fast, 1, 1, 1, Incr));
+        t.Add(new("decr", 2, W | CommandFlags.Fast, 1, 1, 1, Decr));
+        t.Add(new("incrby", 3, W | CommandFlags.Fast, 1, 1, 1, IncrBy));
+        t.Add(new("decrby", 3, W | CommandFlags.Fast, 1, 1, 1, DecrBy));
+        t.Add(new("incrbyfloat", 3, W | CommandFlags.Fast, 1, 1, 1, IncrByFloat));
+    }
+
+    private static void Get(ref CommandContext ctx)
+    {
+        KeyType type = ReadPath.Lookup(ctx.Db.Engine, ctx.Session.Database, ctx[1], ctx.Db.NowMs());
+        if (type == KeyType.String)
+        {
+            ctx.Writer.WriteBulk(MetaValue.Payload(ReadPath.Record));
+            ReadPath.Release();
+        }
+        else if (type == KeyType.None)
+        {
+            ctx.Writer.WriteNull();
+        }
+        else
+        {
+            ctx.Writer.WriteError(KiwiError.WrongType);
+        }
+    }
+
+    private static void MGet(ref CommandContext ctx)
+    {
+        long now = ctx.Db.NowMs();
+        int db = ctx.Session.Database;
+        ctx.Writer.WriteArrayHeader(ctx.Count - 1);
+        if (ctx.Count == 2)
+        {
+            // One record is read whole anyway: no view, and the read cache answers it.
+            WriteStringOrNull(ref ctx, ReadPath.Lookup(ctx.Db.Engine, db, ctx[1], now));
+        }
+        else
+        {
+            // One view for every key, so the reply never holds half of an MSET.
+            using StorageSnapshot view = ctx.Db.Engine.OpenSnapshot();
+            for (int i = 1; i < ctx.Count; i++)
+            {
+                WriteStringOrNull(ref ctx, ReadPath.Lookup(view, db, ctx[i], now));
+            }
+        }
+
+        ReadPath.Release();
+    }
+
+    private static void WriteStringOrNull(ref CommandContext ctx, KeyType type)
+    {
+        if (type == KeyType.String)
+        {
+            ctx.Writer.WriteBulk(MetaValue.Payload(ReadPath.Record));
+        }
+        else
+        {
+            ctx.Writer.WriteNull();
+        }
+    }
+
+    private static void StrLen(ref CommandContext ctx)
+    {
+        KeyType type = ReadPath.Lookup(ctx.Db.Engine, ctx.Session.Database, ctx[1], ctx.Db.NowMs());
+        if (type == KeyType.String)
+        {
+            ctx.Writer.WriteInteger(MetaValue.Payload(ReadPath.Record).Length);
+            ReadPath.Release();
+        }
+        else if (type == KeyType.None)
+        {
+            ctx.Writer.WriteInteger(0);
+        }
+        else
+        {
+            ctx.Writer.WriteError(KiwiError.WrongType);
+        }
+    }
+
+    private static void GetRange(ref CommandContext ctx)
+    {
+        if (!ArgParser.TryInt64(ctx[2], out long start) || !ArgParser.TryInt64(ctx[3], out long end))
+        {
+            ctx.NotInteger();
+            return;
+        }
+
+        KeyType type = ReadPath.Lookup(ctx.Db.Engine, ctx.Session.Database, ctx[1], ctx.Db.NowMs());
+        if (type == KeyType.None)
+        {
+            ctx.Writer.WriteBulk(default);
+            return;
+        }
+
+        if (type != KeyType.String)
+        {
+            ctx.Writer.WriteError(KiwiError.WrongType);
+            return;
+        }
+
+        ReadOnlySpan<byte> value = MetaValue.Payload(ReadPath.Record);
+        (int offset, int length) = ReadPath.Range(value.Length, start, end);
+        ctx.Writer.WriteBulk(value.Slice(offset, length));
+        ReadPath.Release();
+    }
+
+    private static void GetSet(ref CommandContext ctx)
+        => ctx.Submit(ctx.Db.BeginSet(ctx[1], ctx[2], default, SetCondition.Always, SetFlags.Get, "getset", ctx.Session.Database, ctx.Session.Protocol));
+
+    private static void SetNx(ref CommandContext ctx)
+        => ctx.Submit(ctx.Db.BeginSet(ctx[1], ctx[2], default, SetCondition.NotExists, SetFlags.ReplyInteger, "setnx", ctx.Session.Database, ctx.Session.Protocol));
+
+    private static void SetEx(ref CommandContext ctx) => SetWithTime(ref ctx, seconds: true, "setex");
+
+    private static void PSetEx(ref CommandContext ctx) => SetWithTime(ref ctx, seconds: false, "psetex");
+
+    private static void SetWithTime(ref CommandContext ctx, bool seconds, string command)
+    {
+        if (!ArgParser.TryInt64(ctx[2], out long time))
+        {
+            ctx.NotInteger();
+            return;
+        }
+
+        KiwiExpiry expiry = seconds ? KiwiExpiry.Seconds(time) : KiwiExpiry.Milliseconds(time);
+        ctx.Submit(ctx.Db.BeginSet(ctx[1], ctx[3], expiry, SetCondition.Always, SetFlags.None, command, ctx.Session.Database, ctx.Session.Protocol));
+    }
+
+    private static void GetDel(ref CommandContext ctx)
+    {
+        ApplyRequest request = ctx.Begin();
+        CommandFormat.AddCommand(request.Payload, OpCode.GetDel, 0, ctx.Session.Database, 1);
+        CommandFormat.AddArg(request.Payload, ctx[1]);
+        ctx.Submit(ctx.Db.SubmitRaw(request));
+    }
+
+    private static void Append(ref CommandContext ctx)
+        => ctx.Submit(ctx.Db.BeginKeyValue(OpCode.Append, ctx[1], ctx[2], 0, ctx.Session.Database, ctx.Session.Protocol));
+
+    private static void SetRange(ref CommandContext ctx)
+    {
+        if (!ArgParser.TryInt64(ctx[2], out long offset))
+        {
+            ctx.NotInteger();
+            return;
+        }
+
+        if (offset < 0)
+        {
+            ctx.Error("ERR offset is out of range"u8);
+            return;
+        }
+
+        ctx.Submit(ctx.Db.BeginKeyValue(OpCode.SetRange, ctx[1], ctx[3], offset, ctx.Session.Database, ctx.Session.Protocol));
+    }
+
+    private static void Incr(ref CommandContext ctx) => SubmitIncr(ref ctx, 1);
+
+    private static void Decr(ref CommandContext ctx) => SubmitIncr(ref ctx, -1);
+
+    private static void IncrBy(ref CommandContext ctx)
+    {
+        if (!ArgParser.TryInt64(ctx[2], out long delta))
+        {
+            ctx.NotInteger();
+            return;
+        }
+
+        SubmitIncr(ref ctx, delta);
+    }
+
+    private static void DecrBy(ref CommandContext ctx)
+    {
+        if (!ArgParser.TryInt64(ctx[2], out long delta))
+        {
+            ctx.NotInteger();
+            return;
+        }
+
+        if (delta == long.MinValue)
+        {
+            ctx.Error("ERR decrement would overflow"u8);
+            return;
+        }
+
+        SubmitIncr(ref ctx, -delta);
+    }
+
+    private static void SubmitIncr(ref CommandContext ctx, long delta)
+    {
+        ApplyRequest request = ctx.Begin();
+        CommandFormat.AddCommand(request.Payload, OpCode.IncrBy, 0, ctx.Session.Database, 1, delta);
+        CommandFormat.AddArg(request.Payload, ctx[1]);
+        ctx.Submit(ctx.Db.SubmitRaw(request));
+    }
+
+    private static void MSet(ref CommandContext ctx) => SubmitMSet(ref ctx, OpCode.MSet, "mset");
+
+    private static void MSetNx(ref CommandContext ctx) => SubmitMSet(ref ctx, OpCode.MSetNx, "msetnx");
+
+    private static void SubmitMSet(ref CommandContext ctx, OpCode op, string name)
+    {
+        if ((ctx.Count & 1) == 0)
+        {
+            ctx.Error($"ERR wrong number of arguments for '{name}' command");
+            return;
+        }
+
+        ApplyRequest request = ctx.Begin();
+        CommandFormat.AddCommand(request.Payload, op, 0, ctx.Session.Database, ctx.Count - 1);
+        for (int i = 1; i < ctx.Count; i++)
+        {
+            CommandFormat.AddArg(request.Payload, ctx[i]);
+        }
+
+        ctx.Submit(ctx.Db.SubmitRaw(request));
+    }
+
+    private static void IncrByFloat(ref CommandContext ctx)
+        => ctx.Submit(ctx.Db.BeginKeyValue(OpCode.IncrByFloat, ctx[1], ctx[2], 0, ctx.Session.Database, ctx.Session.Protocol));
+}
