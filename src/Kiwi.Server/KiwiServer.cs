@@ -20,9 +20,6 @@ namespace Kiwi.Server;
 /// </summary>
 public static class KiwiServer
 {
-    private const string InlineCompletionsVariable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
-    private const string IoThreadsVariable = "DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT";
-
     /// <summary>Runs the server over an open database; returns the process exit code.</summary>
     public static async Task<int> RunAsync(ServerConfig config, KiwiDb db, CancellationToken stop, Action<int>? started = null)
     {
@@ -32,26 +29,9 @@ public static class KiwiServer
         var settings = new ServerSettings(config, () => boundPort);
         var state = new ServerState(db, settings);
 
-        // Socket I/O and the sessions run on the runtime's epoll threads, like redis-server's event loop: a read
-        // is parsed, executed and answered on the thread that saw it, with no hop to the thread pool. A write is
-        // applied there too while the writer thread is idle (KiwiDbOptions.InlineApplyWhenIdle), and a pipelined
-        // read moves to the pool (ClientSession.OffloadBytes) so the I/O thread goes on reading. Anything slow a
-        // command does holds the other clients of its thread, as in Redis.
-        // DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0 in the environment turns this off; the runtime reads
-        // it once, when the process first uses a socket.
-        bool inline = Environment.GetEnvironmentVariable(InlineCompletionsVariable) != "0";
-        if (inline && Environment.GetEnvironmentVariable(InlineCompletionsVariable) is null)
-        {
-            Environment.SetEnvironmentVariable(InlineCompletionsVariable, "1");
-        }
-
-        // io-threads (default 1, like Redis): epoll threads. One thread sees more ready sockets per wake-up and
-        // switches less; in benches/compare-redis.sh on 2 cores it beat two for unpipelined SET and GET, and
-        // pipelines still use both cores through the offload. The environment variable, if set, wins.
-        if (Environment.GetEnvironmentVariable(IoThreadsVariable) is null)
-        {
-            Environment.SetEnvironmentVariable(IoThreadsVariable, config.IoThreads.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
+        // Program sets these first, before the database opens (its Raft transport uses sockets); here for a
+        // caller that runs the server without Program (tests): set once per process, the first values stay.
+        bool inline = SocketEngineSettings.Apply(config);
 
         // No appsettings.json reload: its file watcher covers the content root (the working directory), which
         // usually holds the data directory (--dir ./data), so every WAL append woke the watcher thread and

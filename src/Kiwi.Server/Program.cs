@@ -16,6 +16,10 @@ catch (Exception ex) when (ex is FormatException or IOException or OverflowExcep
     return 1;
 }
 
+// Before the database opens: in cluster mode its Raft transport is the first to use a socket, and the runtime
+// reads the socket engine's settings then.
+SocketEngineSettings.Apply(config);
+
 KiwiDb db;
 try
 {
