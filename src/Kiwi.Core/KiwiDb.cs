@@ -137,7 +137,7 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
     /// Runs the pipeline over a caller-supplied engine (an in-memory engine for tests, a decorated engine).
     /// The engine is not disposed with the database. <see cref="KiwiDbOptions.Path"/> is ignored.
     /// </summary>
-    public static KiwiDb Open(IStorageEngine engine, KiwiDbOptions options)
+    internal static KiwiDb Open(IStorageEngine engine, KiwiDbOptions options)
     {
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(options);
@@ -270,7 +270,7 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
     /// Applies every write published so far on this thread if the writer is idle, or leaves them to the writer
     /// (for a write scheduler, <c>Kiwi.Resp.IWriteScheduler</c>: the waiters of writes applied here are complete on return).
     /// </summary>
-    public void ApplyPublishedHere() => _worker.ApplyPublished(inline: true);
+    internal void ApplyPublishedHere() => _worker.ApplyPublished(inline: true);
 
     /// <summary>Hands a prepared request to the writer and returns it for awaiting (server and internal use).</summary>
     internal ApplyRequest SubmitRaw(ApplyRequest request)

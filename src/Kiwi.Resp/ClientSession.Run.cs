@@ -8,7 +8,7 @@ using Kiwi.Native.Memory;
 
 namespace Kiwi.Resp;
 
-public sealed partial class ClientSession
+internal sealed partial class ClientSession
 {
     /// <summary>Replies buffered beyond this are flushed before more commands run, bounding memory per client.</summary>
     private const int FlushThreshold = 256 * 1024;

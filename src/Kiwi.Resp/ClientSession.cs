@@ -8,7 +8,7 @@ namespace Kiwi.Resp;
 /// One client connection's state: protocol version, name, authentication, the writes it has in flight
 /// (their replies go out in command order), and its statistics for CLIENT LIST.
 /// </summary>
-public sealed partial class ClientSession : IDisposable, IErrorReplyObserver
+internal sealed partial class ClientSession : IDisposable, IErrorReplyObserver
 {
     private const int MaxPending = 1024;
 

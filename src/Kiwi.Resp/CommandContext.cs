@@ -7,7 +7,7 @@ using Kiwi.Core.Storage;
 namespace Kiwi.Resp;
 
 /// <summary>Everything a handler needs for one command: the session, its arguments and the reply writer.</summary>
-public ref struct CommandContext
+internal ref struct CommandContext
 {
     internal CommandContext(ClientSession session, CommandArgs args, RespWriter writer, CommandSpec? spec)
     {

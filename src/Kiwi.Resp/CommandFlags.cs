@@ -2,7 +2,7 @@ namespace Kiwi.Resp;
 
 /// <summary>What a command does, for dispatch, AUTH and COMMAND INFO.</summary>
 [Flags]
-public enum CommandFlags : ushort
+internal enum CommandFlags : ushort
 {
     /// <summary>Nothing special.</summary>
     None = 0,

@@ -3,13 +3,13 @@ using Kiwi.Core.Resp;
 namespace Kiwi.Resp;
 
 /// <summary>Runs one command against its context; replies go to <see cref="CommandContext.Writer"/> or the writer pipeline.</summary>
-public delegate void CommandHandler(ref CommandContext context);
+internal delegate void CommandHandler(ref CommandContext context);
 
 /// <summary>
 /// A command's definition: its name, Redis arity (positive = exact, negative = at least), flags and key
 /// positions (for COMMAND INFO and, later, cluster routing), next to its handler.
 /// </summary>
-public sealed class CommandSpec
+internal sealed class CommandSpec
 {
     /// <summary>Creates a definition.</summary>
     public CommandSpec(string name, int arity, CommandFlags flags, int firstKey, int lastKey, int step, CommandHandler handler)

@@ -12,7 +12,7 @@ namespace Kiwi.Resp;
 /// a cache line of their own; reading them for INFO may see a call half counted, as Redis's INFO never does
 /// but no client can tell.
 /// </summary>
-public sealed class CommandStats
+internal sealed class CommandStats
 {
     /// <summary>Distinct error codes kept; codes past them still count in <see cref="ErrorReplies"/>.</summary>
     private const int MaxErrorCodes = 128;

@@ -6,7 +6,7 @@ namespace Kiwi.Resp;
 /// Every command the server knows, found by name without allocating: the name is upper-cased into a
 /// stack buffer and looked up in an open-addressing table keyed by its bytes.
 /// </summary>
-public static class CommandTable
+internal static class CommandTable
 {
     private const int MaxNameLength = 32;
     private static readonly CommandSpec[] s_specs = Build();

@@ -1,7 +1,7 @@
 namespace Kiwi.Resp;
 
 /// <summary>The server's settings as CONFIG GET/SET and the protocol layer see them (the server project owns them).</summary>
-public interface IServerSettings
+internal interface IServerSettings
 {
     /// <summary>The password clients must give (null: none).</summary>
     string? RequirePass { get; }

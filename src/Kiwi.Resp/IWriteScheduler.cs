@@ -7,7 +7,7 @@ namespace Kiwi.Resp;
 /// that thread has handled every connection that was ready (the end of an event-loop wave, when Redis writes
 /// its AOF); applying then makes one storage write for all of them instead of one per client.
 /// </summary>
-public interface IWriteScheduler
+internal interface IWriteScheduler
 {
     /// <summary>
     /// Called on the I/O thread after a session published writes; they must be applied soon after, on this

@@ -8,7 +8,7 @@ using Kiwi.Core.Raft;
 namespace Kiwi.Resp;
 
 /// <summary>RAFT.INFO's text and INFO's raft section (admin path: allocation is fine here).</summary>
-public static class RaftInfo
+internal static class RaftInfo
 {
     /// <summary>
     /// A node's id, like a Redis cluster node id: 40 lower-case hex characters, here the SHA-1 of its Raft

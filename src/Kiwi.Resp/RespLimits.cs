@@ -4,7 +4,7 @@ namespace Kiwi.Resp;
 /// Request limits, Redis's by default. Create with <c>new RespLimits()</c> (or <see cref="Default"/>) and
 /// change fields with <c>with { … }</c>; <c>default(RespLimits)</c> has every limit at zero.
 /// </summary>
-public readonly struct RespLimits
+internal readonly struct RespLimits
 {
     /// <summary>Redis's <c>proto-max-bulk-len</c> default: 512 MB.</summary>
     public const long DefaultMaxBulkLength = 512L * 1024 * 1024;

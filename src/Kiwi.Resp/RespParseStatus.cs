@@ -3,7 +3,7 @@ using Kiwi.Core.Resp;
 namespace Kiwi.Resp;
 
 /// <summary>The outcome of <see cref="RespReader.TryParseCommand"/>.</summary>
-public enum RespParseStatus : byte
+internal enum RespParseStatus : byte
 {
     /// <summary>
     /// The buffer ends inside a command (or holds nothing but skipped empty commands). Nothing of the partial

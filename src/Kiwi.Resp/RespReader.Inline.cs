@@ -5,7 +5,7 @@ using Kiwi.Native.Memory;
 namespace Kiwi.Resp;
 
 /// <content>Inline commands (a line of words, as typed into telnet): Redis's <c>processInlineBuffer</c> and <c>sdssplitargs</c>.</content>
-public static partial class RespReader
+internal static partial class RespReader
 {
     /// <summary>Stands for "past the end of the line" where <c>sdssplitargs</c> sees the C string's NUL.</summary>
     private const int EndOfLine = -1;

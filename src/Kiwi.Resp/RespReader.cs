@@ -17,7 +17,7 @@ namespace Kiwi.Resp;
 /// A command that has not fully arrived is left unconsumed, but its parsed prefix is remembered in the
 /// <see cref="CommandArgs"/>, so retrying with more data costs only the new bytes.
 /// </remarks>
-public static partial class RespReader
+internal static partial class RespReader
 {
     /// <summary>The smallest copy into the scratch buffer: a command split across segments is usually short.</summary>
     private const int MinScratchCopy = 256;

@@ -8,7 +8,7 @@ using Kiwi.Core.Storage;
 namespace Kiwi.Resp;
 
 /// <summary>INFO's text, section by section (admin path: allocation is fine here).</summary>
-public static class ServerInfo
+internal static class ServerInfo
 {
     /// <summary>The Redis version Kiwi.Fast reports, so clients enable the features it implements.</summary>
     public static ReadOnlySpan<byte> RedisVersion => "7.2.4"u8;

@@ -5,7 +5,7 @@ using Kiwi.Core;
 namespace Kiwi.Resp;
 
 /// <summary>What every connection shares: the database, settings, the client registry and statistics.</summary>
-public sealed class ServerState
+internal sealed class ServerState
 {
     private long _nextClientId;
     private long _totalCommands;

@@ -10,7 +10,7 @@ namespace Kiwi.Core.Apply;
 /// of its <see cref="Position.SubCount"/> are applied. Persisted: key "applied", value
 /// <c>index:i64 | term:i64 | sub:i32 | subCount:i32</c> (little endian; an older 16-byte value means a whole entry).
 /// </summary>
-public static class AppliedState
+internal static class AppliedState
 {
     /// <summary>The record's key.</summary>
     public static ReadOnlySpan<byte> Key => "applied"u8;

@@ -8,7 +8,7 @@ namespace Kiwi.Core.Apply;
 /// the type's key space under <c>db | len(key) | key | version</c>. A new collection gets a new version, so
 /// deleting or overwriting one is O(1): its old members are no longer reachable from any meta record.
 /// </content>
-public sealed partial class ApplyContext
+internal sealed partial class ApplyContext
 {
     private readonly ByteBuffer _dataKey = new();
     private ulong _versionBase;

@@ -7,7 +7,7 @@ namespace Kiwi.Core.Apply;
 /// What a command sees while the writer applies a batch: reads go through the batch's own writes first
 /// (read-your-writes), then the engine; writes go into the batch. Owned by the single writer thread.
 /// </summary>
-public sealed partial class ApplyContext : IDisposable
+internal sealed partial class ApplyContext : IDisposable
 {
     private readonly IStorageEngine _engine;
     private readonly ByteBuffer _metaKey = new();

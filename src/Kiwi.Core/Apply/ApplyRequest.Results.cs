@@ -7,7 +7,7 @@ namespace Kiwi.Core.Apply;
 /// Typed awaiting without an async state machine: the request itself is the value task source, and reading
 /// the result converts the reply and returns the request to the pool. Nothing is allocated per await.
 /// </summary>
-public sealed partial class ApplyRequest : IValueTaskSource<bool>, IValueTaskSource<long>, IValueTaskSource<KiwiValue>
+internal sealed partial class ApplyRequest : IValueTaskSource<bool>, IValueTaskSource<long>, IValueTaskSource<KiwiValue>
 {
     /// <summary>Awaits "+OK" (anything else throws); the request goes back to the pool when awaited.</summary>
     public ValueTask AsOkTask()

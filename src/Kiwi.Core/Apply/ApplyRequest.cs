@@ -10,7 +10,7 @@ namespace Kiwi.Core.Apply;
 /// pooled native memory), the reply the writer produces, and a pooled <see cref="IValueTaskSource"/> the
 /// producer awaits. Rented from <see cref="ApplyRequestPool"/>; returned after the reply was read.
 /// </summary>
-public sealed partial class ApplyRequest : IValueTaskSource, IThreadPoolWorkItem, IResettable
+internal sealed partial class ApplyRequest : IValueTaskSource, IThreadPoolWorkItem, IResettable
 {
     private ManualResetValueTaskSourceCore<bool> _core;
     private bool _returnOnResult;

@@ -3,7 +3,7 @@ using Microsoft.Extensions.ObjectPool;
 namespace Kiwi.Core.Apply;
 
 /// <summary>The pool of <see cref="ApplyRequest"/> objects, sized for many requests in flight.</summary>
-public static class ApplyRequestPool
+internal static class ApplyRequestPool
 {
     private static readonly DefaultObjectPool<ApplyRequest> s_pool =
         new(new DefaultPooledObjectPolicy<ApplyRequest>(), maximumRetained: 16 * 1024);

@@ -5,7 +5,7 @@ namespace Kiwi.Core.Apply;
 
 // Local cleanup of dead collection members (see Storage.CollectionCleanup): the writer is the one place where
 // "no meta record names this version" cannot change between the check and the delete.
-public sealed partial class ApplyWorker
+internal sealed partial class ApplyWorker
 {
     private readonly ByteBuffer _groupEnd = new();
 

@@ -8,7 +8,7 @@ namespace Kiwi.Core.Apply;
 // writer thread and no context switch. Only one thread holds the token, so batches stay serial, the applied index
 // stays monotonic and the write set is never shared. Under load the writer thread keeps the token and producers
 // only publish. With the token released, a thread that saw entries left in the ring wakes the writer thread.
-public sealed partial class ApplyWorker
+internal sealed partial class ApplyWorker
 {
     private const int Idle = 0;
     private const int WriterThreadActive = 1;

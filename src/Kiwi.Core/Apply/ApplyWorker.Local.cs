@@ -3,7 +3,7 @@ using Kiwi.Core.Storage;
 namespace Kiwi.Core.Apply;
 
 // Local requests the writer runs between two batches: checkpoints (Raft snapshots) and snapshot installs.
-public sealed partial class ApplyWorker
+internal sealed partial class ApplyWorker
 {
     // Keys copied per storage write while installing a snapshot.
     private const int InstallChunk = 4096;

@@ -2,7 +2,7 @@ namespace Kiwi.Core.Apply;
 
 // Waiting for an index to be applied (linearizable reads in cluster mode): the writer releases waiters after
 // each published batch, and only looks at them when there are some.
-public sealed partial class ApplyWorker
+internal sealed partial class ApplyWorker
 {
     private readonly Lock _waitersLock = new();
     private readonly List<(long Index, TaskCompletionSource Source)> _waiters = [];

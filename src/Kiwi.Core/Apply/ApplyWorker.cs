@@ -15,7 +15,7 @@ namespace Kiwi.Core.Apply;
 /// producer that finds the writer idle applies the batch itself, but there is still one writer at a time:
 /// whoever holds the writer role.
 /// </summary>
-public sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSource
+internal sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSource
 {
     private readonly IStorageEngine _engine;
     private readonly CommitRing<ApplyRequest> _ring;

@@ -1,7 +1,7 @@
 namespace Kiwi.Core.Apply;
 
 /// <summary>What an entry of the commit ring carries. Persisted in log entries: append only.</summary>
-public enum EntryKind : byte
+internal enum EntryKind : byte
 {
     /// <summary>Client commands.</summary>
     Normal = 0,

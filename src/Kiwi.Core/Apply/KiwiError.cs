@@ -47,7 +47,7 @@ public enum KiwiError : byte
 }
 
 /// <summary>Redis's texts for <see cref="KiwiError"/>.</summary>
-public static class KiwiErrorText
+internal static class KiwiErrorText
 {
     /// <summary>The last defined error (errors are numbered from <see cref="KiwiError.WrongType"/> up to it).</summary>
     public const KiwiError Last = KiwiError.HashNotFloat;

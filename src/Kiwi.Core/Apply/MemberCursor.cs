@@ -10,7 +10,7 @@ namespace Kiwi.Core.Apply;
 /// walking it (write under a new version, or collect first). The current <see cref="Member"/> and <see cref="Value"/> are valid until the next move or the next write to the
 /// batch: copy them before writing.
 /// </summary>
-public sealed class MemberCursor : IDisposable
+internal sealed class MemberCursor : IDisposable
 {
     private readonly WriteSet? _writes;
     private readonly KeySpace _space;

@@ -1,7 +1,7 @@
 namespace Kiwi.Core.Apply;
 
 /// <summary>The shape of a command's reply.</summary>
-public enum ReplyKind : byte
+internal enum ReplyKind : byte
 {
     /// <summary>Nothing written yet.</summary>
     None,

@@ -13,7 +13,7 @@ namespace Kiwi.Core.Commands;
 /// Everything an entry needs to apply identically on every replica is in it: the clock reading taken at
 /// proposal (<c>nowMs</c>) and absolute expiry times. An entry holds one or more commands (transactions).
 /// </summary>
-public static class CommandFormat
+internal static class CommandFormat
 {
     /// <summary>The format version written by this code.</summary>
     public const byte Version = 1;
@@ -63,7 +63,7 @@ public static class CommandFormat
 }
 
 /// <summary>Reads the commands of an entry in order without copying.</summary>
-public ref struct EntryReader
+internal ref struct EntryReader
 {
     private readonly ReadOnlySpan<byte> _data;
     private int _position;
@@ -139,7 +139,7 @@ public ref struct EntryReader
 }
 
 /// <summary>One command of an entry: its header fields and an argument cursor.</summary>
-public ref struct CommandView
+internal ref struct CommandView
 {
     private readonly ReadOnlySpan<byte> _data;
     private int _position;

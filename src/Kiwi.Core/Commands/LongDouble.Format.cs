@@ -4,7 +4,7 @@ using System.Numerics;
 namespace Kiwi.Core.Commands;
 
 /// <content>Formatting with Redis's <c>ld2string(..., LD_STR_HUMAN)</c> rules on top of glibc printf.</content>
-public readonly partial struct LongDouble
+internal readonly partial struct LongDouble
 {
     /// <summary>
     /// The most bytes <see cref="FormatHuman"/> writes: '-' plus the 4933 integer digits of −LDBL_MAX

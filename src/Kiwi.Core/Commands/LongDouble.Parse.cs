@@ -3,7 +3,7 @@ using System.Numerics;
 namespace Kiwi.Core.Commands;
 
 /// <content>Parsing with Redis's <c>string2ld</c> rules on top of glibc <c>strtold</c>.</content>
-public readonly partial struct LongDouble
+internal readonly partial struct LongDouble
 {
     /// <summary>Redis's <c>MAX_LONG_DOUBLE_CHARS</c>: inputs this long or longer are rejected.</summary>
     public const int MaxParseLength = 5 * 1024;

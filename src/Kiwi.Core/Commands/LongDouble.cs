@@ -12,7 +12,7 @@ namespace Kiwi.Core.Commands;
 /// A finite value is <c>significand × 2^q</c> where <c>q = max(exponent, 1) − 16446</c>; an exponent of
 /// 0x7FFF encodes infinity (significand 0x8000000000000000) or NaN (anything else).
 /// </remarks>
-public readonly partial struct LongDouble
+internal readonly partial struct LongDouble
 {
     private const int ExponentMask = 0x7FFF;
     private const ushort SignMask = 0x8000;

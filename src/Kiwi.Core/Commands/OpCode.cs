@@ -1,7 +1,7 @@
 namespace Kiwi.Core.Commands;
 
 /// <summary>Codes of the commands the writer applies. Persisted in log entries: append only, never renumber.</summary>
-public enum OpCode : byte
+internal enum OpCode : byte
 {
     /// <summary>SET and its variants (SETNX, SETEX, PSETEX, GETSET); see <see cref="SetFlags"/>.</summary>
     Set = 1,
@@ -92,7 +92,7 @@ public enum OpCode : byte
 
 /// <summary>Flags of <see cref="OpCode.HSet"/>.</summary>
 [Flags]
-public enum HashSetFlags : byte
+internal enum HashSetFlags : byte
 {
     /// <summary>HSET: replies the number of fields added.</summary>
     None = 0,
@@ -106,7 +106,7 @@ public enum HashSetFlags : byte
 
 /// <summary>Flags of <see cref="OpCode.Set"/>.</summary>
 [Flags]
-public enum SetFlags : byte
+internal enum SetFlags : byte
 {
     /// <summary>No option.</summary>
     None = 0,
@@ -132,7 +132,7 @@ public enum SetFlags : byte
 
 /// <summary>Flags of <see cref="OpCode.GetEx"/>.</summary>
 [Flags]
-public enum GetExFlags : byte
+internal enum GetExFlags : byte
 {
     /// <summary>No option (a plain read).</summary>
     None = 0,
@@ -152,7 +152,7 @@ public enum GetExFlags : byte
 
 /// <summary>Flags of <see cref="OpCode.Expire"/>.</summary>
 [Flags]
-public enum ExpireFlags : byte
+internal enum ExpireFlags : byte
 {
     /// <summary>Always set.</summary>
     None = 0,

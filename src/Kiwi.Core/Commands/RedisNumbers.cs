@@ -3,7 +3,7 @@ using System.Buffers.Text;
 namespace Kiwi.Core.Commands;
 
 /// <summary>Redis's exact integer rules: <c>string2ll</c> parsing and decimal formatting, without allocation.</summary>
-public static class RedisNumbers
+internal static class RedisNumbers
 {
     /// <summary>Longest decimal text of a 64-bit integer ("-9223372036854775808").</summary>
     public const int MaxInt64Length = 20;

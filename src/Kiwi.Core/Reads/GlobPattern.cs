@@ -5,7 +5,7 @@ namespace Kiwi.Core.Reads;
 /// for every pattern, including its quirks. Iterative, with one backtrack point (the last '*'): at worst
 /// O(pattern × text), where Redis's recursive form without its skip flag was exponential.
 /// </summary>
-public static class GlobPattern
+internal static class GlobPattern
 {
     /// <summary>
     /// Redis gives up below this many nested '*' (<c>nesting &gt; 1000</c>): each group of stars that still has

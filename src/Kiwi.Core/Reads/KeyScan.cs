@@ -4,7 +4,7 @@ using Kiwi.Core.Storage;
 namespace Kiwi.Core.Reads;
 
 /// <summary>Ordered walks over the live keys of one database (KEYS, SCAN, DBSIZE, RANDOMKEY).</summary>
-public static class KeyScan
+internal static class KeyScan
 {
     /// <summary>
     /// Visits live keys of <paramref name="db"/> from <paramref name="startAfterOrAt"/> (a user key; empty = the

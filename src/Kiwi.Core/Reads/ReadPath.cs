@@ -8,7 +8,7 @@ namespace Kiwi.Core.Reads;
 /// is read into a per-thread scratch buffer (pinned RocksDB read, one copy, no GC allocation); expired keys
 /// are invisible.
 /// </summary>
-public static class ReadPath
+internal static class ReadPath
 {
     [ThreadStatic]
     private static ByteBuffer? t_key;

@@ -11,7 +11,7 @@ namespace Kiwi.Core.Resp;
 /// not fully arrived. The slices are valid until the next <c>RespReader.TryParseCommand</c> (Kiwi.Resp) call or
 /// until the caller releases the receive buffer (for a pipe: <c>AdvanceTo</c>). Not thread-safe.
 /// </summary>
-public sealed class CommandArgs : IDisposable
+internal sealed class CommandArgs : IDisposable
 {
     private const int InitialCapacity = 16;
 

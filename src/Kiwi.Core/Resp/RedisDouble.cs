@@ -8,7 +8,7 @@ namespace Kiwi.Core.Resp;
 /// ±2^62 as integers, everything else as the shortest round-trip digits laid out like <c>fpconv_dtoa</c>
 /// ("0.1", "1.5e-7", "1e+21"). Used for RESP3 doubles and their RESP2 bulk form.
 /// </summary>
-public static class RedisDouble
+internal static class RedisDouble
 {
     /// <summary>Room enough for any formatted double.</summary>
     public const int MaxLength = 32;

@@ -7,7 +7,7 @@ namespace Kiwi.Core.Resp;
 /// Finds where one complete RESP2/RESP3 reply ends in a stream (a follower reading the leader's replies to its
 /// forwarded writes), without decoding it: the reply's bytes are relayed as they are.
 /// </summary>
-public static class RespFrame
+internal static class RespFrame
 {
     /// <summary>Longest header line accepted (type byte, a 64-bit length, CRLF).</summary>
     private const int MaxHeader = 32;

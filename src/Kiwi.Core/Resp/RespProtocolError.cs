@@ -1,7 +1,7 @@
 namespace Kiwi.Core.Resp;
 
 /// <summary>Ways a client can break the request protocol, each with Redis's exact reply text.</summary>
-public enum RespProtocolError : byte
+internal enum RespProtocolError : byte
 {
     /// <summary>No error.</summary>
     None,
@@ -35,7 +35,7 @@ public enum RespProtocolError : byte
 }
 
 /// <summary>Redis's texts for <see cref="RespProtocolError"/>.</summary>
-public static class RespProtocolErrorText
+internal static class RespProtocolErrorText
 {
     /// <summary>What every protocol error line starts with (after the '-').</summary>
     public static ReadOnlySpan<byte> Prefix => "ERR Protocol error: "u8;

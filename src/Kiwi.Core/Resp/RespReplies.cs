@@ -1,7 +1,7 @@
 namespace Kiwi.Core.Resp;
 
 /// <summary>Complete replies that never change, ready to copy into the output (see <see cref="RespWriter.WriteRaw"/>).</summary>
-public static class RespReplies
+internal static class RespReplies
 {
     /// <summary>"+OK".</summary>
     public static ReadOnlySpan<byte> Ok => "+OK\r\n"u8;

@@ -3,7 +3,7 @@ using System.Buffers.Text;
 namespace Kiwi.Core.Resp;
 
 /// <summary>The type of one RESP value, from its first byte.</summary>
-public enum RespType : byte
+internal enum RespType : byte
 {
     /// <summary>Not a complete or valid value.</summary>
     None,
@@ -52,7 +52,7 @@ public enum RespType : byte
 /// One RESP2/RESP3 value read from a reply held in memory (a request's reply buffer): its type, its text or
 /// integer, and for aggregates the number of elements that follow it. Reading allocates nothing.
 /// </summary>
-public readonly ref struct RespValue
+internal readonly ref struct RespValue
 {
     private RespValue(RespType type, ReadOnlySpan<byte> text, long integer)
     {

@@ -1,7 +1,7 @@
 namespace Kiwi.Core.Resp;
 
 /// <summary>The reply protocol a connection speaks (chosen with HELLO).</summary>
-public enum RespVersion : byte
+internal enum RespVersion : byte
 {
     /// <summary>RESP2, the default.</summary>
     Resp2 = 2,

@@ -5,7 +5,7 @@ using Kiwi.Core.Apply;
 namespace Kiwi.Core.Resp;
 
 /// <content>Error lines that carry text.</content>
-public readonly partial struct RespWriter
+internal readonly partial struct RespWriter
 {
     /// <summary>Error lines up to this size are assembled on the stack.</summary>
     private const int MaxStackLine = 512;

@@ -10,7 +10,7 @@ namespace Kiwi.Core.Resp;
 /// <c>PipeWriter</c>), the way Redis's <c>addReply*</c> functions render them. Each call writes one complete
 /// element; nothing is buffered here and nothing is allocated. Cheap to copy; may be kept in a field.
 /// </summary>
-public readonly partial struct RespWriter
+internal readonly partial struct RespWriter
 {
     /// <summary>A bulk string up to this size is written with one <c>GetSpan</c>; bigger ones in chunks.</summary>
     private const int ChunkSize = 4096;

@@ -6,7 +6,7 @@ namespace Kiwi.Core.Storage;
 /// The storage under the apply pipeline: point reads of committed state, atomic batch commits, and
 /// ordered scans. Reads may run on any thread concurrently with the single writer's commits.
 /// </summary>
-public interface IStorageEngine : IDisposable
+internal interface IStorageEngine : IDisposable
 {
     /// <summary>Reads <paramref name="key"/> into <paramref name="value"/> (replacing its content); false when absent.</summary>
     bool TryGet(KeySpace space, ReadOnlySpan<byte> key, ByteBuffer value);
@@ -38,7 +38,7 @@ public interface IStorageEngine : IDisposable
 }
 
 /// <summary>An ordered cursor; <see cref="Key"/> and <see cref="Value"/> are valid until the next move.</summary>
-public interface IStorageCursor : IDisposable
+internal interface IStorageCursor : IDisposable
 {
     /// <summary>True while positioned on an entry.</summary>
     bool Valid { get; }

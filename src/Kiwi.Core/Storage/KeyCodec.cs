@@ -12,7 +12,7 @@ namespace Kiwi.Core.Storage;
 /// </list>
 /// Big-endian integers keep RocksDB's byte order equal to numeric order.
 /// </summary>
-public static class KeyCodec
+internal static class KeyCodec
 {
     /// <summary>Bytes before the user key in a meta key.</summary>
     public const int MetaPrefix = 2;

@@ -4,7 +4,7 @@ namespace Kiwi.Core.Storage;
 /// The key spaces of the store; each is one RocksDB column family. The numeric values are the column
 /// family order and are persisted: append only.
 /// </summary>
-public enum KeySpace : byte
+internal enum KeySpace : byte
 {
     /// <summary>User key → type, expiry and (for strings) the value.</summary>
     Meta = 0,
@@ -29,7 +29,7 @@ public enum KeySpace : byte
 }
 
 /// <summary>Names of the column families, indexed by <see cref="KeySpace"/>.</summary>
-public static class KeySpaces
+internal static class KeySpaces
 {
     /// <summary>Column family names in <see cref="KeySpace"/> order.</summary>
     public static IReadOnlyList<string> ColumnFamilyNames { get; } = ["meta", "hash", "set", "zset", "list", "expire", "raft"];

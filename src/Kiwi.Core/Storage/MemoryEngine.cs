@@ -6,7 +6,7 @@ namespace Kiwi.Core.Storage;
 /// An in-memory engine for unit tests of command logic: sorted dictionaries behind one lock. It allocates
 /// freely and keeps nothing across restarts.
 /// </summary>
-public sealed class MemoryEngine : IStorageEngine
+internal sealed class MemoryEngine : IStorageEngine
 {
     private readonly SortedDictionary<byte[], byte[]>[] _spaces;
     private readonly Lock _lock = new();

@@ -14,7 +14,7 @@ namespace Kiwi.Core.Storage;
 /// </list>
 /// expireAt is in unix milliseconds, 0 when the key does not expire; it sits at the same place in both formats.
 /// </summary>
-public static class MetaValue
+internal static class MetaValue
 {
     /// <summary>Bytes before the payload of a format-0 record (a string's value).</summary>
     public const int HeaderSize = 9;

@@ -5,7 +5,7 @@ using Microsoft.Extensions.ObjectPool;
 namespace Kiwi.Core.Storage;
 
 /// <content>Read views of committed state at one point in time.</content>
-public sealed partial class RocksEngine
+internal sealed partial class RocksEngine
 {
     /// <summary>True when views read at a RocksDB snapshot; false when they hold off commits (in-place updates on).</summary>
     internal bool ViewsUseSnapshots => _gate is null;

@@ -5,7 +5,7 @@ using Microsoft.Extensions.ObjectPool;
 namespace Kiwi.Core.Storage;
 
 /// <summary>The RocksDB storage engine: one instance, one column family per <see cref="KeySpace"/>.</summary>
-public sealed partial class RocksEngine : IStorageEngine
+internal sealed partial class RocksEngine : IStorageEngine
 {
     private readonly RocksStore _store;
     private readonly RocksColumn[] _columns;

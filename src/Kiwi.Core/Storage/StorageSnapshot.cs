@@ -16,7 +16,7 @@ namespace Kiwi.Core.Storage;
 /// disposed too. Disposing a second time does nothing.
 /// </para>
 /// </summary>
-public readonly struct StorageSnapshot : IDisposable
+internal readonly struct StorageSnapshot : IDisposable
 {
     private readonly IStorageSnapshotSource? _source;
     private readonly int _token;
@@ -49,7 +49,7 @@ public readonly struct StorageSnapshot : IDisposable
 /// opened with; a token that is not the current one (the view was released) throws
 /// <see cref="ObjectDisposedException"/>, except in <see cref="Release"/>, where it does nothing.
 /// </summary>
-public interface IStorageSnapshotSource
+internal interface IStorageSnapshotSource
 {
     /// <inheritdoc cref="StorageSnapshot.TryGet"/>
     bool TryGet(int token, KeySpace space, ReadOnlySpan<byte> key, ByteBuffer value);

@@ -8,7 +8,7 @@ namespace Kiwi.Core.Storage;
 /// ones wrote (read-your-writes). Keys and values live in one pooled arena; the op and bucket arrays are
 /// reused across batches, so a steady workload allocates nothing. Engines commit it atomically.
 /// </summary>
-public sealed class WriteSet : IDisposable
+internal sealed class WriteSet : IDisposable
 {
     private readonly ByteBuffer _arena = new();
     private Op[] _ops = new Op[256];

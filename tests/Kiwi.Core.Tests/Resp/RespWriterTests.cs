@@ -9,10 +9,11 @@ namespace Kiwi.Core.Tests.Resp;
 public sealed class RespWriterTests
 {
     [Theory]
-    [InlineData(RespVersion.Resp2)]
-    [InlineData(RespVersion.Resp3)]
-    public void SameInBothVersions(RespVersion version)
+    [InlineData((byte)RespVersion.Resp2)]
+    [InlineData((byte)RespVersion.Resp3)]
+    public void SameInBothVersions(byte protocol)
     {
+        var version = (RespVersion)protocol;
         Assert.Equal("+OK\r\n", Write(version, w => w.WriteOk()));
         Assert.Equal("+PONG\r\n", Write(version, w => w.WriteSimpleString("PONG"u8)));
         Assert.Equal("+\r\n", Write(version, w => w.WriteSimpleString(default)));
@@ -106,16 +107,16 @@ public sealed class RespWriterTests
     }
 
     [Theory]
-    [InlineData(RespProtocolError.InvalidMultibulkLength, "invalid multibulk length")]
-    [InlineData(RespProtocolError.InvalidBulkLength, "invalid bulk length")]
-    [InlineData(RespProtocolError.TooBigMbulkCountString, "too big mbulk count string")]
-    [InlineData(RespProtocolError.TooBigBulkCountString, "too big bulk count string")]
-    [InlineData(RespProtocolError.TooBigInlineRequest, "too big inline request")]
-    [InlineData(RespProtocolError.UnbalancedQuotes, "unbalanced quotes in request")]
-    [InlineData(RespProtocolError.UnauthenticatedMultibulkLength, "unauthenticated multibulk length")]
-    [InlineData(RespProtocolError.UnauthenticatedBulkLength, "unauthenticated bulk length")]
-    public void ProtocolError_HasRedisText(RespProtocolError error, string text)
-        => Assert.Equal("-ERR Protocol error: " + text + "\r\n", Write(RespVersion.Resp2, w => w.WriteProtocolError(error)));
+    [InlineData((byte)RespProtocolError.InvalidMultibulkLength, "invalid multibulk length")]
+    [InlineData((byte)RespProtocolError.InvalidBulkLength, "invalid bulk length")]
+    [InlineData((byte)RespProtocolError.TooBigMbulkCountString, "too big mbulk count string")]
+    [InlineData((byte)RespProtocolError.TooBigBulkCountString, "too big bulk count string")]
+    [InlineData((byte)RespProtocolError.TooBigInlineRequest, "too big inline request")]
+    [InlineData((byte)RespProtocolError.UnbalancedQuotes, "unbalanced quotes in request")]
+    [InlineData((byte)RespProtocolError.UnauthenticatedMultibulkLength, "unauthenticated multibulk length")]
+    [InlineData((byte)RespProtocolError.UnauthenticatedBulkLength, "unauthenticated bulk length")]
+    public void ProtocolError_HasRedisText(byte error, string text)
+        => Assert.Equal("-ERR Protocol error: " + text + "\r\n", Write(RespVersion.Resp2, w => w.WriteProtocolError((RespProtocolError)error)));
 
     [Fact]
     public void ProtocolError_ExpectedDollar_NamesTheByte()

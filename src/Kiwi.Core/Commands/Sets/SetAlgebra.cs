@@ -3,7 +3,7 @@ using Kiwi.Core.Apply;
 namespace Kiwi.Core.Commands;
 
 /// <summary>The operation of SINTER/SUNION/SDIFF and their STORE and CARD forms.</summary>
-public enum SetOperation : byte
+internal enum SetOperation : byte
 {
     /// <summary>Members in every set.</summary>
     Inter = 1,
