@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Kiwi.Core.Apply;
 using Kiwi.Core.Commands;
 using Kiwi.Core.Reads;
@@ -12,8 +10,6 @@ namespace Kiwi.Resp.Handlers;
 /// <content>Set reads, answered at once from committed state.</content>
 internal static partial class SetHandlers
 {
-    private static ReadOnlySpan<byte> EmptyScan => "*2\r\n$1\r\n0\r\n*0\r\n"u8;
-
     [ThreadStatic]
     private static ByteBuffer? t_reply;
 
@@ -101,92 +97,5 @@ internal static partial class SetHandlers
         body.Clear();
     }
 
-    private static void Scan(ref CommandContext ctx)
-    {
-        if (!ulong.TryParse(Encoding.ASCII.GetString(ctx[2]), NumberStyles.None, CultureInfo.InvariantCulture, out ulong cursorId))
-        {
-            ctx.Error("ERR invalid cursor"u8);
-            return;
-        }
-
-        if (!Find(ref ctx, out ulong version, out _, EmptyScan))
-        {
-            return;
-        }
-
-        byte[]? pattern = null;
-        long count = 10;
-        for (int i = 3; i < ctx.Count; i += 2)
-        {
-            if (i + 1 >= ctx.Count)
-            {
-                ctx.SyntaxError();
-                return;
-            }
-
-            if (ArgParser.Is(ctx[i], "MATCH"u8))
-            {
-                pattern = GlobPattern.MatchesAll(ctx[i + 1]) ? null : ctx[i + 1].ToArray();
-            }
-            else if (ArgParser.Is(ctx[i], "COUNT"u8))
-            {
-                if (!ArgParser.TryInt64(ctx[i + 1], out count))
-                {
-                    ctx.NotInteger();
-                    return;
-                }
-
-                if (count < 1)
-                {
-                    ctx.SyntaxError();
-                    return;
-                }
-            }
-            else
-            {
-                ctx.SyntaxError();
-                return;
-            }
-        }
-
-        byte[] resume = [];
-        if (cursorId != 0 && !ctx.Server.TryResume(cursorId, out resume))
-        {
-            // An unknown or evicted cursor ends the scan, as Redis does for a cursor past the end.
-            ctx.Writer.WriteRaw(EmptyScan);
-            return;
-        }
-
-        ByteBuffer body = t_reply ??= new ByteBuffer();
-        body.Clear();
-        var elements = new RespWriter(body, ctx.Writer.Version);
-        int emitted = 0;
-        long visited = 0;
-        byte[]? next = null;
-        using (MemberCursor cursor = CollectionReads.OpenMembers(ctx.View, KeySpace.Set, ctx.Session.Database, ctx[1], version, resume))
-        {
-            for (; cursor.Valid; cursor.Next())
-            {
-                ReadOnlySpan<byte> member = cursor.Member;
-                if (visited == count)
-                {
-                    next = member.ToArray();
-                    break;
-                }
-
-                visited++;
-                if (pattern is null || GlobPattern.IsMatch(pattern, member))
-                {
-                    elements.WriteBulk(member);
-                    emitted++;
-                }
-            }
-        }
-
-        ctx.Writer.WriteArrayHeader(2);
-        ctx.Writer.WriteBulk(next is null ? "0"u8 : Encoding.ASCII.GetBytes(ctx.Server.SaveCursor(next).ToString(CultureInfo.InvariantCulture)));
-        ctx.Writer.WriteArrayHeader(emitted);
-        ctx.Writer.WriteRaw(body.WrittenSpan);
-        body.Clear();
-    }
+    private static void Scan(ref CommandContext ctx) => CollectionScan.Run(ref ctx, KeyType.Set, withValues: false);
 }
