@@ -30,6 +30,27 @@ internal sealed partial class ApplyContext
         _versionCounter = 0;
     }
 
+    /// <summary>
+    /// Loads the collection at <paramref name="key"/> for a command that creates it when missing: false when the
+    /// key holds another type (the caller replies WRONGTYPE); a missing collection gets a new version and count 0.
+    /// </summary>
+    public bool OpenCollection(int db, ReadOnlySpan<byte> key, KeyType type, out ulong version, out long count, out long expireAt)
+    {
+        KeyType found = Read(db, key);
+        if (found == KeyType.None)
+        {
+            version = NewVersion();
+            count = 0;
+            expireAt = 0;
+            return true;
+        }
+
+        version = CurrentVersion;
+        count = CurrentCount;
+        expireAt = CurrentExpireAt;
+        return found == type;
+    }
+
     /// <summary>A version for a collection created now (see <see cref="BeginEntry"/>).</summary>
     public ulong NewVersion() => _versionBase | (uint)(_versionCounter++ & 0x3FFF);
 

@@ -1,4 +1,5 @@
 using Kiwi.Core.Apply;
+using Kiwi.Core.Storage;
 
 namespace Kiwi.Core.Commands;
 
@@ -101,7 +102,7 @@ internal static class CommandExecutor
                 HashWrites.Set(ctx, ref cmd, reply);
                 break;
             case OpCode.HDel:
-                HashWrites.Del(ctx, ref cmd, reply);
+                CollectionWrites.RemoveMembers(ctx, ref cmd, reply, KeyType.Hash);
                 break;
             case OpCode.HIncrBy:
                 HashWrites.IncrBy(ctx, ref cmd, reply);
@@ -122,7 +123,7 @@ internal static class CommandExecutor
                 SetWrites.Add(ctx, ref cmd, reply);
                 break;
             case OpCode.SRem:
-                SetWrites.Rem(ctx, ref cmd, reply);
+                CollectionWrites.RemoveMembers(ctx, ref cmd, reply, KeyType.Set);
                 break;
             case OpCode.SPop:
                 SetWrites.Pop(ctx, ref cmd, reply);

@@ -10,8 +10,9 @@ internal static class HashWrites
     {
         ReadOnlySpan<byte> key = cmd.NextArg();
         var flags = (HashSetFlags)cmd.Flags;
-        if (!Open(ctx, cmd.Db, key, reply, out ulong version, out long count, out long expireAt))
+        if (!ctx.OpenCollection(cmd.Db, key, KeyType.Hash, out ulong version, out long count, out long expireAt))
         {
+            reply.ReplyError(KiwiError.WrongType);
             return;
         }
 
@@ -49,51 +50,14 @@ internal static class HashWrites
         }
     }
 
-    public static void Del(ApplyContext ctx, ref CommandView cmd, ApplyRequest reply)
-    {
-        ReadOnlySpan<byte> key = cmd.NextArg();
-        KeyType type = ctx.Read(cmd.Db, key);
-        if (type == KeyType.None)
-        {
-            reply.ReplyInteger(0);
-            return;
-        }
-
-        if (type != KeyType.Hash)
-        {
-            reply.ReplyError(KiwiError.WrongType);
-            return;
-        }
-
-        ulong version = ctx.CurrentVersion;
-        long count = ctx.CurrentCount;
-        long expireAt = ctx.CurrentExpireAt;
-        long removed = 0;
-        for (int i = 1; i < cmd.ArgCount; i++)
-        {
-            ReadOnlySpan<byte> field = cmd.NextArg();
-            if (ctx.ContainsMember(KeySpace.Hash, cmd.Db, key, version, field))
-            {
-                ctx.DeleteMember(KeySpace.Hash, cmd.Db, key, version, field);
-                removed++;
-            }
-        }
-
-        if (removed > 0)
-        {
-            ctx.PutCollection(cmd.Db, key, KeyType.Hash, expireAt, version, count - removed);
-        }
-
-        reply.ReplyInteger(removed);
-    }
-
     public static void IncrBy(ApplyContext ctx, ref CommandView cmd, ApplyRequest reply)
     {
         ReadOnlySpan<byte> key = cmd.NextArg();
         ReadOnlySpan<byte> field = cmd.NextArg();
         long delta = cmd.N1;
-        if (!Open(ctx, cmd.Db, key, reply, out ulong version, out long count, out long expireAt))
+        if (!ctx.OpenCollection(cmd.Db, key, KeyType.Hash, out ulong version, out long count, out long expireAt))
         {
+            reply.ReplyError(KiwiError.WrongType);
             return;
         }
 
@@ -134,8 +98,9 @@ internal static class HashWrites
             return;
         }
 
-        if (!Open(ctx, cmd.Db, key, reply, out ulong version, out long count, out long expireAt))
+        if (!ctx.OpenCollection(cmd.Db, key, KeyType.Hash, out ulong version, out long count, out long expireAt))
         {
+            reply.ReplyError(KiwiError.WrongType);
             return;
         }
 
@@ -164,35 +129,5 @@ internal static class HashWrites
         }
 
         reply.ReplyBulk(ctx.Build.WrittenSpan);
-    }
-
-    /// <summary>
-    /// Loads the hash for a command that creates it when missing: false (WRONGTYPE replied) for another type;
-    /// a missing hash gets a new version and count 0.
-    /// </summary>
-    private static bool Open(ApplyContext ctx, int db, ReadOnlySpan<byte> key, ApplyRequest reply, out ulong version, out long count, out long expireAt)
-    {
-        KeyType type = ctx.Read(db, key);
-        if (type == KeyType.None)
-        {
-            version = ctx.NewVersion();
-            count = 0;
-            expireAt = 0;
-            return true;
-        }
-
-        if (type != KeyType.Hash)
-        {
-            reply.ReplyError(KiwiError.WrongType);
-            version = 0;
-            count = 0;
-            expireAt = 0;
-            return false;
-        }
-
-        version = ctx.CurrentVersion;
-        count = ctx.CurrentCount;
-        expireAt = ctx.CurrentExpireAt;
-        return true;
     }
 }

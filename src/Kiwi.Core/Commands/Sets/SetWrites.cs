@@ -12,8 +12,9 @@ internal static partial class SetWrites
     public static void Add(ApplyContext ctx, ref CommandView cmd, ApplyRequest reply)
     {
         ReadOnlySpan<byte> key = cmd.NextArg();
-        if (!Open(ctx, cmd.Db, key, reply, out ulong version, out long count, out long expireAt))
+        if (!ctx.OpenCollection(cmd.Db, key, KeyType.Set, out ulong version, out long count, out long expireAt))
         {
+            reply.ReplyError(KiwiError.WrongType);
             return;
         }
 
@@ -36,33 +37,6 @@ internal static partial class SetWrites
         }
 
         reply.ReplyInteger(added);
-    }
-
-    public static void Rem(ApplyContext ctx, ref CommandView cmd, ApplyRequest reply)
-    {
-        ReadOnlySpan<byte> key = cmd.NextArg();
-        if (!Find(ctx, cmd.Db, key, reply, out ulong version, out long count, out long expireAt))
-        {
-            return;
-        }
-
-        long removed = 0;
-        for (int i = 1; i < cmd.ArgCount; i++)
-        {
-            ReadOnlySpan<byte> member = cmd.NextArg();
-            if (ctx.ContainsMember(KeySpace.Set, cmd.Db, key, version, member))
-            {
-                ctx.DeleteMember(KeySpace.Set, cmd.Db, key, version, member);
-                removed++;
-            }
-        }
-
-        if (removed > 0)
-        {
-            ctx.PutCollection(cmd.Db, key, KeyType.Set, expireAt, version, count - removed);
-        }
-
-        reply.ReplyInteger(removed);
     }
 
     /// <summary>SMOVE source destination member: Redis's order of checks (a missing source replies 0 first).</summary>
@@ -108,37 +82,6 @@ internal static partial class SetWrites
         }
 
         reply.ReplyInteger(1);
-    }
-
-    /// <summary>Loads the set for a command that creates it: false (WRONGTYPE replied) for another type.</summary>
-    private static bool Open(ApplyContext ctx, int db, ReadOnlySpan<byte> key, ApplyRequest reply, out ulong version, out long count, out long expireAt)
-    {
-        KeyType type = ctx.Read(db, key);
-        if (type == KeyType.None)
-        {
-            version = ctx.NewVersion();
-            count = 0;
-            expireAt = 0;
-            return true;
-        }
-
-        return Loaded(ctx, type, reply, out version, out count, out expireAt);
-    }
-
-    /// <summary>Loads an existing set: false when a reply was written (0 for a missing key, or WRONGTYPE).</summary>
-    private static bool Find(ApplyContext ctx, int db, ReadOnlySpan<byte> key, ApplyRequest reply, out ulong version, out long count, out long expireAt)
-    {
-        KeyType type = ctx.Read(db, key);
-        if (type == KeyType.None)
-        {
-            reply.ReplyInteger(0);
-            version = 0;
-            count = 0;
-            expireAt = 0;
-            return false;
-        }
-
-        return Loaded(ctx, type, reply, out version, out count, out expireAt);
     }
 
     private static bool Loaded(ApplyContext ctx, KeyType type, ApplyRequest reply, out ulong version, out long count, out long expireAt)

@@ -1,0 +1,51 @@
+using Kiwi.Core.Apply;
+using Kiwi.Core.Storage;
+
+namespace Kiwi.Core.Commands;
+
+/// <summary>Writes every collection type shares.</summary>
+internal static class CollectionWrites
+{
+    /// <summary>
+    /// HDEL / SREM key member [member ...]: removes the members that are there and replies how many; a missing key
+    /// replies 0, another type WRONGTYPE; the last member gone deletes the key.
+    /// </summary>
+    public static void RemoveMembers(ApplyContext ctx, ref CommandView cmd, ApplyRequest reply, KeyType type)
+    {
+        ReadOnlySpan<byte> key = cmd.NextArg();
+        KeyType found = ctx.Read(cmd.Db, key);
+        if (found == KeyType.None)
+        {
+            reply.ReplyInteger(0);
+            return;
+        }
+
+        if (found != type)
+        {
+            reply.ReplyError(KiwiError.WrongType);
+            return;
+        }
+
+        KeySpace space = ApplyContext.SpaceOf(type);
+        ulong version = ctx.CurrentVersion;
+        long count = ctx.CurrentCount;
+        long expireAt = ctx.CurrentExpireAt;
+        long removed = 0;
+        for (int i = 1; i < cmd.ArgCount; i++)
+        {
+            ReadOnlySpan<byte> member = cmd.NextArg();
+            if (ctx.ContainsMember(space, cmd.Db, key, version, member))
+            {
+                ctx.DeleteMember(space, cmd.Db, key, version, member);
+                removed++;
+            }
+        }
+
+        if (removed > 0)
+        {
+            ctx.PutCollection(cmd.Db, key, type, expireAt, version, count - removed);
+        }
+
+        reply.ReplyInteger(removed);
+    }
+}
