@@ -46,6 +46,28 @@ public sealed class HashCommandTests(ServerFixture server) : IClassFixture<Serve
     }
 
     [Fact]
+    public async Task A_hundred_thousand_fields_or_members_in_one_command_are_written_counted_and_read_back()
+    {
+        const int N = 100_000;
+        HashEntry[] fields = [.. Enumerable.Range(0, N).Select(i => new HashEntry($"field:{i}", $"value:{i}"))];
+        await Db.HashSetAsync("h:huge", fields);
+        Assert.Equal(N, await Db.HashLengthAsync("h:huge"));
+        HashEntry[] all = await Db.HashGetAllAsync("h:huge");
+        Assert.Equal(N, all.Length);
+        Assert.Equal(N, all.Select(f => (string?)f.Name).Distinct().Count());
+        Assert.All(all, f => Assert.Equal(((string)f.Name!).Replace("field", "value", StringComparison.Ordinal), (string?)f.Value));
+
+        RedisValue[] members = [.. Enumerable.Range(0, N).Select(i => (RedisValue)i)];
+        Assert.Equal(N, await Db.SetAddAsync("s:huge", members));
+        Assert.Equal(N, await Db.SetLengthAsync("s:huge"));
+        Assert.Equal(N, (await Db.SetMembersAsync("s:huge")).Distinct().Count());
+        Assert.Equal(N, await Db.HashDeleteAsync("h:huge", [.. fields.Select(f => f.Name)]));
+        Assert.False(await Db.KeyExistsAsync("h:huge"));
+        Assert.True(await Db.KeyDeleteAsync("s:huge"));
+        Assert.Equal(0, await Db.SetLengthAsync("s:huge"));
+    }
+
+    [Fact]
     public async Task Increments_follow_redis()
     {
         Assert.Equal(5, await Db.HashIncrementAsync("h:n", "i", 5));
