@@ -68,6 +68,38 @@ public sealed class HashCommandTests(ServerFixture server) : IClassFixture<Serve
     }
 
     [Fact]
+    public async Task Object_encoding_follows_redis_7_0_conversions()
+    {
+        using RawClient client = await RawClient.ConnectAsync(server.Port);
+        string longText = new('x', 65);
+        Assert.Equal(":1\r\n", await client.CallAsync("HSET enc:h a 1\r\n"));
+        Assert.Equal("$8\r\nlistpack\r\n", await client.CallAsync("OBJECT ENCODING enc:h\r\n"));
+        Assert.Equal(":0\r\n", await client.CallAsync($"HSET enc:h a {longText}\r\n"));
+        Assert.Equal("$9\r\nhashtable\r\n", await client.CallAsync("OBJECT ENCODING enc:h\r\n"));
+        Assert.Equal(":0\r\n", await client.CallAsync("HSET enc:h a 1\r\n"));
+        Assert.Equal("$9\r\nhashtable\r\n", await client.CallAsync("OBJECT ENCODING enc:h\r\n"));
+        Assert.Equal("$3\r\n1.5\r\n", await client.CallAsync("HINCRBYFLOAT enc:h2 f 1.5\r\n"));
+        Assert.Equal("$8\r\nlistpack\r\n", await client.CallAsync("OBJECT ENCODING enc:h2\r\n"));
+        await Db.HashSetAsync("enc:h3", [.. Enumerable.Range(0, 129).Select(i => new HashEntry(i, i))]);
+        Assert.Equal("hashtable", (string?)await Db.ExecuteAsync("OBJECT", "ENCODING", "enc:h3"));
+
+        Assert.Equal(":3\r\n", await client.CallAsync("SADD enc:s 1 2 3\r\n"));
+        Assert.Equal("$6\r\nintset\r\n", await client.CallAsync("OBJECT ENCODING enc:s\r\n"));
+        Assert.Equal(":1\r\n", await client.CallAsync("SADD enc:s a\r\n"));
+        Assert.Equal(":1\r\n", await client.CallAsync("SREM enc:s a\r\n"));
+        Assert.Equal("$9\r\nhashtable\r\n", await client.CallAsync("OBJECT ENCODING enc:s\r\n"));
+        Assert.Equal(":1\r\n", await client.CallAsync("SADD enc:s2 a\r\n"));
+        Assert.Equal("$9\r\nhashtable\r\n", await client.CallAsync("OBJECT ENCODING enc:s2\r\n"));
+        Assert.Equal(":1\r\n", await client.CallAsync("SADD enc:s3 7\r\n"));
+        Assert.Equal(":1\r\n", await client.CallAsync("SINTERSTORE enc:s4 enc:s3\r\n"));
+        Assert.Equal("$6\r\nintset\r\n", await client.CallAsync("OBJECT ENCODING enc:s4\r\n"));
+        await Db.SetAddAsync("enc:s5", [.. Enumerable.Range(0, 513).Select(i => (RedisValue)i)]);
+        Assert.Equal("hashtable", (string?)await Db.ExecuteAsync("OBJECT", "ENCODING", "enc:s5"));
+        Assert.True(await Db.KeyRenameAsync("enc:s4", "enc:s6"));
+        Assert.Equal("intset", (string?)await Db.ExecuteAsync("OBJECT", "ENCODING", "enc:s6"));
+    }
+
+    [Fact]
     public async Task Increments_follow_redis()
     {
         Assert.Equal(5, await Db.HashIncrementAsync("h:n", "i", 5));

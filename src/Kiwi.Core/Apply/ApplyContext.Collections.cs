@@ -17,6 +17,9 @@ internal sealed partial class ApplyContext
     /// <summary>Version of the collection found by the last <see cref="Read"/> (0 for a string or none).</summary>
     public ulong CurrentVersion => MetaValue.Version(Current.WrittenSpan);
 
+    /// <summary>Encoding of the collection found by the last <see cref="Read"/>.</summary>
+    public CollectionEncoding CurrentEncoding => MetaValue.Encoding(Current.WrittenSpan);
+
     /// <summary>Member count of the collection found by the last <see cref="Read"/>.</summary>
     public long CurrentCount => MetaValue.Count(Current.WrittenSpan);
 
@@ -34,7 +37,7 @@ internal sealed partial class ApplyContext
     /// Loads the collection at <paramref name="key"/> for a command that creates it when missing: false when the
     /// key holds another type (the caller replies WRONGTYPE); a missing collection gets a new version and count 0.
     /// </summary>
-    public bool OpenCollection(int db, ReadOnlySpan<byte> key, KeyType type, out ulong version, out long count, out long expireAt)
+    public bool OpenCollection(int db, ReadOnlySpan<byte> key, KeyType type, out ulong version, out long count, out long expireAt, out CollectionEncoding encoding)
     {
         KeyType found = Read(db, key);
         if (found == KeyType.None)
@@ -42,12 +45,14 @@ internal sealed partial class ApplyContext
             version = NewVersion();
             count = 0;
             expireAt = 0;
+            encoding = CollectionEncoding.Compact;
             return true;
         }
 
         version = CurrentVersion;
         count = CurrentCount;
         expireAt = CurrentExpireAt;
+        encoding = CurrentEncoding;
         return found == type;
     }
 
@@ -58,7 +63,7 @@ internal sealed partial class ApplyContext
     /// Writes the meta record of a collection. A count of 0 deletes the key instead (Redis never keeps an empty
     /// collection).
     /// </summary>
-    public void PutCollection(int db, ReadOnlySpan<byte> key, KeyType type, long expireAtMs, ulong version, long count)
+    public void PutCollection(int db, ReadOnlySpan<byte> key, KeyType type, long expireAtMs, ulong version, long count, CollectionEncoding encoding)
     {
         if (count <= 0)
         {
@@ -68,7 +73,7 @@ internal sealed partial class ApplyContext
 
         ReadOnlySpan<byte> metaKey = KeyCodec.Meta(_metaKey, db, key);
         Span<byte> record = Writes.Reserve(KeySpace.Meta, metaKey, MetaValue.CollectionHeaderSize);
-        MetaValue.WriteCollectionHeader(record, type, expireAtMs, version, count);
+        MetaValue.WriteCollectionHeader(record, type, expireAtMs, version, count, encoding);
         if (expireAtMs != 0)
         {
             IndexExpiry(db, key, expireAtMs);

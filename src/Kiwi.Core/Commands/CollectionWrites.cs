@@ -30,6 +30,7 @@ internal static class CollectionWrites
         ulong version = ctx.CurrentVersion;
         long count = ctx.CurrentCount;
         long expireAt = ctx.CurrentExpireAt;
+        CollectionEncoding encoding = ctx.CurrentEncoding;
         long removed = 0;
         for (int i = 1; i < cmd.ArgCount; i++)
         {
@@ -43,7 +44,7 @@ internal static class CollectionWrites
 
         if (removed > 0)
         {
-            ctx.PutCollection(cmd.Db, key, type, expireAt, version, count - removed);
+            ctx.PutCollection(cmd.Db, key, type, expireAt, version, count - removed, encoding);
         }
 
         reply.ReplyInteger(removed);

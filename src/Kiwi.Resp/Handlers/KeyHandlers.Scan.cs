@@ -211,11 +211,20 @@ internal static partial class KeyHandlers
 
         if (ArgParser.Is(sub, "ENCODING"u8))
         {
-            ReadOnlySpan<byte> value = MetaValue.Payload(ReadPath.Record);
-            ctx.Writer.WriteBulk(type != KeyType.String ? "hashtable"u8
-                : value.Length <= 20 && RedisNumbers.TryParseInt64(value, out _) ? "int"u8
-                : value.Length <= 44 ? "embstr"u8
-                : "raw"u8);
+            ReadOnlySpan<byte> record = ReadPath.Record;
+            if (type != KeyType.String)
+            {
+                // The encoding Redis 7.0 would have chosen, kept in the meta record (see CollectionEncoding).
+                bool compact = MetaValue.Encoding(record) == CollectionEncoding.Compact;
+                ctx.Writer.WriteBulk(!compact ? "hashtable"u8 : type == KeyType.Set ? "intset"u8 : "listpack"u8);
+            }
+            else
+            {
+                ReadOnlySpan<byte> value = MetaValue.Payload(record);
+                ctx.Writer.WriteBulk(value.Length <= 20 && RedisNumbers.TryParseInt64(value, out _) ? "int"u8
+                    : value.Length <= 44 ? "embstr"u8
+                    : "raw"u8);
+            }
         }
         else if (ArgParser.Is(sub, "REFCOUNT"u8))
         {

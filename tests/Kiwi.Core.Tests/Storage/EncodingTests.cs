@@ -65,15 +65,17 @@ public sealed class EncodingTests
     public void MetaValue_CollectionRecord_IsFormatOneWithVersionAndCount()
     {
         byte[] record = new byte[MetaValue.CollectionHeaderSize];
-        MetaValue.WriteCollectionHeader(record, KeyType.Hash, 0x0102030405060708, 0x1112131415161718, 3);
+        MetaValue.WriteCollectionHeader(record, KeyType.Hash, 0x0102030405060708, 0x1112131415161718, 3, CollectionEncoding.Table);
         Assert.Equal(
             new byte[]
             {
                 0x12, 8, 7, 6, 5, 4, 3, 2, 1,
                 0x18, 0x17, 0x16, 0x15, 0x14, 0x13, 0x12, 0x11,
                 3, 0, 0, 0, 0, 0, 0, 0,
+                1,
             },
             record);
+        Assert.Equal(CollectionEncoding.Table, MetaValue.Encoding(record));
         Assert.Equal(KeyType.Hash, MetaValue.Type(record));
         Assert.True(MetaValue.IsCollection(record));
         Assert.Equal(0x0102030405060708, MetaValue.ExpireAt(record));
@@ -95,6 +97,7 @@ public sealed class EncodingTests
         Assert.Equal(0UL, MetaValue.Version(record));
         Assert.Equal(0, MetaValue.Count(record));
         Assert.Equal(0, MetaValue.ExpireAt(record));
+        Assert.Equal(CollectionEncoding.Table, MetaValue.Encoding(record));
         Assert.False(MetaValue.IsCollection(new byte[] { 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }));
     }
 

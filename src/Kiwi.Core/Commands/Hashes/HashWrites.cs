@@ -10,13 +10,14 @@ internal static class HashWrites
     {
         ReadOnlySpan<byte> key = cmd.NextArg();
         var flags = (HashSetFlags)cmd.Flags;
-        if (!ctx.OpenCollection(cmd.Db, key, KeyType.Hash, out ulong version, out long count, out long expireAt))
+        if (!ctx.OpenCollection(cmd.Db, key, KeyType.Hash, out ulong version, out long count, out long expireAt, out CollectionEncoding encoding))
         {
             reply.ReplyError(KiwiError.WrongType);
             return;
         }
 
         long added = 0;
+        CollectionEncoding before = encoding;
         int pairs = (cmd.ArgCount - 1) / 2;
         for (int i = 0; i < pairs; i++)
         {
@@ -33,11 +34,13 @@ internal static class HashWrites
             {
                 added++;
             }
+
+            encoding = CollectionEncodings.Hash(encoding, count + added, field.Length, value.Length);
         }
 
-        if (added > 0)
+        if (added > 0 || encoding != before)
         {
-            ctx.PutCollection(cmd.Db, key, KeyType.Hash, expireAt, version, count + added);
+            ctx.PutCollection(cmd.Db, key, KeyType.Hash, expireAt, version, count + added, encoding);
         }
 
         if ((flags & HashSetFlags.ReplyOk) != 0)
@@ -55,7 +58,7 @@ internal static class HashWrites
         ReadOnlySpan<byte> key = cmd.NextArg();
         ReadOnlySpan<byte> field = cmd.NextArg();
         long delta = cmd.N1;
-        if (!ctx.OpenCollection(cmd.Db, key, KeyType.Hash, out ulong version, out long count, out long expireAt))
+        if (!ctx.OpenCollection(cmd.Db, key, KeyType.Hash, out ulong version, out long count, out long expireAt, out CollectionEncoding encoding))
         {
             reply.ReplyError(KiwiError.WrongType);
             return;
@@ -79,9 +82,10 @@ internal static class HashWrites
         Span<byte> text = stackalloc byte[RedisNumbers.MaxInt64Length];
         int written = RedisNumbers.Format(result, text);
         ctx.PutMember(KeySpace.Hash, cmd.Db, key, version, field, text[..written]);
-        if (!exists)
+        CollectionEncoding after = CollectionEncodings.Hash(encoding, exists ? count : count + 1, field.Length, written);
+        if (!exists || after != encoding)
         {
-            ctx.PutCollection(cmd.Db, key, KeyType.Hash, expireAt, version, count + 1);
+            ctx.PutCollection(cmd.Db, key, KeyType.Hash, expireAt, version, exists ? count : count + 1, after);
         }
 
         reply.ReplyInteger(result);
@@ -98,7 +102,7 @@ internal static class HashWrites
             return;
         }
 
-        if (!ctx.OpenCollection(cmd.Db, key, KeyType.Hash, out ulong version, out long count, out long expireAt))
+        if (!ctx.OpenCollection(cmd.Db, key, KeyType.Hash, out ulong version, out long count, out long expireAt, out CollectionEncoding encoding))
         {
             reply.ReplyError(KiwiError.WrongType);
             return;
@@ -123,9 +127,10 @@ internal static class HashWrites
         int written = result.FormatHuman(ctx.Build.GetSpan(LongDouble.MaxFormattedLength));
         ctx.Build.Advance(written);
         ctx.PutMember(KeySpace.Hash, cmd.Db, key, version, field, ctx.Build.WrittenSpan);
-        if (!exists)
+        CollectionEncoding after = CollectionEncodings.Hash(encoding, exists ? count : count + 1, field.Length, written);
+        if (!exists || after != encoding)
         {
-            ctx.PutCollection(cmd.Db, key, KeyType.Hash, expireAt, version, count + 1);
+            ctx.PutCollection(cmd.Db, key, KeyType.Hash, expireAt, version, exists ? count : count + 1, after);
         }
 
         reply.ReplyBulk(ctx.Build.WrittenSpan);

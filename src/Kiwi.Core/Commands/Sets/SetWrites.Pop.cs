@@ -36,6 +36,8 @@ internal static partial class SetWrites
             return;
         }
 
+        CollectionEncoding encoding = ctx.CurrentEncoding;
+
         long wanted = withCount ? Math.Min(cmd.N1, size) : 1;
         if (wanted == 0)
         {
@@ -70,6 +72,6 @@ internal static partial class SetWrites
             ctx.DeleteMember(KeySpace.Set, cmd.Db, key, version, member);
         }
 
-        ctx.PutCollection(cmd.Db, key, KeyType.Set, expireAt, version, size - picked.Count);
+        ctx.PutCollection(cmd.Db, key, KeyType.Set, expireAt, version, size - picked.Count, encoding);
     }
 }

@@ -26,7 +26,7 @@ internal static partial class SetWrites
 
         var sink = new StoreSink(ctx, cmd.Db, destination, ctx.NewVersion());
         SetAlgebra.Run((SetOperation)cmd.Flags, ref sources, ref sink);
-        ctx.PutCollection(cmd.Db, destination, KeyType.Set, 0, sink.Version, sink.Count);
+        ctx.PutCollection(cmd.Db, destination, KeyType.Set, 0, sink.Version, sink.Count, sink.Encoding);
         reply.ReplyInteger(sink.Count);
     }
 
@@ -69,8 +69,12 @@ internal static partial class SetWrites
 
         public long Count { get; private set; }
 
+        /// <summary>Redis builds the result as an intset and converts it as members come.</summary>
+        public CollectionEncoding Encoding { get; private set; }
+
         public bool Add(ReadOnlySpan<byte> member)
         {
+            Encoding = CollectionEncodings.Set(Encoding, Count + 1, member);
             // The member may point into the batch, which the put grows: copy it out first.
             ctx.Build.Set(member);
             ctx.PutMember(KeySpace.Set, db, destination, version, ctx.Build.WrittenSpan, default);

@@ -12,7 +12,7 @@ internal static partial class SetWrites
     public static void Add(ApplyContext ctx, ref CommandView cmd, ApplyRequest reply)
     {
         ReadOnlySpan<byte> key = cmd.NextArg();
-        if (!ctx.OpenCollection(cmd.Db, key, KeyType.Set, out ulong version, out long count, out long expireAt))
+        if (!ctx.OpenCollection(cmd.Db, key, KeyType.Set, out ulong version, out long count, out long expireAt, out CollectionEncoding encoding))
         {
             reply.ReplyError(KiwiError.WrongType);
             return;
@@ -29,11 +29,12 @@ internal static partial class SetWrites
 
             ctx.PutMember(KeySpace.Set, cmd.Db, key, version, member, default);
             added++;
+            encoding = CollectionEncodings.Set(encoding, count + added, member);
         }
 
         if (added > 0)
         {
-            ctx.PutCollection(cmd.Db, key, KeyType.Set, expireAt, version, count + added);
+            ctx.PutCollection(cmd.Db, key, KeyType.Set, expireAt, version, count + added, encoding);
         }
 
         reply.ReplyInteger(added);
@@ -56,6 +57,7 @@ internal static partial class SetWrites
         ulong sourceVersion = sourceIsSet ? ctx.CurrentVersion : 0;
         long sourceCount = sourceIsSet ? ctx.CurrentCount : 0;
         long sourceExpireAt = ctx.CurrentExpireAt;
+        CollectionEncoding sourceEncoding = ctx.CurrentEncoding;
         KeyType destinationType = ctx.Read(cmd.Db, destination);
         if (!sourceIsSet || (destinationType != KeyType.None && destinationType != KeyType.Set))
         {
@@ -73,12 +75,13 @@ internal static partial class SetWrites
         ulong destinationVersion = destinationType == KeyType.None ? ctx.NewVersion() : ctx.CurrentVersion;
         long destinationCount = destinationType == KeyType.None ? 0 : ctx.CurrentCount;
         long destinationExpireAt = destinationType == KeyType.None ? 0 : ctx.CurrentExpireAt;
+        CollectionEncoding destinationEncoding = destinationType == KeyType.None ? CollectionEncoding.Compact : ctx.CurrentEncoding;
         ctx.DeleteMember(KeySpace.Set, cmd.Db, source, sourceVersion, member);
-        ctx.PutCollection(cmd.Db, source, KeyType.Set, sourceExpireAt, sourceVersion, sourceCount - 1);
+        ctx.PutCollection(cmd.Db, source, KeyType.Set, sourceExpireAt, sourceVersion, sourceCount - 1, sourceEncoding);
         if (destinationCount == 0 || !ctx.ContainsMember(KeySpace.Set, cmd.Db, destination, destinationVersion, member))
         {
             ctx.PutMember(KeySpace.Set, cmd.Db, destination, destinationVersion, member, default);
-            ctx.PutCollection(cmd.Db, destination, KeyType.Set, destinationExpireAt, destinationVersion, destinationCount + 1);
+            ctx.PutCollection(cmd.Db, destination, KeyType.Set, destinationExpireAt, destinationVersion, destinationCount + 1, CollectionEncodings.Set(destinationEncoding, destinationCount + 1, member));
         }
 
         reply.ReplyInteger(1);
