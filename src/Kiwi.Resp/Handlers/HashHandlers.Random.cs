@@ -18,22 +18,7 @@ internal static partial class HashHandlers
                 return;
             }
 
-            long target = Random.Shared.NextInt64(size);
-            using MemberCursor cursor = CollectionReads.OpenMembers(ctx.View, KeySpace.Hash, ctx.Session.Database, ctx[1], version);
-            for (long i = 0; i < target && cursor.Valid; i++)
-            {
-                cursor.Next();
-            }
-
-            if (cursor.Valid)
-            {
-                ctx.Writer.WriteBulk(cursor.Member);
-            }
-            else
-            {
-                ctx.Writer.WriteNull();
-            }
-
+            RandomMembers.WriteOne(ref ctx, KeySpace.Hash, version, size);
             return;
         }
 
@@ -77,51 +62,13 @@ internal static partial class HashHandlers
             return;
         }
 
-        // Gather the hash once (a snapshot of its fields), then pick: distinct fields for a positive count,
-        // independent draws for a negative one.
-        var fields = new List<byte[]>((int)Math.Min(hashSize, 1 << 16));
-        var values = new List<byte[]>(withValues ? fields.Capacity : 0);
-        using (MemberCursor cursor = CollectionReads.OpenMembers(ctx.View, KeySpace.Hash, ctx.Session.Database, ctx[1], hashVersion))
+        // Redis would try to build a reply of that many elements; one this large cannot be sent.
+        if (count < (withValues ? -int.MaxValue / 2 : -int.MaxValue))
         {
-            for (; cursor.Valid; cursor.Next())
-            {
-                fields.Add(cursor.Member.ToArray());
-                if (withValues)
-                {
-                    values.Add(cursor.Value.ToArray());
-                }
-            }
+            ctx.Error("ERR value is out of range"u8);
+            return;
         }
 
-        int n = fields.Count;
-        long picks = count > 0 ? Math.Min(count, n) : -count;
-        bool pairs = withValues && ctx.Writer.IsResp3;
-        ctx.Writer.WriteArrayHeader(checked((int)(withValues && !pairs ? picks * 2 : picks)));
-        int[]? order = null;
-        if (count > 0)
-        {
-            order = new int[n];
-            for (int i = 0; i < n; i++)
-            {
-                order[i] = i;
-            }
-
-            Random.Shared.Shuffle(order);
-        }
-
-        for (long i = 0; i < picks; i++)
-        {
-            int index = order is null ? Random.Shared.Next(n) : order[i];
-            if (pairs)
-            {
-                ctx.Writer.WriteArrayHeader(2);
-            }
-
-            ctx.Writer.WriteBulk(fields[index]);
-            if (withValues)
-            {
-                ctx.Writer.WriteBulk(values[index]);
-            }
-        }
+        RandomMembers.WriteMany(ref ctx, KeySpace.Hash, hashVersion, hashSize, count, withValues);
     }
 }

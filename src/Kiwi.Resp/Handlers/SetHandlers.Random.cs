@@ -24,22 +24,7 @@ internal static partial class SetHandlers
                 return;
             }
 
-            long target = Random.Shared.NextInt64(size);
-            using MemberCursor cursor = CollectionReads.OpenMembers(ctx.View, KeySpace.Set, ctx.Session.Database, ctx[1], version);
-            for (long i = 0; i < target && cursor.Valid; i++)
-            {
-                cursor.Next();
-            }
-
-            if (cursor.Valid)
-            {
-                ctx.Writer.WriteBulk(cursor.Member);
-            }
-            else
-            {
-                ctx.Writer.WriteNull();
-            }
-
+            RandomMembers.WriteOne(ref ctx, KeySpace.Set, version, size);
             return;
         }
 
@@ -73,41 +58,6 @@ internal static partial class SetHandlers
             return;
         }
 
-        // Gather the set once (a snapshot of its members), then pick: distinct members for a positive count,
-        // independent draws for a negative one.
-        var members = new List<byte[]>((int)Math.Min(setSize, 1 << 16));
-        using (MemberCursor cursor = CollectionReads.OpenMembers(ctx.View, KeySpace.Set, ctx.Session.Database, ctx[1], setVersion))
-        {
-            for (; cursor.Valid; cursor.Next())
-            {
-                members.Add(cursor.Member.ToArray());
-            }
-        }
-
-        int n = members.Count;
-        if (n == 0)
-        {
-            ctx.Writer.WriteRaw(RespReplies.EmptyArray);
-            return;
-        }
-
-        int picks = count > 0 ? (int)Math.Min(count, n) : (int)-count;
-        ctx.Writer.WriteArrayHeader(picks);
-        if (count > 0)
-        {
-            byte[][] order = [.. members];
-            Random.Shared.Shuffle(order);
-            for (int i = 0; i < picks; i++)
-            {
-                ctx.Writer.WriteBulk(order[i]);
-            }
-
-            return;
-        }
-
-        for (int i = 0; i < picks; i++)
-        {
-            ctx.Writer.WriteBulk(members[Random.Shared.Next(n)]);
-        }
+        RandomMembers.WriteMany(ref ctx, KeySpace.Set, setVersion, setSize, count, withValues: false);
     }
 }

@@ -1,0 +1,102 @@
+using Kiwi.Core.Apply;
+using Kiwi.Core.Reads;
+using Kiwi.Core.Storage;
+
+namespace Kiwi.Resp.Handlers;
+
+/// <summary>
+/// HRANDFIELD and SRANDMEMBER: random members of a collection, drawn by position and collected in one ordered
+/// walk, so memory grows with the number of picks, not with the collection. The choice is this node's own (a
+/// read). Distinct picks (a positive count) come in member order, repeated picks (a negative count) too.
+/// </summary>
+internal static class RandomMembers
+{
+    /// <summary>One random member of a collection of <paramref name="size"/> members (a bulk string).</summary>
+    public static void WriteOne(ref CommandContext ctx, KeySpace space, ulong version, long size)
+    {
+        long target = Random.Shared.NextInt64(size);
+        using MemberCursor cursor = CollectionReads.OpenMembers(ctx.View, space, ctx.Session.Database, ctx[1], version);
+        for (long i = 0; i < target && cursor.Valid; i++)
+        {
+            cursor.Next();
+        }
+
+        if (cursor.Valid)
+        {
+            ctx.Writer.WriteBulk(cursor.Member);
+        }
+        else
+        {
+            ctx.Writer.WriteNull();
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> members: distinct ones (at most the whole collection) for a positive count, independent
+    /// draws for a negative one, with their values after them (RESP3: as pairs) when <paramref name="withValues"/>.
+    /// The count is not 0 and not below <c>-int.MaxValue</c>.
+    /// </summary>
+    public static void WriteMany(ref CommandContext ctx, KeySpace space, ulong version, long size, long count, bool withValues)
+    {
+        int picks = (int)(count > 0 ? Math.Min(count, size) : -count);
+        bool pairs = withValues && ctx.Writer.IsResp3;
+        ctx.Writer.WriteArrayHeader(withValues && !pairs ? 2 * picks : picks);
+        long[]? positions = count > 0 && picks == size ? null : Draw(size, picks, distinct: count > 0);
+        int next = 0;
+        long position = 0;
+        using MemberCursor cursor = CollectionReads.OpenMembers(ctx.View, space, ctx.Session.Database, ctx[1], version);
+        for (; cursor.Valid && next < picks; cursor.Next(), position++)
+        {
+            // Every member when all of them are picked; else each drawn position, as many times as it was drawn.
+            while (next < picks && (positions is null || positions[next] == position))
+            {
+                if (pairs)
+                {
+                    ctx.Writer.WriteArrayHeader(2);
+                }
+
+                ctx.Writer.WriteBulk(cursor.Member);
+                if (withValues)
+                {
+                    ctx.Writer.WriteBulk(cursor.Value);
+                }
+
+                next++;
+                if (positions is null)
+                {
+                    break;
+                }
+            }
+        }
+    }
+
+    // Sorted positions in [0, size): distinct ones by Floyd's sampling, or independent draws.
+    private static long[] Draw(long size, int picks, bool distinct)
+    {
+        var positions = new long[picks];
+        if (!distinct)
+        {
+            for (int i = 0; i < picks; i++)
+            {
+                positions[i] = Random.Shared.NextInt64(size);
+            }
+        }
+        else
+        {
+            var chosen = new HashSet<long>(picks);
+            int filled = 0;
+            for (long j = size - picks; j < size; j++)
+            {
+                long t = Random.Shared.NextInt64(j + 1);
+                positions[filled++] = chosen.Add(t) ? t : j;
+                if (positions[filled - 1] == j)
+                {
+                    chosen.Add(j);
+                }
+            }
+        }
+
+        Array.Sort(positions);
+        return positions;
+    }
+}
