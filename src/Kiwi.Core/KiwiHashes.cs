@@ -150,20 +150,7 @@ public sealed class KiwiHashes
     }
 
     private bool Find(StorageSnapshot view, ReadOnlySpan<byte> key, out ulong version, out long count)
-    {
-        KeyType type = CollectionReads.Lookup(view, _db.Database, key, _db.NowMs(), out version, out count);
-        if (type == KeyType.Hash)
-        {
-            return true;
-        }
-
-        if (type != KeyType.None)
-        {
-            throw new KiwiException(KiwiError.WrongType);
-        }
-
-        return false;
-    }
+        => CollectionReads.Find(view, _db.Database, key, _db.NowMs(), KeyType.Hash, out version, out count);
 }
 
 /// <summary>Receives one field and value of a hash; the spans are valid during the call only.</summary>

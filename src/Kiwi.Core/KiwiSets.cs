@@ -97,20 +97,7 @@ public sealed class KiwiSets
     }
 
     private bool Find(StorageSnapshot view, ReadOnlySpan<byte> key, out ulong version, out long count)
-    {
-        KeyType type = CollectionReads.Lookup(view, _db.Database, key, _db.NowMs(), out version, out count);
-        if (type == KeyType.Set)
-        {
-            return true;
-        }
-
-        if (type != KeyType.None)
-        {
-            throw new KiwiException(KiwiError.WrongType);
-        }
-
-        return false;
-    }
+        => CollectionReads.Find(view, _db.Database, key, _db.NowMs(), KeyType.Set, out version, out count);
 }
 
 /// <summary>Receives one member of a set; the span is valid during the call only.</summary>

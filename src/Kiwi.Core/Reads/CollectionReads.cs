@@ -30,6 +30,21 @@ internal static class CollectionReads
         return type;
     }
 
+    /// <summary>
+    /// Loads a collection of <paramref name="type"/> for the embedded API: false when the key is missing.
+    /// </summary>
+    /// <exception cref="KiwiException">WRONGTYPE when the key holds another type.</exception>
+    public static bool Find(StorageSnapshot view, int db, ReadOnlySpan<byte> key, long nowMs, KeyType type, out ulong version, out long count)
+    {
+        KeyType found = Lookup(view, db, key, nowMs, out version, out count);
+        if (found == type)
+        {
+            return true;
+        }
+
+        return found == KeyType.None ? false : throw new KiwiException(KiwiError.WrongType);
+    }
+
     /// <summary>Reads a member; its value stays valid until the next member read on this thread.</summary>
     public static bool TryGetMember(StorageSnapshot view, KeySpace space, int db, ReadOnlySpan<byte> key, ulong version, ReadOnlySpan<byte> member, out ReadOnlySpan<byte> value)
     {

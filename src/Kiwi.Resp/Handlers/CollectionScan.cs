@@ -31,16 +31,8 @@ internal static class CollectionScan
         }
 
         // Redis looks the key up before it reads the options: a missing key answers an empty scan whatever follows.
-        KeyType found = CollectionReads.Lookup(ctx.View, ctx.Session.Database, ctx[1], ctx.Db.NowMs(), out ulong version, out _);
-        if (found == KeyType.None)
+        if (!CollectionLookup.Find(ref ctx, type, out ulong version, out _, EmptyScan))
         {
-            ctx.Writer.WriteRaw(EmptyScan);
-            return;
-        }
-
-        if (found != type)
-        {
-            ctx.Writer.WriteError(KiwiError.WrongType);
             return;
         }
 

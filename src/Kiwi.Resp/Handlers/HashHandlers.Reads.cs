@@ -22,24 +22,7 @@ internal static partial class HashHandlers
 
     /// <summary>Loads the hash: false when a reply was written (missing key → <paramref name="missing"/>, or WRONGTYPE).</summary>
     private static bool Find(ref CommandContext ctx, out ulong version, out long count, scoped ReadOnlySpan<byte> missing)
-    {
-        KeyType type = CollectionReads.Lookup(ctx.View, ctx.Session.Database, ctx[1], ctx.Db.NowMs(), out version, out count);
-        if (type == KeyType.Hash)
-        {
-            return true;
-        }
-
-        if (type == KeyType.None)
-        {
-            ctx.Writer.WriteRaw(missing);
-        }
-        else
-        {
-            ctx.Writer.WriteError(KiwiError.WrongType);
-        }
-
-        return false;
-    }
+        => CollectionLookup.Find(ref ctx, KeyType.Hash, out version, out count, missing);
 
     private static ReadOnlySpan<byte> Null(scoped ref CommandContext ctx) => ctx.Writer.IsResp3 ? RespReplies.Null : RespReplies.NullBulk;
 

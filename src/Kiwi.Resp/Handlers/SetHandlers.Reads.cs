@@ -15,24 +15,7 @@ internal static partial class SetHandlers
 
     /// <summary>Loads the set at <c>ctx[1]</c>: false when a reply was written (missing → <paramref name="missing"/>, or WRONGTYPE).</summary>
     private static bool Find(ref CommandContext ctx, out ulong version, out long count, scoped ReadOnlySpan<byte> missing)
-    {
-        KeyType type = CollectionReads.Lookup(ctx.View, ctx.Session.Database, ctx[1], ctx.Db.NowMs(), out version, out count);
-        if (type == KeyType.Set)
-        {
-            return true;
-        }
-
-        if (type == KeyType.None)
-        {
-            ctx.Writer.WriteRaw(missing);
-        }
-        else
-        {
-            ctx.Writer.WriteError(KiwiError.WrongType);
-        }
-
-        return false;
-    }
+        => CollectionLookup.Find(ref ctx, KeyType.Set, out version, out count, missing);
 
     private static ReadOnlySpan<byte> EmptySet(scoped ref CommandContext ctx) => ctx.Writer.IsResp3 ? "~0\r\n"u8 : RespReplies.EmptyArray;
 
