@@ -15,8 +15,10 @@ public sealed class MultiKeyReadTests
     private const int Keys = 16;
     private const int Rounds = 2_000;
 
-    // The cluster's writes are Raft round trips: on a busy 2-core machine 2,000 of them took up to 45 s.
-    private static readonly TimeSpan s_writeBudget = TimeSpan.FromSeconds(15);
+    // The cluster's writes are Raft round trips: on a busy 2-core machine 2,000 of them took up to 45 s. Each race
+    // runs at full tilt on both cores, beside the other test assemblies (a Raft snapshot test starved by it timed
+    // out once), so it is bounded: with reads through one view switched off, 6 s per race still tore 4-142 MGETs per reader.
+    private static readonly TimeSpan s_writeBudget = TimeSpan.FromSeconds(6);
 
     [Fact]
     public async Task Mget_racing_mset_on_a_server_with_the_writer_thread_never_sees_half_of_one()
