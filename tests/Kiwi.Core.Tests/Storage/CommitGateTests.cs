@@ -16,9 +16,13 @@ public sealed class CommitGateTests
         long viewsEntered = 0;
         using var done = new CancellationTokenSource();
 
+        // The writer starts once both readers are inside their loop: on a loaded machine the thread pool may start
+        // them late, and 20,000 commits with no reader running would test nothing.
+        using var started = new CountdownEvent(2);
         Task[] readers = [.. Enumerable.Range(0, 2).Select(_ => Task.Run(() =>
         {
-            while (!done.IsCancellationRequested)
+            bool first = true;
+            do
             {
                 gate.EnterView();
                 Interlocked.Increment(ref inViews);
@@ -30,13 +34,20 @@ public sealed class CommitGateTests
                 Interlocked.Increment(ref viewsEntered);
                 Interlocked.Decrement(ref inViews);
                 gate.ExitView();
+                if (first)
+                {
+                    first = false;
+                    started.Signal();
+                }
             }
+            while (!done.IsCancellationRequested);
         }))];
 
         Task writer = Task.Run(() =>
         {
             try
             {
+                Assert.True(started.Wait(TimeSpan.FromSeconds(60)), "the readers did not start");
                 for (int i = 0; i < Commits; i++)
                 {
                     gate.EnterCommit();
