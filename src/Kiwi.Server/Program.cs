@@ -32,6 +32,7 @@ try
         BlockCacheBytes = config.BlockCacheBytes,
         ReadCacheBytes = config.ReadCacheBytes,
         InlineApplyWhenIdle = config.InlineApply,
+        CollectionCleanup = config.CollectionCleanup,
         Raft = raft,
     }).ConfigureAwait(false);
 }

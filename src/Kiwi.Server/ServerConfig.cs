@@ -48,6 +48,12 @@ public sealed partial class ServerConfig
     /// </summary>
     public bool InlineApply { get; set; } = true;
 
+    /// <summary>
+    /// collection-cleanup yes|no: delete the members of dropped or overwritten collections in the background
+    /// (see <see cref="Kiwi.Core.KiwiDbOptions.CollectionCleanup"/>; no leaves them on disk, unreachable).
+    /// </summary>
+    public bool CollectionCleanup { get; set; } = true;
+
     /// <summary>io-threads N: socket event (epoll) threads; read when the first socket opens (default 1).</summary>
     public int IoThreads { get; set; } = 1;
 
@@ -112,6 +118,7 @@ public sealed partial class ServerConfig
             case "read-cache-size": ReadCacheBytes = ParseBytes(value); break;
             case "inline-apply": InlineApply = ParseYesNo(name, value); break;
             case "io-threads": IoThreads = ParseIoThreads(value); break;
+            case "collection-cleanup": CollectionCleanup = ParseYesNo(name, value); break;
             case "raft-port": RaftPort = ParseRaftPort(value); break;
             case "raft-bind": RaftBind = ParseRaftBind(value); break;
             case "raft-members": RaftMembers = ParseRaftMembers(value); break;
@@ -141,6 +148,7 @@ public sealed partial class ServerConfig
         yield return new("read-cache-size", ReadCacheBytes.ToString(CultureInfo.InvariantCulture));
         yield return new("inline-apply", InlineApply ? "yes" : "no");
         yield return new("io-threads", IoThreads.ToString(CultureInfo.InvariantCulture));
+        yield return new("collection-cleanup", CollectionCleanup ? "yes" : "no");
         yield return new("raft-port", RaftPort.ToString(CultureInfo.InvariantCulture));
         yield return new("raft-bind", EffectiveRaftBind);
         yield return new("raft-members", FormatRaftMembers());

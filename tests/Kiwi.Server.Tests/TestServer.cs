@@ -114,6 +114,7 @@ internal sealed class TestServer : IDisposable
             BlockCacheBytes = 8L * 1024 * 1024,
             RingCapacity = ringCapacity,
             InlineApplyWhenIdle = config.InlineApply,
+            CollectionCleanup = config.CollectionCleanup,
             Raft = config.CreateRaftOptions(),
         };
         return options.Raft is null
