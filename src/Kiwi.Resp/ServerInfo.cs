@@ -14,7 +14,7 @@ internal static class ServerInfo
     public static ReadOnlySpan<byte> RedisVersion => "7.2.4"u8;
 
     // Redis 7.0's order, with Kiwi's own sections where Redis has its modules'.
-    private static readonly string[] s_sections = ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "kiwi", "raft", "commandstats", "errorstats", "cluster", "keyspace"];
+    private static readonly string[] s_sections = ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "kiwi", "storage", "raft", "commandstats", "errorstats", "cluster", "keyspace"];
 
     // What INFO and INFO default leave out, as Redis does: one line per command ever called.
     private static readonly string[] s_notDefault = ["commandstats"];
@@ -94,6 +94,7 @@ internal static class ServerInfo
                 Line(text, "used_memory_rss", rss.ToString(c));
                 Line(text, "used_memory_rss_human", Human(rss));
                 Line(text, "gc_heap_size", GC.GetGCMemoryInfo().HeapSizeBytes.ToString(c));
+                StorageInfo.AppendMemory(text, db);
                 Line(text, "maxmemory", "0");
                 Line(text, "maxmemory_policy", "noeviction");
                 break;
@@ -141,6 +142,9 @@ internal static class ServerInfo
                 Line(text, "inline_batches", db.BatchesAppliedInline.ToString(c));
                 Line(text, "pending_writes", db.PendingWrites.ToString(c));
                 Line(text, "durability", db.Durability.ToString().ToLowerInvariant());
+                break;
+            case "storage":
+                StorageInfo.AppendSection(text, db);
                 break;
             case "raft":
                 RaftInfo.AppendSection(text, db);

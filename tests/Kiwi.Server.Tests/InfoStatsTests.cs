@@ -70,6 +70,44 @@ public sealed class InfoStatsTests
     }
 
     /// <summary>The text of a bulk-string reply.</summary>
+    [Fact]
+    public async Task Info_memory_shows_what_rocksdb_holds_and_info_storage_its_compaction_and_stalls()
+    {
+        using TestServer server = TestServer.Start();
+        using RawClient client = await RawClient.ConnectAsync(server.Port);
+        Dictionary<string, string> before = TestCluster.ParseInfo(Body(await client.CallAsync("INFO memory\r\n")));
+        Assert.Equal((8L * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture), before["rocksdb_block_cache_capacity"]);
+        for (int i = 0; i < 200; i++)
+        {
+            Assert.Equal("+OK\r\n", await client.CallAsync($"SET key:{i} {new string('v', 1000)}\r\n"));
+        }
+
+        Dictionary<string, string> after = TestCluster.ParseInfo(Body(await client.CallAsync("INFO memory\r\n")));
+        Assert.True(long.Parse(after["rocksdb_memtable_bytes"]) >= long.Parse(before["rocksdb_memtable_bytes"]) + (200 * 1000), $"memtables {before["rocksdb_memtable_bytes"]} -> {after["rocksdb_memtable_bytes"]}");
+        foreach (string name in new[] { "rocksdb_block_cache_bytes", "rocksdb_block_cache_pinned_bytes", "rocksdb_table_readers_bytes", "read_cache_bytes" })
+        {
+            Assert.True(long.TryParse(after[name], out _), name);
+        }
+
+        Dictionary<string, string> storage = TestCluster.ParseInfo(Body(await client.CallAsync("INFO storage\r\n")));
+        Assert.Equal("0", storage["write_stopped"]);
+        foreach (string name in new[] { "live_sst_bytes", "pending_compaction_bytes", "running_compactions", "running_flushes", "immutable_memtables", "delayed_write_rate" })
+        {
+            Assert.True(long.TryParse(storage[name], out _), name);
+        }
+
+        Assert.Matches(@"^\d+\.\d{3}$", storage["write_stall_seconds"]);
+        Assert.Contains("\r\n# Storage\r\n", await client.CallAsync("INFO\r\n"), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Cumulative stall: 00:00:1.250 H:M:S, 0.1 percent\n", 1.25)]
+    [InlineData("Uptime(secs): 5.0 total\nCumulative stall: 01:02:3.5 H:M:S, 9.0 percent\nInterval stall: 00:00:0.000 H:M:S", 3723.5)]
+    [InlineData("no stall line", 0)]
+    [InlineData(null, 0)]
+    public void Stall_time_is_read_from_rocksdb_db_stats(string? text, double seconds)
+        => Assert.Equal(seconds, Kiwi.Resp.StorageInfo.StallSeconds(text), 3);
+
     private static string Body(string reply) => reply[(reply.IndexOf("\r\n", StringComparison.Ordinal) + 2)..^2];
 
     /// <summary>A hash's meta record written straight into the engine (no hash commands yet), for WRONGTYPE.</summary>

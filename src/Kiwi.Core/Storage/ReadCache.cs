@@ -74,6 +74,9 @@ internal sealed class ReadCache
         _mask = count - 1;
     }
 
+    /// <summary>Memory the cache holds (allocated whole when it is created).</summary>
+    public long Bytes => _slots.LongLength + (_versions.LongLength * sizeof(long));
+
     /// <summary>Lookups answered from the cache (counted without synchronization: approximate).</summary>
     public long Hits => Volatile.Read(ref _hits);
 

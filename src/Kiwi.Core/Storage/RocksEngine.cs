@@ -32,6 +32,9 @@ internal sealed partial class RocksEngine : IStorageEngine
     /// <summary>The underlying store (checkpoints, properties).</summary>
     public RocksStore Store => _store;
 
+    /// <summary>Memory held by the read cache (0 without one).</summary>
+    public long ReadCacheBytes => _cache?.Bytes ?? 0;
+
     /// <summary>Meta reads answered by the read cache, and those that went to RocksDB (approximate; 0 without a cache).</summary>
     public (long Hits, long Misses) ReadCacheStats => _cache is null ? default : (_cache.Hits, _cache.Misses);
 
