@@ -80,12 +80,6 @@ internal ref struct CommandContext
     /// <summary>Number of arguments, the command name included.</summary>
     public readonly int Count => Args.Count;
 
-    /// <summary>Rents a write request stamped now, its reply written in this client's protocol.</summary>
-    public readonly ApplyRequest Begin() => Db.Begin(Db.NowMs(), Session.Protocol);
-
-    /// <summary>Rents a write request stamped <paramref name="nowMs"/>, its reply written in this client's protocol.</summary>
-    public readonly ApplyRequest Begin(long nowMs) => Db.Begin(nowMs, Session.Protocol);
-
     /// <summary>Hands an already submitted write to the session: its reply follows earlier replies in order.</summary>
     public readonly void Submit(ApplyRequest request) => Session.AddPending(request, Spec);
 
