@@ -66,7 +66,7 @@ public sealed partial class KiwiDb
     public ValueTask<long> DelAsync(params ReadOnlySpan<string> keys) => DelAsync(ToMemory(keys));
 
     /// <summary>UNLINK with string keys.</summary>
-    public ValueTask<long> UnlinkAsync(params ReadOnlySpan<string> keys) => DelAsync(ToMemory(keys));
+    public ValueTask<long> UnlinkAsync(params ReadOnlySpan<string> keys) => UnlinkAsync(ToMemory(keys));
 
     /// <summary>EXISTS with string keys.</summary>
     public long Exists(params ReadOnlySpan<string> keys) => Exists(ToMemory(keys));

@@ -10,5 +10,5 @@ public sealed partial class KiwiDb
     /// WRONGTYPE, then an invalid stored value, then an invalid increment.
     /// </summary>
     public ValueTask<KiwiValue> IncrByFloatAsync(ReadOnlySpan<byte> key, ReadOnlySpan<byte> increment)
-        => AwaitValue(BeginKeyValue(OpCode.IncrByFloat, key, increment, 0));
+        => AwaitValue(SubmitEntry(StringEntries.IncrByFloat(Target, key, increment)));
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using Kiwi.Core.Apply;
 using Kiwi.Core.Commands;
@@ -278,6 +279,24 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
         Submit(request);
         return request;
     }
+
+    /// <summary>Where this handle's entries go: its database, replies in RESP3 (decoded into typed results).</summary>
+    internal EntryTarget Target => new(this, Database, Resp.RespVersion.Resp3);
+
+    /// <summary>Submits an encoder's entry, or throws its refusal as a <see cref="KiwiException"/> with Redis's text.</summary>
+    internal ApplyRequest SubmitEntry(EncodedEntry entry)
+    {
+        if (entry.Request is null)
+        {
+            ThrowRefused(entry.Error);
+        }
+
+        return SubmitRaw(entry.Request);
+    }
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowRefused(ReadOnlySpan<byte> error) => throw KiwiException.FromErrorLine(error);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void ThrowIfDisposed()

@@ -29,43 +29,21 @@ public sealed class KiwiHashes
     public ValueTask<long> SetAsync(ReadOnlySpan<byte> key, ReadOnlySpan<KeyValuePair<ReadOnlyMemory<byte>, ReadOnlyMemory<byte>>> fields, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        if (fields.IsEmpty)
-        {
-            throw new KiwiException("ERR wrong number of arguments for 'hset' command");
-        }
-
-        ApplyRequest request = _db.Begin(_db.NowMs());
-        CommandFormat.AddCommand(request.Payload, OpCode.HSet, 0, _db.Database, 1 + (2 * fields.Length));
-        CommandFormat.AddArg(request.Payload, key);
-        foreach (KeyValuePair<ReadOnlyMemory<byte>, ReadOnlyMemory<byte>> pair in fields)
-        {
-            CommandFormat.AddArg(request.Payload, pair.Key.Span);
-            CommandFormat.AddArg(request.Payload, pair.Value.Span);
-        }
-
-        return _db.SubmitRaw(request).AsIntegerTask();
+        return _db.SubmitEntry(HashEntries.Set(_db.Target, key, new PairArgs(fields), HashSetFlags.None)).AsIntegerTask();
     }
 
     /// <summary>HDEL key field: true when the field existed.</summary>
     public ValueTask<bool> DeleteAsync(ReadOnlySpan<byte> key, ReadOnlySpan<byte> field, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        ApplyRequest request = _db.Begin(_db.NowMs());
-        CommandFormat.AddCommand(request.Payload, OpCode.HDel, 0, _db.Database, 2);
-        CommandFormat.AddArg(request.Payload, key);
-        CommandFormat.AddArg(request.Payload, field);
-        return _db.SubmitRaw(request).AsStatusTask();
+        return _db.SubmitEntry(HashEntries.Delete(_db.Target, key, new SpanArgs(field))).AsStatusTask();
     }
 
     /// <summary>HINCRBY key field increment: returns the new value.</summary>
     public ValueTask<long> IncrementAsync(ReadOnlySpan<byte> key, ReadOnlySpan<byte> field, long increment, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        ApplyRequest request = _db.Begin(_db.NowMs());
-        CommandFormat.AddCommand(request.Payload, OpCode.HIncrBy, 0, _db.Database, 2, increment);
-        CommandFormat.AddArg(request.Payload, key);
-        CommandFormat.AddArg(request.Payload, field);
-        return _db.SubmitRaw(request).AsIntegerTask();
+        return _db.SubmitEntry(HashEntries.IncrBy(_db.Target, key, field, increment)).AsIntegerTask();
     }
 
     /// <summary>HGET key field into <paramref name="destination"/>: false (nothing written) when the key or field is missing.</summary>
@@ -141,12 +119,7 @@ public sealed class KiwiHashes
     private ApplyRequest SetCore(ReadOnlySpan<byte> key, ReadOnlySpan<byte> field, ReadOnlySpan<byte> value, HashSetFlags flags, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        ApplyRequest request = _db.Begin(_db.NowMs());
-        CommandFormat.AddCommand(request.Payload, OpCode.HSet, (byte)flags, _db.Database, 3);
-        CommandFormat.AddArg(request.Payload, key);
-        CommandFormat.AddArg(request.Payload, field);
-        CommandFormat.AddArg(request.Payload, value);
-        return _db.SubmitRaw(request);
+        return _db.SubmitEntry(HashEntries.Set(_db.Target, key, new SpanArgs(field, value), flags));
     }
 
     private bool Find(StorageSnapshot view, ReadOnlySpan<byte> key, out ulong version, out long count)

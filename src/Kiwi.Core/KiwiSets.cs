@@ -18,19 +18,31 @@ public sealed class KiwiSets
     /// <summary>SADD key member: true when the member was new.</summary>
     /// <exception cref="KiwiException">WRONGTYPE when the key holds another type.</exception>
     public ValueTask<bool> AddAsync(ReadOnlySpan<byte> key, ReadOnlySpan<byte> member, CancellationToken cancellationToken = default)
-        => Single(OpCode.SAdd, key, member, cancellationToken).AsStatusTask();
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return _db.SubmitEntry(SetEntries.Add(_db.Target, key, new SpanArgs(member))).AsStatusTask();
+    }
 
     /// <summary>SADD key member [member ...] in one write: returns how many members were new.</summary>
     public ValueTask<long> AddAsync(ReadOnlySpan<byte> key, ReadOnlySpan<ReadOnlyMemory<byte>> members, CancellationToken cancellationToken = default)
-        => Many(OpCode.SAdd, "sadd", key, members, cancellationToken).AsIntegerTask();
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return _db.SubmitEntry(SetEntries.Add(_db.Target, key, new MemoryArgs(members))).AsIntegerTask();
+    }
 
     /// <summary>SREM key member: true when the member was there.</summary>
     public ValueTask<bool> RemoveAsync(ReadOnlySpan<byte> key, ReadOnlySpan<byte> member, CancellationToken cancellationToken = default)
-        => Single(OpCode.SRem, key, member, cancellationToken).AsStatusTask();
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return _db.SubmitEntry(SetEntries.Remove(_db.Target, key, new SpanArgs(member))).AsStatusTask();
+    }
 
     /// <summary>SREM key member [member ...] in one write: returns how many members were removed.</summary>
     public ValueTask<long> RemoveAsync(ReadOnlySpan<byte> key, ReadOnlySpan<ReadOnlyMemory<byte>> members, CancellationToken cancellationToken = default)
-        => Many(OpCode.SRem, "srem", key, members, cancellationToken).AsIntegerTask();
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return _db.SubmitEntry(SetEntries.Remove(_db.Target, key, new MemoryArgs(members))).AsIntegerTask();
+    }
 
     /// <summary>SISMEMBER key member.</summary>
     /// <exception cref="KiwiException">WRONGTYPE when the key holds another type.</exception>
@@ -65,35 +77,6 @@ public sealed class KiwiSets
         {
             visit(cursor.Member);
         }
-    }
-
-    private ApplyRequest Single(OpCode op, ReadOnlySpan<byte> key, ReadOnlySpan<byte> member, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        ApplyRequest request = _db.Begin(_db.NowMs());
-        CommandFormat.AddCommand(request.Payload, op, 0, _db.Database, 2);
-        CommandFormat.AddArg(request.Payload, key);
-        CommandFormat.AddArg(request.Payload, member);
-        return _db.SubmitRaw(request);
-    }
-
-    private ApplyRequest Many(OpCode op, string name, ReadOnlySpan<byte> key, ReadOnlySpan<ReadOnlyMemory<byte>> members, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        if (members.IsEmpty)
-        {
-            throw new KiwiException($"ERR wrong number of arguments for '{name}' command");
-        }
-
-        ApplyRequest request = _db.Begin(_db.NowMs());
-        CommandFormat.AddCommand(request.Payload, op, 0, _db.Database, 1 + members.Length);
-        CommandFormat.AddArg(request.Payload, key);
-        foreach (ReadOnlyMemory<byte> member in members)
-        {
-            CommandFormat.AddArg(request.Payload, member.Span);
-        }
-
-        return _db.SubmitRaw(request);
     }
 
     private bool Find(StorageSnapshot view, ReadOnlySpan<byte> key, out ulong version, out long count)

@@ -1,6 +1,7 @@
 using System.Text;
 using Kiwi.Core;
 using Kiwi.Core.Apply;
+using Kiwi.Core.Commands;
 using Kiwi.Core.Resp;
 using Kiwi.Core.Storage;
 
@@ -23,7 +24,7 @@ internal ref struct CommandContext
     /// <summary>The arguments; index 0 is the command name.</summary>
     public CommandArgs Args { get; }
 
-    /// <summary>Writes replies (reads reply at once; writes reply through <see cref="Submit"/>).</summary>
+    /// <summary>Writes replies (reads reply at once; writes reply through <see cref="Submit(ApplyRequest)"/>).</summary>
     public RespWriter Writer { get; }
 
     private StorageSnapshot _view;
@@ -79,14 +80,26 @@ internal ref struct CommandContext
     /// <summary>Number of arguments, the command name included.</summary>
     public readonly int Count => Args.Count;
 
-    /// <summary>Rents a write request stamped now, its reply written in this client's protocol.</summary>
-    public readonly ApplyRequest Begin() => Db.Begin(Db.NowMs(), Session.Protocol);
-
-    /// <summary>Rents a write request stamped <paramref name="nowMs"/>, its reply written in this client's protocol.</summary>
-    public readonly ApplyRequest Begin(long nowMs) => Db.Begin(nowMs, Session.Protocol);
-
     /// <summary>Hands an already submitted write to the session: its reply follows earlier replies in order.</summary>
     public readonly void Submit(ApplyRequest request) => Session.AddPending(request, Spec);
+
+    /// <summary>Where this command's entry goes: the session's database, its reply in the session's protocol.</summary>
+    public readonly EntryTarget Target => new(Db, Session.Database, Session.Protocol);
+
+    /// <summary>The arguments from <paramref name="first"/> on, for an encoder.</summary>
+    public readonly RespArgs ArgsFrom(int first) => new(Args, first);
+
+    /// <summary>Submits an encoder's entry and hands it to the session, or replies its refusal.</summary>
+    public readonly void Submit(EncodedEntry entry)
+    {
+        if (entry.Request is null)
+        {
+            Error(entry.Error);
+            return;
+        }
+
+        Submit(Db.SubmitRaw(entry.Request));
+    }
 
     /// <summary>Replies an error line (without '-'), keeping reply order when writes are still in flight.</summary>
     public readonly void Error(ReadOnlySpan<byte> line)

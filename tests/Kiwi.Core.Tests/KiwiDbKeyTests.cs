@@ -42,6 +42,14 @@ public sealed class KiwiDbKeyTests : KiwiDbTestBase
     }
 
     [Fact]
+    public async Task Unlink_WithoutKeys_IsAnArityErrorOfUnlink()
+    {
+        // As RESP's UNLINK with no key says; it used to borrow DEL's text.
+        Assert.Equal("ERR wrong number of arguments for 'unlink' command", await ErrorOf(async () => await Db.UnlinkAsync(Array.Empty<string>())));
+        Assert.Equal("ERR wrong number of arguments for 'unlink' command", await ErrorOf(async () => await Db.UnlinkAsync(ReadOnlySpan<ReadOnlyMemory<byte>>.Empty)));
+    }
+
+    [Fact]
     public async Task Unlink_DeletesLikeDel()
     {
         await Db.MSetAsync(("a", "1"), ("b", "2"));

@@ -60,6 +60,16 @@ internal static class CommandFormat
         buffer.Advance(4);
         buffer.Write(arg);
     }
+
+    /// <summary>Appends every argument of <paramref name="args"/> to the current command, in order.</summary>
+    public static void AddArgs<TArgs>(ByteBuffer buffer, TArgs args)
+        where TArgs : IEntryArgs, allows ref struct
+    {
+        for (int i = 0; i < args.Count; i++)
+        {
+            AddArg(buffer, args[i]);
+        }
+    }
 }
 
 /// <summary>Reads the commands of an entry in order without copying.</summary>

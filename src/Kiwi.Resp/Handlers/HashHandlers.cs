@@ -1,9 +1,8 @@
-using Kiwi.Core.Apply;
 using Kiwi.Core.Commands;
 
 namespace Kiwi.Resp.Handlers;
 
-/// <summary>Hash commands over RESP: writes are checked here and applied by the writer (<see cref="HashWrites"/>).</summary>
+/// <summary>Hash commands over RESP: writes go through their encoders (<see cref="HashEntries"/>) to the writer (<see cref="HashWrites"/>).</summary>
 internal static partial class HashHandlers
 {
     public static void Register(List<CommandSpec> t)
@@ -29,67 +28,20 @@ internal static partial class HashHandlers
     }
 
     private static void SubmitSet(ref CommandContext ctx, HashSetFlags flags)
-    {
-        if ((ctx.Count & 1) != 0)
-        {
-            CommandErrors.WrongArity(ref ctx, CommandTable.Find(ctx[0])!);
-            return;
-        }
+        => ctx.Submit(HashEntries.Set(ctx.Target, ctx[1], ctx.ArgsFrom(2), flags));
 
-        ApplyRequest request = ctx.Begin();
-        CommandFormat.AddCommand(request.Payload, OpCode.HSet, (byte)flags, ctx.Session.Database, ctx.Count - 1);
-        AddArgs(ref ctx, request, 1);
-        ctx.Submit(ctx.Db.SubmitRaw(request));
-    }
-
-    private static void Del(ref CommandContext ctx)
-    {
-        ApplyRequest request = ctx.Begin();
-        CommandFormat.AddCommand(request.Payload, OpCode.HDel, 0, ctx.Session.Database, ctx.Count - 1);
-        AddArgs(ref ctx, request, 1);
-        ctx.Submit(ctx.Db.SubmitRaw(request));
-    }
+    private static void Del(ref CommandContext ctx) => ctx.Submit(HashEntries.Delete(ctx.Target, ctx[1], ctx.ArgsFrom(2)));
 
     private static void IncrBy(ref CommandContext ctx)
     {
-        if (!ArgParser.TryInt64(ctx[3], out long delta))
+        if (!ArgParser.TryInt64(ctx[3], out long increment))
         {
             ctx.NotInteger();
             return;
         }
 
-        ApplyRequest request = ctx.Begin();
-        CommandFormat.AddCommand(request.Payload, OpCode.HIncrBy, 0, ctx.Session.Database, 2, delta);
-        CommandFormat.AddArg(request.Payload, ctx[1]);
-        CommandFormat.AddArg(request.Payload, ctx[2]);
-        ctx.Submit(ctx.Db.SubmitRaw(request));
+        ctx.Submit(HashEntries.IncrBy(ctx.Target, ctx[1], ctx[2], increment));
     }
 
-    private static void IncrByFloat(ref CommandContext ctx)
-    {
-        if (!LongDouble.TryParse(ctx[3], out LongDouble increment))
-        {
-            ctx.Error("ERR value is not a valid float"u8);
-            return;
-        }
-
-        if (!increment.IsFinite)
-        {
-            ctx.Error("ERR value is NaN or Infinity"u8);
-            return;
-        }
-
-        ApplyRequest request = ctx.Begin();
-        CommandFormat.AddCommand(request.Payload, OpCode.HIncrByFloat, 0, ctx.Session.Database, 3);
-        AddArgs(ref ctx, request, 1);
-        ctx.Submit(ctx.Db.SubmitRaw(request));
-    }
-
-    private static void AddArgs(ref CommandContext ctx, ApplyRequest request, int from)
-    {
-        for (int i = from; i < ctx.Count; i++)
-        {
-            CommandFormat.AddArg(request.Payload, ctx[i]);
-        }
-    }
+    private static void IncrByFloat(ref CommandContext ctx) => ctx.Submit(HashEntries.IncrByFloat(ctx.Target, ctx[1], ctx[2], ctx[3]));
 }

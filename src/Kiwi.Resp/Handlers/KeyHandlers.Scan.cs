@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Kiwi.Core.Apply;
 using Kiwi.Core.Commands;
 using Kiwi.Core.Reads;
 using Kiwi.Core.Storage;
@@ -15,8 +14,8 @@ internal static partial class KeyHandlers
         t.Add(new("keys", 2, CommandFlags.ReadOnly, 0, 0, 0, Keys));
         t.Add(new("scan", -2, CommandFlags.ReadOnly, 0, 0, 0, Scan));
         t.Add(new("randomkey", 1, CommandFlags.ReadOnly, 0, 0, 0, RandomKey));
-        t.Add(new("rename", 3, CommandFlags.Write, 1, 2, 1, static (ref CommandContext ctx) => SubmitMove(ref ctx, OpCode.Rename, 0, 0)));
-        t.Add(new("renamenx", 3, CommandFlags.Write | CommandFlags.Fast, 1, 2, 1, static (ref CommandContext ctx) => SubmitMove(ref ctx, OpCode.Rename, 1, 0)));
+        t.Add(new("rename", 3, CommandFlags.Write, 1, 2, 1, static (ref CommandContext ctx) => ctx.Submit(KeyEntries.Rename(ctx.Target, ctx[1], ctx[2], onlyIfNew: false))));
+        t.Add(new("renamenx", 3, CommandFlags.Write | CommandFlags.Fast, 1, 2, 1, static (ref CommandContext ctx) => ctx.Submit(KeyEntries.Rename(ctx.Target, ctx[1], ctx[2], onlyIfNew: true))));
         t.Add(new("copy", -3, CommandFlags.Write, 1, 2, 1, Copy));
         t.Add(new("object", -2, CommandFlags.ReadOnly, 2, 2, 1, ObjectCommand));
     }
@@ -144,13 +143,13 @@ internal static partial class KeyHandlers
 
     private static void Copy(ref CommandContext ctx)
     {
-        byte replace = 0;
+        bool replace = false;
         long targetDb = ctx.Session.Database;
         for (int i = 3; i < ctx.Count; i++)
         {
             if (ArgParser.Is(ctx[i], "REPLACE"u8))
             {
-                replace = 1;
+                replace = true;
             }
             else if (ArgParser.Is(ctx[i], "DB"u8) && i + 1 < ctx.Count)
             {
@@ -173,16 +172,7 @@ internal static partial class KeyHandlers
             }
         }
 
-        SubmitMove(ref ctx, OpCode.Copy, replace, targetDb);
-    }
-
-    private static void SubmitMove(ref CommandContext ctx, OpCode op, byte flags, long n1)
-    {
-        ApplyRequest request = ctx.Begin();
-        CommandFormat.AddCommand(request.Payload, op, flags, ctx.Session.Database, 2, n1);
-        CommandFormat.AddArg(request.Payload, ctx[1]);
-        CommandFormat.AddArg(request.Payload, ctx[2]);
-        ctx.Submit(ctx.Db.SubmitRaw(request));
+        ctx.Submit(KeyEntries.Copy(ctx.Target, ctx[1], ctx[2], targetDb, replace));
     }
 
     private static void ObjectCommand(ref CommandContext ctx)

@@ -1,5 +1,4 @@
 using Kiwi.Core;
-using Kiwi.Core.Apply;
 using Kiwi.Core.Commands;
 using Kiwi.Core.Reads;
 using Kiwi.Core.Storage;
@@ -14,13 +13,13 @@ internal static partial class KeyHandlers
         const CommandFlags W = CommandFlags.Write;
         const CommandFlags R = CommandFlags.ReadOnly | CommandFlags.Fast;
         t.Add(new("del", -2, W, 1, -1, 1, Del));
-        t.Add(new("unlink", -2, W | CommandFlags.Fast, 1, -1, 1, Del));
+        t.Add(new("unlink", -2, W | CommandFlags.Fast, 1, -1, 1, Unlink));
         t.Add(new("exists", -2, R, 1, -1, 1, Exists));
         t.Add(new("touch", -2, R, 1, -1, 1, Exists));
-        t.Add(new("expire", -3, W | CommandFlags.Fast, 1, 1, 1, static (ref CommandContext ctx) => Expire(ref ctx, relative: true, seconds: true, "expire")));
-        t.Add(new("pexpire", -3, W | CommandFlags.Fast, 1, 1, 1, static (ref CommandContext ctx) => Expire(ref ctx, relative: true, seconds: false, "pexpire")));
-        t.Add(new("expireat", -3, W | CommandFlags.Fast, 1, 1, 1, static (ref CommandContext ctx) => Expire(ref ctx, relative: false, seconds: true, "expireat")));
-        t.Add(new("pexpireat", -3, W | CommandFlags.Fast, 1, 1, 1, static (ref CommandContext ctx) => Expire(ref ctx, relative: false, seconds: false, "pexpireat")));
+        t.Add(new("expire", -3, W | CommandFlags.Fast, 1, 1, 1, static (ref CommandContext ctx) => Expire(ref ctx, ExpireCommand.Expire)));
+        t.Add(new("pexpire", -3, W | CommandFlags.Fast, 1, 1, 1, static (ref CommandContext ctx) => Expire(ref ctx, ExpireCommand.PExpire)));
+        t.Add(new("expireat", -3, W | CommandFlags.Fast, 1, 1, 1, static (ref CommandContext ctx) => Expire(ref ctx, ExpireCommand.ExpireAt)));
+        t.Add(new("pexpireat", -3, W | CommandFlags.Fast, 1, 1, 1, static (ref CommandContext ctx) => Expire(ref ctx, ExpireCommand.PExpireAt)));
         t.Add(new("ttl", 2, R, 1, 1, 1, static (ref CommandContext ctx) => ctx.Writer.WriteInteger(ReadPath.Ttl(ctx.Db.Engine, ctx.Session.Database, ctx[1], ctx.Db.NowMs(), milliseconds: false))));
         t.Add(new("pttl", 2, R, 1, 1, 1, static (ref CommandContext ctx) => ctx.Writer.WriteInteger(ReadPath.Ttl(ctx.Db.Engine, ctx.Session.Database, ctx[1], ctx.Db.NowMs(), milliseconds: true))));
         t.Add(new("expiretime", 2, R, 1, 1, 1, static (ref CommandContext ctx) => ctx.Writer.WriteInteger(ReadPath.ExpireTime(ctx.Db.Engine, ctx.Session.Database, ctx[1], ctx.Db.NowMs(), milliseconds: false))));
@@ -30,17 +29,9 @@ internal static partial class KeyHandlers
         RegisterMore(t);
     }
 
-    private static void Del(ref CommandContext ctx)
-    {
-        ApplyRequest request = ctx.Begin();
-        CommandFormat.AddCommand(request.Payload, OpCode.Del, 0, ctx.Session.Database, ctx.Count - 1);
-        for (int i = 1; i < ctx.Count; i++)
-        {
-            CommandFormat.AddArg(request.Payload, ctx[i]);
-        }
+    private static void Del(ref CommandContext ctx) => ctx.Submit(KeyEntries.Del(ctx.Target, ctx.ArgsFrom(1)));
 
-        ctx.Submit(ctx.Db.SubmitRaw(request));
-    }
+    private static void Unlink(ref CommandContext ctx) => ctx.Submit(KeyEntries.Unlink(ctx.Target, ctx.ArgsFrom(1)));
 
     private static void Exists(ref CommandContext ctx)
     {
@@ -68,7 +59,7 @@ internal static partial class KeyHandlers
         ctx.Writer.WriteInteger(count);
     }
 
-    private static void Expire(ref CommandContext ctx, bool relative, bool seconds, string command)
+    private static void Expire(ref CommandContext ctx, ExpireCommand command)
     {
         ExpireCondition condition = ExpireCondition.None;
         for (int i = 3; i < ctx.Count; i++)
@@ -98,15 +89,10 @@ internal static partial class KeyHandlers
         }
 
         // Redis validates the options before the number.
-        if ((condition & ExpireCondition.Nx) != 0 && (condition & (ExpireCondition.Xx | ExpireCondition.Gt | ExpireCondition.Lt)) != 0)
+        ReadOnlySpan<byte> conflict = KeyEntries.CheckCondition(condition);
+        if (!conflict.IsEmpty)
         {
-            ctx.Error("ERR NX and XX, GT or LT options at the same time are not compatible"u8);
-            return;
-        }
-
-        if ((condition & ExpireCondition.Gt) != 0 && (condition & ExpireCondition.Lt) != 0)
-        {
-            ctx.Error("ERR GT and LT options at the same time are not compatible"u8);
+            ctx.Error(conflict);
             return;
         }
 
@@ -116,16 +102,10 @@ internal static partial class KeyHandlers
             return;
         }
 
-        ctx.Submit(ctx.Db.BeginExpire(ctx[1], when, condition, relative, seconds, command, ctx.Session.Database, ctx.Session.Protocol));
+        ctx.Submit(KeyEntries.Expire(ctx.Target, ctx[1], when, condition, command));
     }
 
-    private static void Persist(ref CommandContext ctx)
-    {
-        ApplyRequest request = ctx.Begin();
-        CommandFormat.AddCommand(request.Payload, OpCode.Persist, 0, ctx.Session.Database, 1);
-        CommandFormat.AddArg(request.Payload, ctx[1]);
-        ctx.Submit(ctx.Db.SubmitRaw(request));
-    }
+    private static void Persist(ref CommandContext ctx) => ctx.Submit(KeyEntries.Persist(ctx.Target, ctx[1]));
 
     private static void Type(ref CommandContext ctx)
     {

@@ -1,5 +1,4 @@
 using System.Text;
-using Kiwi.Core.Apply;
 using Kiwi.Core.Commands;
 using Kiwi.Core.Reads;
 
@@ -48,9 +47,7 @@ internal static partial class ServerHandlers
             return;
         }
 
-        ApplyRequest request = ctx.Begin();
-        CommandFormat.AddCommand(request.Payload, OpCode.FlushDb, all ? (byte)1 : (byte)0, ctx.Session.Database, 0);
-        ctx.Submit(ctx.Db.SubmitRaw(request));
+        ctx.Submit(KeyEntries.Flush(ctx.Target, all));
     }
 
     private static void Config(ref CommandContext ctx)

@@ -1,22 +1,21 @@
-using Kiwi.Core.Apply;
 using Kiwi.Core.Commands;
 
 namespace Kiwi.Resp.Handlers;
 
-/// <summary>Set commands over RESP: writes are checked here and applied by the writer (<see cref="SetWrites"/>).</summary>
+/// <summary>Set commands over RESP: writes go through their encoders (<see cref="SetEntries"/>) to the writer (<see cref="SetWrites"/>).</summary>
 internal static partial class SetHandlers
 {
     public static void Register(List<CommandSpec> t)
     {
         const CommandFlags W = CommandFlags.Write | CommandFlags.Fast;
         const CommandFlags R = CommandFlags.ReadOnly | CommandFlags.Fast;
-        t.Add(new("sadd", -3, W, 1, 1, 1, static (ref CommandContext ctx) => SubmitAll(ref ctx, OpCode.SAdd, 0)));
-        t.Add(new("srem", -3, W, 1, 1, 1, static (ref CommandContext ctx) => SubmitAll(ref ctx, OpCode.SRem, 0)));
+        t.Add(new("sadd", -3, W, 1, 1, 1, static (ref CommandContext ctx) => ctx.Submit(SetEntries.Add(ctx.Target, ctx[1], ctx.ArgsFrom(2)))));
+        t.Add(new("srem", -3, W, 1, 1, 1, static (ref CommandContext ctx) => ctx.Submit(SetEntries.Remove(ctx.Target, ctx[1], ctx.ArgsFrom(2)))));
         t.Add(new("spop", -2, W, 1, 1, 1, Pop));
-        t.Add(new("smove", 4, W, 1, 2, 1, static (ref CommandContext ctx) => SubmitAll(ref ctx, OpCode.SMove, 0)));
-        t.Add(new("sinterstore", -3, CommandFlags.Write, 1, -1, 1, static (ref CommandContext ctx) => SubmitAll(ref ctx, OpCode.SStore, (byte)SetOperation.Inter)));
-        t.Add(new("sunionstore", -3, CommandFlags.Write, 1, -1, 1, static (ref CommandContext ctx) => SubmitAll(ref ctx, OpCode.SStore, (byte)SetOperation.Union)));
-        t.Add(new("sdiffstore", -3, CommandFlags.Write, 1, -1, 1, static (ref CommandContext ctx) => SubmitAll(ref ctx, OpCode.SStore, (byte)SetOperation.Diff)));
+        t.Add(new("smove", 4, W, 1, 2, 1, static (ref CommandContext ctx) => ctx.Submit(SetEntries.Move(ctx.Target, ctx[1], ctx[2], ctx[3]))));
+        t.Add(new("sinterstore", -3, CommandFlags.Write, 1, -1, 1, static (ref CommandContext ctx) => ctx.Submit(SetEntries.Store(ctx.Target, SetOperation.Inter, ctx[1], ctx.ArgsFrom(2)))));
+        t.Add(new("sunionstore", -3, CommandFlags.Write, 1, -1, 1, static (ref CommandContext ctx) => ctx.Submit(SetEntries.Store(ctx.Target, SetOperation.Union, ctx[1], ctx.ArgsFrom(2)))));
+        t.Add(new("sdiffstore", -3, CommandFlags.Write, 1, -1, 1, static (ref CommandContext ctx) => ctx.Submit(SetEntries.Store(ctx.Target, SetOperation.Diff, ctx[1], ctx.ArgsFrom(2)))));
         t.Add(new("scard", 2, R, 1, 1, 1, Card));
         t.Add(new("sismember", 3, R, 1, 1, 1, IsMember));
         t.Add(new("smismember", -3, R, 1, 1, 1, MIsMember));
@@ -29,19 +28,6 @@ internal static partial class SetHandlers
         t.Add(new("sscan", -3, CommandFlags.ReadOnly, 1, 1, 1, Scan));
     }
 
-    private static void SubmitAll(ref CommandContext ctx, OpCode op, byte flags)
-    {
-        ApplyRequest request = ctx.Begin();
-        CommandFormat.AddCommand(request.Payload, op, flags, ctx.Session.Database, ctx.Count - 1);
-        for (int i = 1; i < ctx.Count; i++)
-        {
-            CommandFormat.AddArg(request.Payload, ctx[i]);
-        }
-
-        ctx.Submit(ctx.Db.SubmitRaw(request));
-    }
-
-    // The seed is drawn here, at proposal, so the writer's choice is the same on every replica.
     private static void Pop(ref CommandContext ctx)
     {
         if (ctx.Count > 3)
@@ -50,16 +36,18 @@ internal static partial class SetHandlers
             return;
         }
 
-        long count = 0;
-        if (ctx.Count == 3 && (!ArgParser.TryInt64(ctx[2], out count) || count < 0))
+        long? count = null;
+        if (ctx.Count == 3)
         {
-            ctx.Error("ERR value is out of range, must be positive"u8);
-            return;
+            if (!ArgParser.TryInt64(ctx[2], out long parsed))
+            {
+                ctx.Error("ERR value is out of range, must be positive"u8);
+                return;
+            }
+
+            count = parsed;
         }
 
-        ApplyRequest request = ctx.Begin();
-        CommandFormat.AddCommand(request.Payload, OpCode.SPop, (byte)(ctx.Count == 3 ? 1 : 0), ctx.Session.Database, 1, count, Random.Shared.NextInt64());
-        CommandFormat.AddArg(request.Payload, ctx[1]);
-        ctx.Submit(ctx.Db.SubmitRaw(request));
+        ctx.Submit(SetEntries.Pop(ctx.Target, ctx[1], count));
     }
 }

@@ -1,5 +1,4 @@
 using Kiwi.Core;
-using Kiwi.Core.Apply;
 using Kiwi.Core.Commands;
 
 namespace Kiwi.Resp.Handlers;
@@ -38,11 +37,10 @@ internal static partial class StringHandlers
         }
 
         KiwiExpiry expiry = ToExpiry(options, time);
-        SetFlags flags = (options & Options.Get) != 0 ? SetFlags.Get : SetFlags.None;
         SetCondition condition = (options & Options.Nx) != 0 ? SetCondition.NotExists
             : (options & Options.Xx) != 0 ? SetCondition.Exists
             : SetCondition.Always;
-        ctx.Submit(ctx.Db.BeginSet(ctx[1], ctx[2], expiry, condition, flags, "set", ctx.Session.Database, ctx.Session.Protocol));
+        ctx.Submit(StringEntries.Set(ctx.Target, ctx[1], ctx[2], expiry, condition, get: (options & Options.Get) != 0));
     }
 
     private static void GetEx(ref CommandContext ctx)
@@ -60,21 +58,7 @@ internal static partial class StringHandlers
             return;
         }
 
-        long now = ctx.Db.NowMs();
-        GetExFlags flags = GetExFlags.Persist;
-        long at = 0;
-        if (expiry.SetsTime)
-        {
-            // Redis checks GETEX's time after finding the key, so the writer reports an invalid one.
-            flags = !timeIsInteger ? GetExFlags.NotInteger
-                : expiry.TryResolve(now, out at) ? GetExFlags.Expire
-                : GetExFlags.InvalidExpire;
-        }
-
-        ApplyRequest request = ctx.Begin(now);
-        CommandFormat.AddCommand(request.Payload, OpCode.GetEx, (byte)flags, ctx.Session.Database, 1, at);
-        CommandFormat.AddArg(request.Payload, ctx[1]);
-        ctx.Submit(ctx.Db.SubmitRaw(request));
+        ctx.Submit(StringEntries.GetEx(ctx.Target, ctx[1], expiry, timeIsInteger));
     }
 
     private static KiwiExpiry ToExpiry(Options options, long time) => options switch

@@ -6,7 +6,10 @@ using Kiwi.Core.Storage;
 
 namespace Kiwi.Resp.Handlers;
 
-/// <summary>String commands over RESP: parse and validate here, apply in the writer (writes) or read at once.</summary>
+/// <summary>
+/// String commands over RESP: reads answer at once; writes parse their arguments here and hand them to their
+/// one encoder (<see cref="StringEntries"/>, shared with <see cref="KiwiDb"/>), which the writer then applies.
+/// </summary>
 internal static partial class StringHandlers
 {
     public static void Register(List<CommandSpec> t)
@@ -134,38 +137,35 @@ internal static partial class StringHandlers
         ReadPath.Release();
     }
 
-    private static void GetSet(ref CommandContext ctx)
-        => ctx.Submit(ctx.Db.BeginSet(ctx[1], ctx[2], default, SetCondition.Always, SetFlags.Get, "getset", ctx.Session.Database, ctx.Session.Protocol));
+    private static void GetSet(ref CommandContext ctx) => ctx.Submit(StringEntries.GetSet(ctx.Target, ctx[1], ctx[2]));
 
-    private static void SetNx(ref CommandContext ctx)
-        => ctx.Submit(ctx.Db.BeginSet(ctx[1], ctx[2], default, SetCondition.NotExists, SetFlags.ReplyInteger, "setnx", ctx.Session.Database, ctx.Session.Protocol));
+    private static void SetNx(ref CommandContext ctx) => ctx.Submit(StringEntries.SetNx(ctx.Target, ctx[1], ctx[2]));
 
-    private static void SetEx(ref CommandContext ctx) => SetWithTime(ref ctx, seconds: true, "setex");
-
-    private static void PSetEx(ref CommandContext ctx) => SetWithTime(ref ctx, seconds: false, "psetex");
-
-    private static void SetWithTime(ref CommandContext ctx, bool seconds, string command)
+    private static void SetEx(ref CommandContext ctx)
     {
-        if (!ArgParser.TryInt64(ctx[2], out long time))
+        if (!ArgParser.TryInt64(ctx[2], out long seconds))
         {
             ctx.NotInteger();
             return;
         }
 
-        KiwiExpiry expiry = seconds ? KiwiExpiry.Seconds(time) : KiwiExpiry.Milliseconds(time);
-        ctx.Submit(ctx.Db.BeginSet(ctx[1], ctx[3], expiry, SetCondition.Always, SetFlags.None, command, ctx.Session.Database, ctx.Session.Protocol));
+        ctx.Submit(StringEntries.SetEx(ctx.Target, ctx[1], seconds, ctx[3]));
     }
 
-    private static void GetDel(ref CommandContext ctx)
+    private static void PSetEx(ref CommandContext ctx)
     {
-        ApplyRequest request = ctx.Begin();
-        CommandFormat.AddCommand(request.Payload, OpCode.GetDel, 0, ctx.Session.Database, 1);
-        CommandFormat.AddArg(request.Payload, ctx[1]);
-        ctx.Submit(ctx.Db.SubmitRaw(request));
+        if (!ArgParser.TryInt64(ctx[2], out long milliseconds))
+        {
+            ctx.NotInteger();
+            return;
+        }
+
+        ctx.Submit(StringEntries.PSetEx(ctx.Target, ctx[1], milliseconds, ctx[3]));
     }
 
-    private static void Append(ref CommandContext ctx)
-        => ctx.Submit(ctx.Db.BeginKeyValue(OpCode.Append, ctx[1], ctx[2], 0, ctx.Session.Database, ctx.Session.Protocol));
+    private static void GetDel(ref CommandContext ctx) => ctx.Submit(StringEntries.GetDel(ctx.Target, ctx[1]));
+
+    private static void Append(ref CommandContext ctx) => ctx.Submit(StringEntries.Append(ctx.Target, ctx[1], ctx[2]));
 
     private static void SetRange(ref CommandContext ctx)
     {
@@ -175,77 +175,38 @@ internal static partial class StringHandlers
             return;
         }
 
-        if (offset < 0)
-        {
-            ctx.Error("ERR offset is out of range"u8);
-            return;
-        }
-
-        ctx.Submit(ctx.Db.BeginKeyValue(OpCode.SetRange, ctx[1], ctx[3], offset, ctx.Session.Database, ctx.Session.Protocol));
+        ctx.Submit(StringEntries.SetRange(ctx.Target, ctx[1], offset, ctx[3]));
     }
 
-    private static void Incr(ref CommandContext ctx) => SubmitIncr(ref ctx, 1);
+    private static void Incr(ref CommandContext ctx) => ctx.Submit(StringEntries.IncrBy(ctx.Target, ctx[1], 1));
 
-    private static void Decr(ref CommandContext ctx) => SubmitIncr(ref ctx, -1);
+    private static void Decr(ref CommandContext ctx) => ctx.Submit(StringEntries.IncrBy(ctx.Target, ctx[1], -1));
 
     private static void IncrBy(ref CommandContext ctx)
     {
-        if (!ArgParser.TryInt64(ctx[2], out long delta))
+        if (!ArgParser.TryInt64(ctx[2], out long increment))
         {
             ctx.NotInteger();
             return;
         }
 
-        SubmitIncr(ref ctx, delta);
+        ctx.Submit(StringEntries.IncrBy(ctx.Target, ctx[1], increment));
     }
 
     private static void DecrBy(ref CommandContext ctx)
     {
-        if (!ArgParser.TryInt64(ctx[2], out long delta))
+        if (!ArgParser.TryInt64(ctx[2], out long decrement))
         {
             ctx.NotInteger();
             return;
         }
 
-        if (delta == long.MinValue)
-        {
-            ctx.Error("ERR decrement would overflow"u8);
-            return;
-        }
-
-        SubmitIncr(ref ctx, -delta);
+        ctx.Submit(StringEntries.DecrBy(ctx.Target, ctx[1], decrement));
     }
 
-    private static void SubmitIncr(ref CommandContext ctx, long delta)
-    {
-        ApplyRequest request = ctx.Begin();
-        CommandFormat.AddCommand(request.Payload, OpCode.IncrBy, 0, ctx.Session.Database, 1, delta);
-        CommandFormat.AddArg(request.Payload, ctx[1]);
-        ctx.Submit(ctx.Db.SubmitRaw(request));
-    }
+    private static void MSet(ref CommandContext ctx) => ctx.Submit(StringEntries.MSet(ctx.Target, ctx.ArgsFrom(1)));
 
-    private static void MSet(ref CommandContext ctx) => SubmitMSet(ref ctx, OpCode.MSet, "mset");
+    private static void MSetNx(ref CommandContext ctx) => ctx.Submit(StringEntries.MSetNx(ctx.Target, ctx.ArgsFrom(1)));
 
-    private static void MSetNx(ref CommandContext ctx) => SubmitMSet(ref ctx, OpCode.MSetNx, "msetnx");
-
-    private static void SubmitMSet(ref CommandContext ctx, OpCode op, string name)
-    {
-        if ((ctx.Count & 1) == 0)
-        {
-            ctx.Error($"ERR wrong number of arguments for '{name}' command");
-            return;
-        }
-
-        ApplyRequest request = ctx.Begin();
-        CommandFormat.AddCommand(request.Payload, op, 0, ctx.Session.Database, ctx.Count - 1);
-        for (int i = 1; i < ctx.Count; i++)
-        {
-            CommandFormat.AddArg(request.Payload, ctx[i]);
-        }
-
-        ctx.Submit(ctx.Db.SubmitRaw(request));
-    }
-
-    private static void IncrByFloat(ref CommandContext ctx)
-        => ctx.Submit(ctx.Db.BeginKeyValue(OpCode.IncrByFloat, ctx[1], ctx[2], 0, ctx.Session.Database, ctx.Session.Protocol));
+    private static void IncrByFloat(ref CommandContext ctx) => ctx.Submit(StringEntries.IncrByFloat(ctx.Target, ctx[1], ctx[2]));
 }

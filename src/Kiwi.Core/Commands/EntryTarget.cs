@@ -1,0 +1,31 @@
+using Kiwi.Core.Apply;
+using Kiwi.Core.Resp;
+
+namespace Kiwi.Core.Commands;
+
+/// <summary>Where an encoder's entry goes: the store, the database it runs in, and the protocol of its reply.</summary>
+internal readonly struct EntryTarget
+{
+    /// <summary>Creates the target.</summary>
+    public EntryTarget(KiwiDb db, int database, RespVersion protocol)
+    {
+        Db = db;
+        Database = database;
+        Protocol = protocol;
+    }
+
+    /// <summary>The store that rents the request (and later runs it).</summary>
+    public KiwiDb Db { get; }
+
+    /// <summary>The database number written into each command.</summary>
+    public int Database { get; }
+
+    /// <summary>The protocol the reply is written in.</summary>
+    public RespVersion Protocol { get; }
+
+    /// <summary>The clock reading an entry is stamped with.</summary>
+    public long NowMs() => Db.NowMs();
+
+    /// <summary>Rents a request and starts its entry, stamped <paramref name="nowMs"/>.</summary>
+    public ApplyRequest Begin(long nowMs) => Db.Begin(nowMs, Protocol);
+}
