@@ -31,7 +31,7 @@ public sealed class KiwiBits
     {
         cancellationToken.ThrowIfCancellationRequested();
         CheckOffset(offset);
-        return BitEntries.SetBit(_db, _db.Database, RespVersion.Resp3, key, offset, bit ? 1 : 0).AsStatusTask();
+        return BitEntries.SetBit(_db.Target, key, offset, bit ? 1 : 0).AsStatusTask();
     }
 
     /// <summary>GETBIT key offset: the bit at <paramref name="offset"/>; false past the end or for a missing key.</summary>
@@ -85,7 +85,7 @@ public sealed class KiwiBits
             throw new KiwiException(BitLimits.BitOpNotError);
         }
 
-        ApplyRequest request = BitEntries.BeginBitOp(_db, _db.Database, RespVersion.Resp3, operation, sources.Length);
+        ApplyRequest request = BitEntries.BeginBitOp(_db.Target, operation, sources.Length);
         Commands.CommandFormat.AddArg(request.Payload, destination);
         foreach (ReadOnlyMemory<byte> source in sources)
         {
@@ -104,7 +104,7 @@ public sealed class KiwiBits
     {
         cancellationToken.ThrowIfCancellationRequested();
         Validate(ops);
-        return AwaitFields(BitEntries.BitField(_db, _db.Database, RespVersion.Resp3, key, ops));
+        return AwaitFields(BitEntries.BitField(_db.Target, key, ops));
     }
 
     /// <summary>BITFIELD_RO key GET...: the values of the fields (GET ops only; zeros past the end or for a missing key).</summary>

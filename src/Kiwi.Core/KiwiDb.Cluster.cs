@@ -59,10 +59,13 @@ public sealed partial class KiwiDb
     /// </summary>
     internal Task<(long Index, long Term)> CheckpointAsync(string directory) => _worker.RunLocalAsync(EntryKind.Checkpoint, directory);
 
-    /// <summary>A write a follower forwarded: its encoded entry as is (the follower's clock included), replied in its client's protocol.</summary>
+    /// <summary>
+    /// A write a follower forwarded (to this node's RESP session): its encoded entry as is (the follower's clock
+    /// included), replied in its client's protocol.
+    /// </summary>
     internal ApplyRequest BeginForwarded(ReadOnlySpan<byte> entry, Resp.RespVersion protocol)
     {
-        ApplyRequest request = Begin(0, protocol);
+        ApplyRequest request = Begin(0, protocol, session: true);
         request.Payload.Set(entry);
         request.Forwarded = true;
         return request;

@@ -210,35 +210,26 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    [ThreadStatic]
-    private static bool t_completeOnWriter;
-
     /// <summary>
-    /// While true on this thread, requests begun here complete on the writer thread (RESP sessions set it
-    /// around each command; their continuations only write and flush replies), and publishing them does not
-    /// apply them: the session calls <see cref="ApplyPublished"/> once after a read's commands.
+    /// Rents a request and starts its entry with the proposal-time clock; its reply is written in <paramref name="protocol"/>.
+    /// A <paramref name="session"/>'s request completes on the writer thread (the session's continuation only
+    /// writes and flushes replies) and submitting it does not apply it: the session calls
+    /// <see cref="ApplyPublished"/> once after a read's commands, so a pipeline is one batch.
     /// </summary>
-    internal static bool CompleteOnWriterForThisThread
-    {
-        get => t_completeOnWriter;
-        set => t_completeOnWriter = value;
-    }
-
-    /// <summary>Rents a request and starts its entry with the proposal-time clock; its reply is written in <paramref name="protocol"/>.</summary>
-    internal ApplyRequest Begin(long nowMs, Resp.RespVersion protocol = Resp.RespVersion.Resp3)
+    internal ApplyRequest Begin(long nowMs, Resp.RespVersion protocol = Resp.RespVersion.Resp3, bool session = false)
     {
         ThrowIfDisposed();
         ApplyRequest request = ApplyRequestPool.Rent();
         request.Protocol = protocol;
-        request.CompleteOnWriterThread = t_completeOnWriter;
+        request.CompleteOnWriterThread = session;
         CommandFormat.BeginEntry(request.Payload, nowMs);
         return request;
     }
 
     /// <summary>
     /// Hands a request to the writer (waiting while the ring is full). Outside a session it is applied by the
-    /// writer thread, which a burst of submits from one thread keeps busy (one batch for many); a session
-    /// calls <see cref="ApplyPublished"/> after each read instead.
+    /// writer thread, which a burst of submits from one thread keeps busy (one batch for many); a session's
+    /// request (see <see cref="Begin"/>) waits for the session to call <see cref="ApplyPublished"/> after its read.
     /// </summary>
     internal void Submit(ApplyRequest request)
     {
@@ -248,20 +239,22 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
             return;
         }
 
+        // Read before publishing: once published, an embedded request may complete and go back to the pool.
+        bool session = request.CompleteOnWriterThread;
         if (!_worker.Publish(request))
         {
             ApplyRequestPool.Return(request);
             ThrowDisposed();
         }
 
-        if (!t_completeOnWriter)
+        if (!session)
         {
             _worker.ApplyPublished(inline: false);
         }
     }
 
     /// <summary>
-    /// Applies the writes this thread published while <see cref="CompleteOnWriterForThisThread"/> was set: here,
+    /// Applies the session writes (see <see cref="Begin"/>) this thread published: here,
     /// with <paramref name="inline"/> and the writer idle (their waiters are then complete on return), or on
     /// the writer thread. Sessions call it once per read: one batch for a pipeline.
     /// </summary>
@@ -281,7 +274,7 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
     }
 
     /// <summary>Where this handle's entries go: its database, replies in RESP3 (decoded into typed results).</summary>
-    internal EntryTarget Target => new(this, Database, Resp.RespVersion.Resp3);
+    internal EntryTarget Target => new(this, Database, Resp.RespVersion.Resp3, session: false);
 
     /// <summary>Submits an encoder's entry, or throws its refusal as a <see cref="KiwiException"/> with Redis's text.</summary>
     internal ApplyRequest SubmitEntry(EncodedEntry entry)

@@ -347,7 +347,6 @@ internal sealed partial class ClientSession
         Touch(spec);
         long errorsBefore = _errorReplies;
         long started = Stopwatch.GetTimestamp();
-        KiwiDb.CompleteOnWriterForThisThread = true;
         try
         {
             spec.Handler(ref context);
@@ -370,7 +369,6 @@ internal sealed partial class ClientSession
         finally
         {
             context.CloseView();
-            KiwiDb.CompleteOnWriterForThisThread = false;
         }
 
         // A write's time is its submission; an error it gets from the writer counts when its reply is written.

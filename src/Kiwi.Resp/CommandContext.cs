@@ -84,7 +84,7 @@ internal ref struct CommandContext
     public readonly void Submit(ApplyRequest request) => Session.AddPending(request, Spec);
 
     /// <summary>Where this command's entry goes: the session's database, its reply in the session's protocol.</summary>
-    public readonly EntryTarget Target => new(Db, Session.Database, Session.Protocol);
+    public readonly EntryTarget Target => new(Db, Session.Database, Session.Protocol, session: true);
 
     /// <summary>The arguments from <paramref name="first"/> on, for an encoder.</summary>
     public readonly RespArgs ArgsFrom(int first) => new(Args, first);

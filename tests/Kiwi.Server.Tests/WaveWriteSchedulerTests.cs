@@ -11,17 +11,11 @@ public sealed class WaveWriteSchedulerTests
 {
     private static KiwiDb Open() => KiwiDb.Open(new MemoryEngine(), new KiwiDbOptions { Path = "unused", ActiveExpiry = false });
 
+    // INCR key as a RESP session submits it: published, not applied, completed on the writer thread.
     private static ValueTask<long> PublishIncr(KiwiDb db, string key)
     {
-        KiwiDb.CompleteOnWriterForThisThread = true;
-        try
-        {
-            return db.IncrAsync(key);
-        }
-        finally
-        {
-            KiwiDb.CompleteOnWriterForThisThread = false;
-        }
+        var target = new Kiwi.Core.Commands.EntryTarget(db, 0, Kiwi.Core.Resp.RespVersion.Resp3, session: true);
+        return db.SubmitEntry(Kiwi.Core.Commands.StringEntries.IncrBy(target, System.Text.Encoding.UTF8.GetBytes(key), 1)).AsIntegerTask();
     }
 
     [Fact]

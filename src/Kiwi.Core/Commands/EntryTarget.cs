@@ -6,12 +6,13 @@ namespace Kiwi.Core.Commands;
 /// <summary>Where an encoder's entry goes: the store, the database it runs in, and the protocol of its reply.</summary>
 internal readonly struct EntryTarget
 {
-    /// <summary>Creates the target.</summary>
-    public EntryTarget(KiwiDb db, int database, RespVersion protocol)
+    /// <summary>Creates the target; <paramref name="session"/> for a RESP session's commands (see <see cref="Session"/>).</summary>
+    public EntryTarget(KiwiDb db, int database, RespVersion protocol, bool session)
     {
         Db = db;
         Database = database;
         Protocol = protocol;
+        Session = session;
     }
 
     /// <summary>The store that rents the request (and later runs it).</summary>
@@ -23,9 +24,15 @@ internal readonly struct EntryTarget
     /// <summary>The protocol the reply is written in.</summary>
     public RespVersion Protocol { get; }
 
+    /// <summary>
+    /// True for a RESP session's commands: their requests complete on the writer thread and submitting one does not
+    /// apply it (the session applies what it published once per read, see <see cref="KiwiDb.ApplyPublished"/>).
+    /// </summary>
+    public bool Session { get; }
+
     /// <summary>The clock reading an entry is stamped with.</summary>
     public long NowMs() => Db.NowMs();
 
     /// <summary>Rents a request and starts its entry, stamped <paramref name="nowMs"/>.</summary>
-    public ApplyRequest Begin(long nowMs) => Db.Begin(nowMs, Protocol);
+    public ApplyRequest Begin(long nowMs) => Db.Begin(nowMs, Protocol, Session);
 }

@@ -44,7 +44,7 @@ internal static partial class BitHandlers
             return;
         }
 
-        ctx.Submit(BitEntries.SetBit(ctx.Db, ctx.Session.Database, ctx.Session.Protocol, ctx[1], offset, (int)bit));
+        ctx.Submit(BitEntries.SetBit(ctx.Target, ctx[1], offset, (int)bit));
     }
 
     private static void GetBit(ref CommandContext ctx)
@@ -205,7 +205,7 @@ internal static partial class BitHandlers
             return;
         }
 
-        ApplyRequest request = BitEntries.BeginBitOp(ctx.Db, ctx.Session.Database, ctx.Session.Protocol, op, ctx.Count - 3);
+        ApplyRequest request = BitEntries.BeginBitOp(ctx.Target, op, ctx.Count - 3);
         for (int i = 2; i < ctx.Count; i++)
         {
             CommandFormat.AddArg(request.Payload, ctx[i]);
@@ -233,7 +233,7 @@ internal static partial class BitHandlers
             ReadOnlySpan<BitFieldOp> parsed = ops.AsSpan(0, count);
             if (!readOnly && !BitFieldOp.OnlyGets(ctx.Args, 2))
             {
-                ctx.Submit(BitEntries.BitField(ctx.Db, ctx.Session.Database, ctx.Session.Protocol, ctx[1], parsed));
+                ctx.Submit(BitEntries.BitField(ctx.Target, ctx[1], parsed));
                 return;
             }
 

@@ -4,7 +4,7 @@ using Kiwi.Core.Storage;
 namespace Kiwi.Core.Tests.Apply;
 
 /// <summary>
-/// Session-style publishing (<see cref="KiwiDb.CompleteOnWriterForThisThread"/>): writes are published without
+/// Session-style publishing (requests begun for a session, see <c>KiwiDb.Begin</c>): writes are published without
 /// being applied, then <see cref="KiwiDb.ApplyPublished"/> applies them on the calling thread when the writer is
 /// idle, or hands them to the writer thread. One writer at a time either way: nothing lost, nothing twice.
 /// </summary>
@@ -13,17 +13,11 @@ public sealed class InlineApplyTests
     private static KiwiDbOptions Options(int ring = 64 * 1024, bool inline = true)
         => new() { Path = "unused", ActiveExpiry = false, RingCapacity = ring, InlineApplyWhenIdle = inline };
 
+    // INCR key as a RESP session submits it: published, not applied, completed on the writer thread.
     private static ValueTask<long> PublishIncr(KiwiDb db, string key)
     {
-        KiwiDb.CompleteOnWriterForThisThread = true;
-        try
-        {
-            return db.IncrAsync(key);
-        }
-        finally
-        {
-            KiwiDb.CompleteOnWriterForThisThread = false;
-        }
+        var target = new Kiwi.Core.Commands.EntryTarget(db, 0, Kiwi.Core.Resp.RespVersion.Resp3, session: true);
+        return db.SubmitEntry(Kiwi.Core.Commands.StringEntries.IncrBy(target, System.Text.Encoding.UTF8.GetBytes(key), 1)).AsIntegerTask();
     }
 
     // Session-style writes complete on the thread that applies them, and so would the rest of the test: move

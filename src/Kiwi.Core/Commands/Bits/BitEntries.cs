@@ -10,27 +10,27 @@ namespace Kiwi.Core.Commands.Bits;
 internal static class BitEntries
 {
     /// <summary>SETBIT key offset bit (offset valid, bit 0 or 1).</summary>
-    public static ApplyRequest SetBit(KiwiDb db, int database, RespVersion protocol, ReadOnlySpan<byte> key, long offset, int bit)
+    public static ApplyRequest SetBit(EntryTarget target, ReadOnlySpan<byte> key, long offset, int bit)
     {
-        ApplyRequest request = db.Begin(db.NowMs(), protocol);
-        CommandFormat.AddCommand(request.Payload, OpCode.SetBit, 0, database, 1, offset, bit);
+        ApplyRequest request = target.Begin(target.NowMs());
+        CommandFormat.AddCommand(request.Payload, OpCode.SetBit, 0, target.Database, 1, offset, bit);
         CommandFormat.AddArg(request.Payload, key);
-        return db.SubmitRaw(request);
+        return target.Db.SubmitRaw(request);
     }
 
     /// <summary>Starts BITOP: follow with the destination and every source through <see cref="CommandFormat.AddArg"/>, then submit.</summary>
-    public static ApplyRequest BeginBitOp(KiwiDb db, int database, RespVersion protocol, BitOperation op, int sources)
+    public static ApplyRequest BeginBitOp(EntryTarget target, BitOperation op, int sources)
     {
-        ApplyRequest request = db.Begin(db.NowMs(), protocol);
-        CommandFormat.AddCommand(request.Payload, OpCode.BitOp, (byte)op, database, sources + 1);
+        ApplyRequest request = target.Begin(target.NowMs());
+        CommandFormat.AddCommand(request.Payload, OpCode.BitOp, (byte)op, target.Database, sources + 1);
         return request;
     }
 
     /// <summary>BITFIELD key ops (validated).</summary>
-    public static ApplyRequest BitField(KiwiDb db, int database, RespVersion protocol, ReadOnlySpan<byte> key, ReadOnlySpan<BitFieldOp> ops)
+    public static ApplyRequest BitField(EntryTarget target, ReadOnlySpan<byte> key, ReadOnlySpan<BitFieldOp> ops)
     {
-        ApplyRequest request = db.Begin(db.NowMs(), protocol);
-        CommandFormat.AddCommand(request.Payload, OpCode.BitField, 0, database, 2, ops.Length);
+        ApplyRequest request = target.Begin(target.NowMs());
+        CommandFormat.AddCommand(request.Payload, OpCode.BitField, 0, target.Database, 2, ops.Length);
         CommandFormat.AddArg(request.Payload, key);
         int size = ops.Length * BitFieldOp.EncodedSize;
         Span<byte> length = request.Payload.GetSpan(4);
@@ -43,6 +43,6 @@ internal static class BitEntries
         }
 
         request.Payload.Advance(size);
-        return db.SubmitRaw(request);
+        return target.Db.SubmitRaw(request);
     }
 }
