@@ -133,9 +133,10 @@ internal sealed class KeySearch
                 {
                     Flip(bits, op);
                     hash ^= _zobrist[op];
-                    if (!seen.Contains(new CacheKey(bits, hash, after)))
+                    CacheKey probe = CacheKey.Over(bits, hash, after);
+                    if (!seen.Contains(probe))
                     {
-                        seen.Add(new CacheKey((ulong[])bits.Clone(), hash, after));
+                        seen.Add(probe.Copy());
                         stackEntry[depth] = entry;
                         stackState[depth] = state;
                         depth++;
@@ -239,15 +240,41 @@ internal sealed class KeySearch
         }
     }
 
-    /// <summary>A visited (linearized set, state) pair.</summary>
-    private readonly record struct CacheKey(ulong[] Bits, ulong Hash, long? State)
+    /// <summary>
+    /// A visited (linearized set, state) pair. Operations are numbered in invocation order, so a linearized set is
+    /// mostly a prefix: only its words from the first one not full up to the last one not empty are kept
+    /// (<see cref="Words"/>[<see cref="Start"/>..] holds them, word <see cref="First"/> on), which keeps the table
+    /// small however long the history.
+    /// </summary>
+    private readonly record struct CacheKey(ulong[] Words, int Start, int Length, int First, ulong Hash, long? State)
     {
         public static readonly IEqualityComparer<CacheKey> Comparer = new CacheKeyComparer();
+
+        /// <summary>A key over the live bit set (for a lookup; <see cref="Copy"/> it to keep it).</summary>
+        public static CacheKey Over(ulong[] bits, ulong hash, long? state)
+        {
+            int first = 0;
+            while (first < bits.Length && bits[first] == ulong.MaxValue)
+            {
+                first++;
+            }
+
+            int end = bits.Length;
+            while (end > first && bits[end - 1] == 0)
+            {
+                end--;
+            }
+
+            return new CacheKey(bits, first, end - first, first, hash, state);
+        }
+
+        public CacheKey Copy() => this with { Words = Words.AsSpan(Start, Length).ToArray(), Start = 0 };
 
         private sealed class CacheKeyComparer : IEqualityComparer<CacheKey>
         {
             public bool Equals(CacheKey x, CacheKey y)
-                => x.Hash == y.Hash && x.State == y.State && x.Bits.AsSpan().SequenceEqual(y.Bits);
+                => x.Hash == y.Hash && x.State == y.State && x.First == y.First
+                    && x.Words.AsSpan(x.Start, x.Length).SequenceEqual(y.Words.AsSpan(y.Start, y.Length));
 
             public int GetHashCode(CacheKey key) => HashCode.Combine(key.Hash, key.State);
         }

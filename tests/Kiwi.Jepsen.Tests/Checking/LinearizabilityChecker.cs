@@ -5,8 +5,11 @@ namespace Kiwi.Jepsen.Tests.Checking;
 /// <summary>How much the checker may search.</summary>
 internal sealed class CheckerOptions
 {
-    /// <summary>Search steps per key before the key's verdict is <see cref="Verdict.Unknown"/>.</summary>
-    public long MaxStepsPerKey { get; init; } = 5_000_000;
+    /// <summary>
+    /// Search steps per key before the key's verdict is <see cref="Verdict.Unknown"/>. Each step may remember one
+    /// visited state (some tens of bytes), so this bounds memory as well as time.
+    /// </summary>
+    public long MaxStepsPerKey { get; init; } = 2_000_000;
 }
 
 /// <summary>
