@@ -29,6 +29,9 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
     private Raft.KiwiRaftNode? _raft;
     private int _disposed;
 
+    /// <summary>How the memory budget is split between the block cache, memtables and read cache (see <see cref="KiwiDbOptions.MemoryBudgetBytes"/>).</summary>
+    public MemoryBudget Memory { get; }
+
     private KiwiDb(IStorageEngine engine, bool ownsEngine, KiwiDbOptions options)
     {
         _engine = engine;
@@ -36,6 +39,7 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
         _clock = options.Clock;
         _durability = options.Durability;
         _clusterMode = options.Raft is not null;
+        Memory = MemoryBudget.Split(options.MemoryBudgetBytes, options.BlockCacheBytes, options.ReadCacheBytes);
         Bits = new KiwiBits(this);
         _ring = new CommitRing<ApplyRequest>(options.RingCapacity);
         _worker = new ApplyWorker(engine, _ring, options.Durability, options.MaxBatch, options.InlineApplyWhenIdle);
@@ -109,7 +113,9 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
 
     private static KiwiDb OpenStorage(KiwiDbOptions options)
     {
-        RocksEngine engine = RocksEngine.Open(options.Path, options.BlockCacheBytes, options.EnableWal, options.ReadCacheBytes);
+        // The same split the KiwiDb reports as Memory.
+        MemoryBudget budget = MemoryBudget.Split(options.MemoryBudgetBytes, options.BlockCacheBytes, options.ReadCacheBytes);
+        RocksEngine engine = RocksEngine.Open(options.Path, budget.BlockCacheBytes, options.EnableWal, budget.ReadCacheBytes, memtableBudgetBytes: budget.MemtableBytes);
         try
         {
             // Raft and standalone indexes must never mix (see ClusterIdentity).

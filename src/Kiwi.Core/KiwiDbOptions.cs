@@ -11,14 +11,21 @@ public sealed class KiwiDbOptions
     /// <summary>When writes reach the disk (default <see cref="Durability.EverySec"/>).</summary>
     public Durability Durability { get; init; } = Durability.EverySec;
 
-    /// <summary>RocksDB block cache size in bytes.</summary>
-    public long BlockCacheBytes { get; init; } = 256L * 1024 * 1024;
+    /// <summary>
+    /// The memory for data, split by <see cref="MemoryBudget.Split"/> between RocksDB's block cache (memtables
+    /// charged to it) and the read cache. 0 (default): a quarter of the memory available to the process.
+    /// </summary>
+    public long MemoryBudgetBytes { get; init; }
+
+    /// <summary>RocksDB block cache size in bytes, memtables included; null (default): from <see cref="MemoryBudgetBytes"/>.</summary>
+    public long? BlockCacheBytes { get; init; }
 
     /// <summary>
     /// Bytes of the read cache in front of RocksDB's point reads of small meta records (string values up to
-    /// about 100 bytes with their key): a hit skips the memtable and SST search. 0 turns it off. Default 64 MiB.
+    /// about 100 bytes with their key): a hit skips the memtable and SST search. 0 turns it off. Null (default):
+    /// an eighth of <see cref="MemoryBudgetBytes"/>, at most 64 MiB.
     /// </summary>
-    public long ReadCacheBytes { get; init; } = 64L * 1024 * 1024;
+    public long? ReadCacheBytes { get; init; }
 
     /// <summary>Write-ahead log on (default). Off trades crash safety for speed.</summary>
     public bool EnableWal { get; init; } = true;

@@ -21,10 +21,16 @@ internal static class StorageInfo
         }
 
         RocksStore store = rocks.Store;
+        MemoryBudget budget = db.Memory;
+        Line(text, "memory_budget", (ulong)budget.TotalBytes);
+        Line(text, "memory_budget_block_cache", (ulong)budget.BlockCacheBytes);
+        Line(text, "memory_budget_memtables", (ulong)budget.MemtableBytes);
+        Line(text, "memory_budget_read_cache", (ulong)budget.ReadCacheBytes);
         Line(text, "rocksdb_block_cache_bytes", store.IntProperty("rocksdb.block-cache-usage"));
         Line(text, "rocksdb_block_cache_pinned_bytes", store.IntProperty("rocksdb.block-cache-pinned-usage"));
         Line(text, "rocksdb_block_cache_capacity", store.IntProperty("rocksdb.block-cache-capacity"));
         Line(text, "rocksdb_memtable_bytes", store.SumIntProperty("rocksdb.cur-size-all-mem-tables"));
+        Line(text, "rocksdb_memtable_charged_bytes", store.MemtableBudgetUsage);
         Line(text, "rocksdb_table_readers_bytes", store.SumIntProperty("rocksdb.estimate-table-readers-mem"));
         Line(text, "read_cache_bytes", (ulong)rocks.ReadCacheBytes);
     }

@@ -29,6 +29,7 @@ try
     {
         Path = config.Dir,
         Durability = config.AppendFsync,
+        MemoryBudgetBytes = config.MemoryBudgetBytes,
         BlockCacheBytes = config.BlockCacheBytes,
         ReadCacheBytes = config.ReadCacheBytes,
         InlineApplyWhenIdle = config.InlineApply,

@@ -36,11 +36,17 @@ public sealed partial class ServerConfig
     /// <summary>Most bytes of one unfinished request a client may send.</summary>
     public long ClientQueryBufferLimit { get; set; } = 1024L * 1024 * 1024;
 
-    /// <summary>RocksDB block cache in bytes.</summary>
-    public long BlockCacheBytes { get; set; } = 256L * 1024 * 1024;
+    /// <summary>memory-budget: memory for data in bytes, split by <see cref="Kiwi.Core.MemoryBudget.Split"/> (0: a quarter of RAM).</summary>
+    public long MemoryBudgetBytes { get; set; }
 
-    /// <summary>The read cache of small records in front of RocksDB, in bytes (0: off; see <see cref="Kiwi.Core.KiwiDbOptions.ReadCacheBytes"/>).</summary>
-    public long ReadCacheBytes { get; set; } = 64L * 1024 * 1024;
+    /// <summary>RocksDB block cache in bytes, memtables included (null: from the memory budget).</summary>
+    public long? BlockCacheBytes { get; set; }
+
+    /// <summary>The read cache of small records in front of RocksDB, in bytes (0: off; null: from the memory budget; see <see cref="Kiwi.Core.KiwiDbOptions.ReadCacheBytes"/>).</summary>
+    public long? ReadCacheBytes { get; set; }
+
+    /// <summary>The memory budget's split as these settings make it.</summary>
+    public Kiwi.Core.MemoryBudget Memory => Kiwi.Core.MemoryBudget.Split(MemoryBudgetBytes, BlockCacheBytes, ReadCacheBytes);
 
     /// <summary>
     /// inline-apply yes|no: a connection's thread applies a write itself when the writer thread is idle
@@ -114,6 +120,7 @@ public sealed partial class ServerConfig
             case "proto-max-bulk-len": ProtoMaxBulkLen = ParseBytes(value); break;
             case "client-output-buffer-limit": ClientOutputBufferLimit = ParseBytes(value); break;
             case "client-query-buffer-limit": ClientQueryBufferLimit = ParseBytes(value); break;
+            case "memory-budget": MemoryBudgetBytes = ParseBytes(value); break;
             case "block-cache-size": BlockCacheBytes = ParseBytes(value); break;
             case "read-cache-size": ReadCacheBytes = ParseBytes(value); break;
             case "inline-apply": InlineApply = ParseYesNo(name, value); break;
@@ -144,8 +151,10 @@ public sealed partial class ServerConfig
         yield return new("proto-max-bulk-len", ProtoMaxBulkLen.ToString(CultureInfo.InvariantCulture));
         yield return new("client-output-buffer-limit", ClientOutputBufferLimit.ToString(CultureInfo.InvariantCulture));
         yield return new("client-query-buffer-limit", ClientQueryBufferLimit.ToString(CultureInfo.InvariantCulture));
-        yield return new("block-cache-size", BlockCacheBytes.ToString(CultureInfo.InvariantCulture));
-        yield return new("read-cache-size", ReadCacheBytes.ToString(CultureInfo.InvariantCulture));
+        Kiwi.Core.MemoryBudget memory = Memory;
+        yield return new("memory-budget", memory.TotalBytes.ToString(CultureInfo.InvariantCulture));
+        yield return new("block-cache-size", memory.BlockCacheBytes.ToString(CultureInfo.InvariantCulture));
+        yield return new("read-cache-size", memory.ReadCacheBytes.ToString(CultureInfo.InvariantCulture));
         yield return new("inline-apply", InlineApply ? "yes" : "no");
         yield return new("io-threads", IoThreads.ToString(CultureInfo.InvariantCulture));
         yield return new("collection-cleanup", CollectionCleanup ? "yes" : "no");

@@ -54,8 +54,14 @@ internal sealed class TestServer : IDisposable
     {
         string dir = Path.Combine(Path.GetTempPath(), "kiwi-server-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
-        var config = new ServerConfig { Port = 0, Dir = dir, BlockCacheBytes = 8L * 1024 * 1024 };
+        var config = new ServerConfig { Port = 0, Dir = dir };
         configure?.Invoke(config);
+        if (config.MemoryBudgetBytes == 0 && config.BlockCacheBytes is null)
+        {
+            // Small, unless the test sets the memory budget or the cache itself.
+            config.BlockCacheBytes = 8L * 1024 * 1024;
+        }
+
         return new TestServer(config, ownsDir: true, ringCapacity);
     }
 
@@ -111,7 +117,9 @@ internal sealed class TestServer : IDisposable
         var options = new KiwiDbOptions
         {
             Path = config.Dir,
-            BlockCacheBytes = 8L * 1024 * 1024,
+            MemoryBudgetBytes = config.MemoryBudgetBytes,
+            BlockCacheBytes = config.BlockCacheBytes,
+            ReadCacheBytes = config.ReadCacheBytes,
             RingCapacity = ringCapacity,
             InlineApplyWhenIdle = config.InlineApply,
             CollectionCleanup = config.CollectionCleanup,

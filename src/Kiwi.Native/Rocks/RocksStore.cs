@@ -15,6 +15,7 @@ public sealed unsafe partial class RocksStore : IDisposable
 {
     private readonly RocksDb _db;
     private readonly Cache _cache;
+    private readonly nint _writeBufferManager;
     private readonly RocksColumn[] _columns;
     private readonly string[] _names;
     private readonly nint _readOptions;
@@ -26,8 +27,9 @@ public sealed unsafe partial class RocksStore : IDisposable
     private static bool t_perfContextOff;
     private volatile bool _disposed;
 
-    private RocksStore(RocksDb db, Cache cache, RocksColumn[] columns, string[] names, bool enableWal)
+    private RocksStore(RocksDb db, Cache cache, nint writeBufferManager, RocksColumn[] columns, string[] names, bool enableWal)
     {
+        _writeBufferManager = writeBufferManager;
         _names = names;
         _db = db;
         _cache = cache;
@@ -84,6 +86,7 @@ public sealed unsafe partial class RocksStore : IDisposable
             .SetInfoLogLevel(InfoLogLevel.Warn)
             .SetAllowConcurrentMemtableWrite(options.InplaceUpdateFamilies.Count == 0);
         RocksNative.Instance.rocksdb_options_set_avoid_flush_during_shutdown(dbOptions.Handle, options.AvoidFlushOnClose ? (byte)1 : (byte)0);
+        nint writeBufferManager = MemtableBudget(dbOptions, cache, options.MemtableBudgetBytes);
 
         var families = new ColumnFamilies(cfOptions);
         foreach (string name in options.ColumnFamilies)
@@ -98,6 +101,7 @@ public sealed unsafe partial class RocksStore : IDisposable
         }
         catch (RocksDbException ex)
         {
+            DestroyWriteBufferManager(writeBufferManager);
             throw new StorageException($"cannot open RocksDB at '{options.Path}': {ex.Message}", ex);
         }
 
@@ -107,7 +111,7 @@ public sealed unsafe partial class RocksStore : IDisposable
             columns[i] = new RocksColumn(db.GetColumnFamily(options.ColumnFamilies[i]).Handle, i, options.InplaceUpdateFamilies.Contains(options.ColumnFamilies[i]));
         }
 
-        return new RocksStore(db, cache, columns, [.. options.ColumnFamilies], options.EnableWal)
+        return new RocksStore(db, cache, writeBufferManager, columns, [.. options.ColumnFamilies], options.EnableWal)
         {
             SupportsSnapshots = options.InplaceUpdateFamilies.Count == 0,
         };
@@ -284,6 +288,7 @@ public sealed unsafe partial class RocksStore : IDisposable
         RocksNative.Instance.rocksdb_writeoptions_destroy(_writeOptions);
         RocksNative.Instance.rocksdb_writeoptions_destroy(_syncWriteOptions);
         _db.Dispose();
+        DestroyWriteBufferManager(_writeBufferManager);
         GC.KeepAlive(_cache);
     }
 

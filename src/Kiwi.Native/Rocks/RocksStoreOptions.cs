@@ -12,6 +12,14 @@ public sealed class RocksStoreOptions
     /// <summary>Shared LRU block cache size in bytes.</summary>
     public long BlockCacheBytes { get; init; } = 256L * 1024 * 1024;
 
+    /// <summary>
+    /// Most bytes all memtables together may hold, charged to the block cache (RocksDB's WriteBufferManager): the
+    /// largest memtable is flushed when they near it, and their memory is taken from the cache's capacity, so the
+    /// cache and the memtables together stay within <see cref="BlockCacheBytes"/>. 0: no shared limit (each
+    /// family's memtables are bounded by <see cref="WriteBufferBytes"/> only).
+    /// </summary>
+    public long MemtableBudgetBytes { get; init; }
+
     /// <summary>Bloom filter bits per key (0 disables the filter).</summary>
     public int BloomBitsPerKey { get; init; } = 10;
 

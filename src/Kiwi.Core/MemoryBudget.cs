@@ -1,0 +1,51 @@
+namespace Kiwi.Core;
+
+/// <summary>
+/// How the memory a <see cref="KiwiDb"/> may use for data is split: RocksDB's block cache, which the memtables are
+/// charged to (so the two together stay within <see cref="BlockCacheBytes"/>), and the read cache in front of
+/// RocksDB. Not a Redis <c>maxmemory</c>: nothing is evicted from the data, only from caches. The process also
+/// needs the .NET runtime, connection buffers and RocksDB's own small structures beyond the budget.
+/// </summary>
+public readonly record struct MemoryBudget
+{
+    /// <summary>The least memtable share, so a tiny budget does not flush every few writes.</summary>
+    public const long MinMemtableBytes = 16L * 1024 * 1024;
+
+    private const long MaxDefaultReadCache = 64L * 1024 * 1024;
+    private const long MinBlockCache = 8L * 1024 * 1024;
+
+    /// <summary>The whole budget in bytes.</summary>
+    public long TotalBytes { get; init; }
+
+    /// <summary>RocksDB's block cache (data, index and filter blocks), the memtables included.</summary>
+    public long BlockCacheBytes { get; init; }
+
+    /// <summary>The part of <see cref="BlockCacheBytes"/> the memtables may take before the largest is flushed.</summary>
+    public long MemtableBytes { get; init; }
+
+    /// <summary>The read cache of small records (0: off).</summary>
+    public long ReadCacheBytes { get; init; }
+
+    /// <summary>A quarter of the memory the process may use (the machine's, or its container's limit), at least 256 MiB.</summary>
+    public static long DefaultTotalBytes() => Math.Max(256L * 1024 * 1024, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4);
+
+    /// <summary>
+    /// Splits <paramref name="totalBytes"/> (0: <see cref="DefaultTotalBytes"/>): the read cache takes an eighth, at
+    /// most 64 MiB, unless <paramref name="readCacheBytes"/> says otherwise; the block cache takes the rest, unless
+    /// <paramref name="blockCacheBytes"/> says otherwise; the memtables may take a quarter of the block cache, at
+    /// least <see cref="MinMemtableBytes"/>.
+    /// </summary>
+    public static MemoryBudget Split(long totalBytes, long? blockCacheBytes = null, long? readCacheBytes = null)
+    {
+        long total = totalBytes > 0 ? totalBytes : DefaultTotalBytes();
+        long read = Math.Max(0, readCacheBytes ?? Math.Min(total / 8, MaxDefaultReadCache));
+        long cache = Math.Max(MinBlockCache, blockCacheBytes ?? total - read);
+        return new MemoryBudget
+        {
+            TotalBytes = blockCacheBytes is null && readCacheBytes is null ? total : Math.Max(total, cache + read),
+            BlockCacheBytes = cache,
+            MemtableBytes = Math.Max(MinMemtableBytes, cache / 4),
+            ReadCacheBytes = read,
+        };
+    }
+}
