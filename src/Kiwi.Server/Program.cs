@@ -40,6 +40,11 @@ try
 catch (Exception ex) when (ex is Kiwi.Native.Rocks.StorageException or InvalidDataException or IOException)
 {
     Console.Error.WriteLine($"kiwi-server: cannot open the data directory '{Path.GetFullPath(config.Dir)}': {ex.Message}");
+    if (ex.Message.Contains("Corruption", StringComparison.Ordinal))
+    {
+        Console.Error.WriteLine("kiwi-server: its files are damaged, so it does not start and serve part of them: restore the directory from a backup, or in a cluster empty it and let the node rejoin");
+    }
+
     return 1;
 }
 catch (KiwiException ex)

@@ -88,6 +88,12 @@ public sealed unsafe partial class RocksStore : IDisposable
         RocksNative.Instance.rocksdb_options_set_avoid_flush_during_shutdown(dbOptions.Handle, options.AvoidFlushOnClose ? (byte)1 : (byte)0);
         nint writeBufferManager = MemtableBudget(dbOptions, cache, options.MemtableBudgetBytes);
 
+        // A damaged WAL refuses to open instead of replaying up to the damage and serving what came before it
+        // (RocksDB's default, point-in-time recovery: measured, a WAL with 21 bytes overwritten in its middle
+        // opened with 9,564 of 18,148 keys and no word said). Only a record cut short at the very end, as a
+        // power loss leaves it, is dropped: that write was never acknowledged as synced.
+        RocksNative.Instance.rocksdb_options_set_wal_recovery_mode(dbOptions.Handle, 0 /* kTolerateCorruptedTailRecords */);
+
         var families = new ColumnFamilies(cfOptions);
         foreach (string name in options.ColumnFamilies)
         {
