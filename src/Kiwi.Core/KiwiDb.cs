@@ -118,6 +118,12 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
         RocksEngine engine = RocksEngine.Open(options.Path, budget.BlockCacheBytes, options.EnableWal, budget.ReadCacheBytes, memtableBudgetBytes: budget.MemtableBytes);
         try
         {
+            if (options.VerifyOnOpen)
+            {
+                // A damaged table file refuses the open here rather than hiding its keys later.
+                engine.Store.VerifyChecksums();
+            }
+
             // Raft and standalone indexes must never mix (see ClusterIdentity).
             if (options.Raft is null)
             {

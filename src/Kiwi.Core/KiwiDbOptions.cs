@@ -27,6 +27,13 @@ public sealed class KiwiDbOptions
     /// </summary>
     public long? ReadCacheBytes { get; init; }
 
+    /// <summary>
+    /// Read every table file at open and check its block checksums (default on): a damaged file makes the open
+    /// throw instead of its keys going missing later. Costs one read of the data on disk; a damaged write-ahead
+    /// log refuses the open either way (only a last record cut short is dropped).
+    /// </summary>
+    public bool VerifyOnOpen { get; init; } = true;
+
     /// <summary>Write-ahead log on (default). Off trades crash safety for speed.</summary>
     public bool EnableWal { get; init; } = true;
 

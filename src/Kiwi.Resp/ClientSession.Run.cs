@@ -355,6 +355,11 @@ internal sealed partial class ClientSession
         {
             context.Error(ex.Message);
         }
+        catch (Kiwi.Native.Rocks.StorageException ex)
+        {
+            // A damaged block met by a read or a walk: this command fails, the connection and the server go on.
+            context.Error("ERR storage failure: " + ex.Message);
+        }
         catch (ObjectDisposedException)
         {
             context.Error("ERR server is shutting down"u8);

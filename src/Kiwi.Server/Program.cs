@@ -34,6 +34,7 @@ try
         ReadCacheBytes = config.ReadCacheBytes,
         InlineApplyWhenIdle = config.InlineApply,
         CollectionCleanup = config.CollectionCleanup,
+        VerifyOnOpen = config.VerifyOnStart,
         Raft = raft,
     }).ConfigureAwait(false);
 }

@@ -60,6 +60,9 @@ public sealed partial class ServerConfig
     /// </summary>
     public bool CollectionCleanup { get; set; } = true;
 
+    /// <summary>verify-on-start yes|no: check every table file's checksums at start (see <see cref="Kiwi.Core.KiwiDbOptions.VerifyOnOpen"/>).</summary>
+    public bool VerifyOnStart { get; set; } = true;
+
     /// <summary>io-threads N: socket event (epoll) threads; read when the first socket opens (default 1).</summary>
     public int IoThreads { get; set; } = 1;
 
@@ -126,6 +129,7 @@ public sealed partial class ServerConfig
             case "inline-apply": InlineApply = ParseYesNo(name, value); break;
             case "io-threads": IoThreads = ParseIoThreads(value); break;
             case "collection-cleanup": CollectionCleanup = ParseYesNo(name, value); break;
+            case "verify-on-start": VerifyOnStart = ParseYesNo(name, value); break;
             case "raft-port": RaftPort = ParseRaftPort(value); break;
             case "raft-bind": RaftBind = ParseRaftBind(value); break;
             case "raft-members": RaftMembers = ParseRaftMembers(value); break;
@@ -158,6 +162,7 @@ public sealed partial class ServerConfig
         yield return new("inline-apply", InlineApply ? "yes" : "no");
         yield return new("io-threads", IoThreads.ToString(CultureInfo.InvariantCulture));
         yield return new("collection-cleanup", CollectionCleanup ? "yes" : "no");
+        yield return new("verify-on-start", VerifyOnStart ? "yes" : "no");
         yield return new("raft-port", RaftPort.ToString(CultureInfo.InvariantCulture));
         yield return new("raft-bind", EffectiveRaftBind);
         yield return new("raft-members", FormatRaftMembers());

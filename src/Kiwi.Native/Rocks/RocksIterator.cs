@@ -21,8 +21,25 @@ public sealed unsafe class RocksIterator : IDisposable
         _snapshot = snapshot;
     }
 
-    /// <summary>True while the cursor is on an entry.</summary>
-    public bool Valid => RocksNative.Instance.rocksdb_iter_valid(Live()) != 0;
+    /// <summary>
+    /// True while the cursor is on an entry. When it is not, the iteration either reached the end of the data or
+    /// stopped at an error (a damaged block): the error throws <see cref="StorageException"/> here, so a walk
+    /// (SCAN, KEYS, DBSIZE, a collection's members) never passes a partial result off as a whole one.
+    /// </summary>
+    public bool Valid
+    {
+        get
+        {
+            nint handle = Live();
+            if (RocksNative.Instance.rocksdb_iter_valid(handle) != 0)
+            {
+                return true;
+            }
+
+            CheckStatus();
+            return false;
+        }
+    }
 
     /// <summary>The current key.</summary>
     public ReadOnlySpan<byte> Key
