@@ -14,11 +14,13 @@ internal sealed partial class ServerProcess : IDisposable
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(60);
     private readonly StringBuilder _output = new();
     private readonly string _dir;
+    private readonly bool _ownsDir;
 
-    private ServerProcess(Process process, string dir)
+    private ServerProcess(Process process, string dir, bool ownsDir)
     {
         Process = process;
         _dir = dir;
+        _ownsDir = ownsDir;
     }
 
     /// <summary>The server process.</summary>
@@ -39,25 +41,29 @@ internal sealed partial class ServerProcess : IDisposable
         }
     }
 
-    /// <summary>Starts kiwi-server on port 0 with a new data directory and waits until it listens.</summary>
-    public static async Task<ServerProcess> StartAsync()
+    /// <summary>
+    /// Starts kiwi-server on port 0 and waits until it listens: with a new data directory (deleted on dispose), or
+    /// on <paramref name="dir"/> (kept), with <paramref name="settings"/> as more <c>--name value</c> flags.
+    /// </summary>
+    public static async Task<ServerProcess> StartAsync(string? dir = null, params string[] settings)
     {
         string server = Path.Combine(AppContext.BaseDirectory, "kiwi-server.dll");
         Assert.True(File.Exists(server), server);
-        string dir = Path.Combine(Path.GetTempPath(), "kiwi-process-" + Guid.NewGuid().ToString("N"));
+        bool ownsDir = dir is null;
+        dir ??= Path.Combine(Path.GetTempPath(), "kiwi-process-" + Guid.NewGuid().ToString("N"));
         var start = new ProcessStartInfo(DotnetHost())
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string arg in (string[])["exec", server, "--port", "0", "--dir", dir, "--block-cache-size", "8mb"])
+        foreach (string arg in (string[])["exec", server, "--port", "0", "--dir", dir, "--block-cache-size", "8mb", .. settings])
         {
             start.ArgumentList.Add(arg);
         }
 
         var listening = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var result = new ServerProcess(Process.Start(start)!, dir);
+        var result = new ServerProcess(Process.Start(start)!, dir, ownsDir);
         result.Process.OutputDataReceived += (_, e) => result.OnLine(e.Data, listening);
         result.Process.ErrorDataReceived += (_, e) => result.OnLine(e.Data, listening);
         result.Process.BeginOutputReadLine();
@@ -101,6 +107,11 @@ internal sealed partial class ServerProcess : IDisposable
         }
 
         Process.Dispose();
+        if (!_ownsDir)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(_dir, recursive: true);
