@@ -13,9 +13,45 @@ internal sealed class BenchArgs
 
     public int InFlight { get; private set; } = 256;
 
-    public int Keys { get; private set; } = 1_000_000;
+    public int Keys => KeysOption ?? 1_000_000;
 
-    public int ValueSize { get; private set; } = 32;
+    public int ValueSize => ValueSizeOption ?? 32;
+
+    /// <summary>--keys as given (modes pick their own default).</summary>
+    public int? KeysOption { get; private set; }
+
+    /// <summary>--value as given (modes pick their own default).</summary>
+    public int? ValueSizeOption { get; private set; }
+
+    public int Clients { get; private set; } = 50;
+
+    /// <summary>Port of the server to start (0: a free one) or, with <see cref="Target"/>, of a running one.</summary>
+    public int Port { get; private set; }
+
+    /// <summary>Drive the server already listening on <see cref="Port"/> instead of starting one.</summary>
+    public bool Target { get; private set; }
+
+    /// <summary>The kiwi-server executable to start (default: the one built next to this repository's benches).</summary>
+    public string? ServerPath { get; private set; }
+
+    /// <summary>More <c>--name value</c> flags for a started server, space-separated.</summary>
+    public string ServerArgs { get; private set; } = string.Empty;
+
+    /// <summary>
+    /// Values of <c>kiwi-bench scale</c>: random bytes (stored as large as they are), or one repeated byte like
+    /// redis-benchmark's <c>-d</c> (they compress to next to nothing, so a file holds many more keys and its index
+    /// and filter blocks grow with them).
+    /// </summary>
+    public bool RepeatedValues { get; private set; }
+
+    /// <summary>Phases of <c>kiwi-bench scale</c> to run: any of hit, miss, set.</summary>
+    public IReadOnlyList<string> Phases { get; private set; } = ["hit", "miss", "set"];
+
+    /// <summary>Block cache sizes to run the read phases at, one server start each.</summary>
+    public IReadOnlyList<long> BlockCaches { get; private set; } = [];
+
+    /// <summary>Block cache sizes as fractions of the loaded data (keys times value size).</summary>
+    public IReadOnlyList<double> CacheRatios { get; private set; } = [];
 
     public int RawBatch { get; private set; } = 256;
 
@@ -34,8 +70,17 @@ internal sealed class BenchArgs
                 case "--warmup": result.WarmupSeconds = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--json": result.Json = true; break;
                 case "--inflight": result.InFlight = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--keys": result.Keys = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--value": result.ValueSize = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--keys": result.KeysOption = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--value": result.ValueSizeOption = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--values": result.RepeatedValues = Next() switch { "random" => false, "repeated" => true, var v => throw new ArgumentException($"--values {v}: random or repeated") }; break;
+                case "--phases": result.Phases = Next().Split(','); break;
+                case "--clients": result.Clients = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--port": result.Port = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--target": result.Target = true; break;
+                case "--server": result.ServerPath = Next(); break;
+                case "--server-args": result.ServerArgs = Next(); break;
+                case "--block-cache": result.BlockCaches = [.. Next().Split(',').Select(ParseBytes)]; break;
+                case "--cache-ratios": result.CacheRatios = [.. Next().Split(',').Select(r => double.Parse(r, CultureInfo.InvariantCulture))]; break;
                 case "--raw-batch": result.RawBatch = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--dir": result.Directory = Next(); break;
                 default: throw new ArgumentException($"unknown option {name}");
@@ -43,5 +88,19 @@ internal sealed class BenchArgs
         }
 
         return result;
+    }
+
+    /// <summary>A byte count with an optional kb/mb/gb suffix (powers of 1024), as kiwi-server takes them.</summary>
+    public static long ParseBytes(string text)
+    {
+        string t = text.Trim().ToLowerInvariant();
+        (string digits, long unit) = t switch
+        {
+            _ when t.EndsWith("gb", StringComparison.Ordinal) => (t[..^2], 1L << 30),
+            _ when t.EndsWith("mb", StringComparison.Ordinal) => (t[..^2], 1L << 20),
+            _ when t.EndsWith("kb", StringComparison.Ordinal) => (t[..^2], 1L << 10),
+            _ => (t, 1L),
+        };
+        return long.Parse(digits, CultureInfo.InvariantCulture) * unit;
     }
 }

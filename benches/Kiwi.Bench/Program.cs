@@ -1,19 +1,21 @@
 using Kiwi.Bench;
 
-return args.Length > 0 && args[0] switch
-{
-    "pipeline" => true,
-    "cluster" => true,
-    _ => false,
-}
-    ? args[0] == "pipeline"
-        ? await PipelineBench.RunAsync(BenchArgs.Parse(args[1..])).ConfigureAwait(false)
-        : await ClusterBench.RunAsync(BenchArgs.Parse(args[1..])).ConfigureAwait(false)
-    : Usage();
+return args.Length == 0
+    ? Usage()
+    : args[0] switch
+    {
+        "pipeline" => await PipelineBench.RunAsync(BenchArgs.Parse(args[1..])).ConfigureAwait(false),
+        "cluster" => await ClusterBench.RunAsync(BenchArgs.Parse(args[1..])).ConfigureAwait(false),
+        "scale" => await ScaleBench.RunAsync(BenchArgs.Parse(args[1..])).ConfigureAwait(false),
+        _ => Usage(),
+    };
 
 static int Usage()
 {
     Console.Error.WriteLine("usage: kiwi-bench pipeline [--seconds 10] [--json] [--inflight 256] [--keys 1000000] [--value 32] [--warmup 2] [--dir PATH]");
     Console.Error.WriteLine("       kiwi-bench cluster [--seconds 10] [--json] [--inflight 256] [--value 32] [--warmup 2] [--dir PATH]");
+    Console.Error.WriteLine("       kiwi-bench scale [--keys 10000000] [--value 200] [--clients 50] [--seconds 10] [--warmup 2] [--phases hit,miss,set] [--values random|repeated] [--json]");
+    Console.Error.WriteLine("                        [--block-cache 64mb,1gb | --cache-ratios 1,0.25,0.0625] [--port N] [--dir PATH]");
+    Console.Error.WriteLine("                        [--server PATH] [--server-args \"--read-cache-size 0\"] | --target --port N");
     return 2;
 }

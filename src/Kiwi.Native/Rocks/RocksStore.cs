@@ -67,15 +67,7 @@ public sealed unsafe partial class RocksStore : IDisposable
         }
 
         Cache cache = Cache.CreateLru((ulong)Math.Max(options.BlockCacheBytes, 1 << 20));
-        var table = new BlockBasedTableOptions()
-            .SetBlockCache(cache)
-            .SetFormatVersion(5)
-            .SetCacheIndexAndFilterBlocks(true);
-        if (options.BloomBitsPerKey > 0)
-        {
-            table.SetFilterPolicy(BloomFilterPolicy.Create(options.BloomBitsPerKey, false));
-        }
-
+        BlockBasedTableOptions table = TableOptions(cache, options);
         ColumnFamilyOptions cfOptions = FamilyOptions(table, options, inplace: false);
         var dbOptions = new DbOptions()
             .SetCreateIfMissing(true)

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using Kiwi.Native.Memory;
 using Kiwi.Native.Rocks;
 
@@ -264,6 +266,28 @@ public sealed class RocksStoreTests : IDisposable
 
         Assert.NotNull(keys);
         Assert.True(long.Parse(keys) >= 1, $"estimate-num-keys = {keys}");
+    }
+
+    [Fact]
+    public void FlushedFile_HasPartitionedIndexAndFilter_AndReadsThroughThem()
+    {
+        // A whole index grows with a file's keys and can outgrow a cache shard; partitions stay a block's size.
+        for (int i = 0; i < 100_000; i++)
+        {
+            _batch.Put(_a, Encoding.ASCII.GetBytes($"key{i:D6}"), "some value of a string key"u8);
+        }
+
+        _store.Write(_batch, sync: false);
+        _store.FlushMemtables();
+
+        string? table = _store.GetProperty("rocksdb.aggregated-table-properties", _a);
+        Assert.NotNull(table);
+        Match partitions = Regex.Match(table, @"# index partitions=(\d+)");
+        Assert.True(partitions.Success, table);
+        Assert.True(int.Parse(partitions.Groups[1].Value, CultureInfo.InvariantCulture) > 1, table);
+        Assert.Matches(@"filter block size=[1-9]", table);
+        Assert.Equal("some value of a string key", Get(_a, "key054321"u8));
+        Assert.False(_store.Contains(_a, "key100000"u8));
     }
 
     [Fact]
