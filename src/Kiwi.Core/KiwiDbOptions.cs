@@ -12,12 +12,12 @@ public sealed class KiwiDbOptions
     public Durability Durability { get; init; } = Durability.EverySec;
 
     /// <summary>
-    /// The memory for data, split by <see cref="MemoryBudget.Split"/> between RocksDB's block cache (memtables
-    /// charged to it) and the read cache. 0 (default): a quarter of the memory available to the process.
+    /// The memory for data, split by <see cref="MemoryBudget.Split"/> between RocksDB's block cache, its memtables
+    /// and the read cache. 0 (default): a quarter of the memory available to the process.
     /// </summary>
     public long MemoryBudgetBytes { get; init; }
 
-    /// <summary>RocksDB block cache size in bytes, memtables included; null (default): from <see cref="MemoryBudgetBytes"/>.</summary>
+    /// <summary>RocksDB block cache size in bytes; null (default): from <see cref="MemoryBudgetBytes"/>.</summary>
     public long? BlockCacheBytes { get; init; }
 
     /// <summary>

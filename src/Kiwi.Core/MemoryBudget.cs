@@ -1,10 +1,10 @@
 namespace Kiwi.Core;
 
 /// <summary>
-/// How the memory a <see cref="KiwiDb"/> may use for data is split: RocksDB's block cache, which the memtables are
-/// charged to (so the two together stay within <see cref="BlockCacheBytes"/>), and the read cache in front of
-/// RocksDB. Not a Redis <c>maxmemory</c>: nothing is evicted from the data, only from caches. The process also
-/// needs the .NET runtime, connection buffers and RocksDB's own small structures beyond the budget.
+/// How the memory a <see cref="KiwiDb"/> may use for data is split, in three parts that do not overlap: RocksDB's
+/// block cache, its memtables (all families together), and the read cache in front of RocksDB. Not a Redis
+/// <c>maxmemory</c>: nothing is evicted from the data, only from caches. The process also needs the .NET runtime,
+/// connection buffers and RocksDB's own small structures beyond the budget.
 /// </summary>
 public readonly record struct MemoryBudget
 {
@@ -14,13 +14,13 @@ public readonly record struct MemoryBudget
     private const long MaxDefaultReadCache = 64L * 1024 * 1024;
     private const long MinBlockCache = 8L * 1024 * 1024;
 
-    /// <summary>The whole budget in bytes.</summary>
+    /// <summary>The whole budget in bytes: the three parts together.</summary>
     public long TotalBytes { get; init; }
 
-    /// <summary>RocksDB's block cache (data, index and filter blocks), the memtables included.</summary>
+    /// <summary>RocksDB's block cache (data, index and filter blocks).</summary>
     public long BlockCacheBytes { get; init; }
 
-    /// <summary>The part of <see cref="BlockCacheBytes"/> the memtables may take before the largest is flushed.</summary>
+    /// <summary>What the memtables may hold together before the largest is flushed.</summary>
     public long MemtableBytes { get; init; }
 
     /// <summary>The read cache of small records (0: off).</summary>
@@ -31,20 +31,21 @@ public readonly record struct MemoryBudget
 
     /// <summary>
     /// Splits <paramref name="totalBytes"/> (0: <see cref="DefaultTotalBytes"/>): the read cache takes an eighth, at
-    /// most 64 MiB, unless <paramref name="readCacheBytes"/> says otherwise; the block cache takes the rest, unless
-    /// <paramref name="blockCacheBytes"/> says otherwise; the memtables may take a quarter of the block cache, at
-    /// least <see cref="MinMemtableBytes"/>.
+    /// most 64 MiB, unless <paramref name="readCacheBytes"/> says otherwise; the memtables a quarter of the rest, at
+    /// least <see cref="MinMemtableBytes"/>; the block cache what remains, unless <paramref name="blockCacheBytes"/>
+    /// says otherwise (the total then grows to hold the parts as set).
     /// </summary>
     public static MemoryBudget Split(long totalBytes, long? blockCacheBytes = null, long? readCacheBytes = null)
     {
         long total = totalBytes > 0 ? totalBytes : DefaultTotalBytes();
         long read = Math.Max(0, readCacheBytes ?? Math.Min(total / 8, MaxDefaultReadCache));
-        long cache = Math.Max(MinBlockCache, blockCacheBytes ?? total - read);
+        long memtables = Math.Max(MinMemtableBytes, (total - read) / 4);
+        long cache = Math.Max(MinBlockCache, blockCacheBytes ?? total - read - memtables);
         return new MemoryBudget
         {
-            TotalBytes = blockCacheBytes is null && readCacheBytes is null ? total : Math.Max(total, cache + read),
+            TotalBytes = Math.Max(total, cache + memtables + read),
             BlockCacheBytes = cache,
-            MemtableBytes = Math.Max(MinMemtableBytes, cache / 4),
+            MemtableBytes = memtables,
             ReadCacheBytes = read,
         };
     }

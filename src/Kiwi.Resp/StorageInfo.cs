@@ -30,7 +30,7 @@ internal static class StorageInfo
         Line(text, "rocksdb_block_cache_pinned_bytes", store.IntProperty("rocksdb.block-cache-pinned-usage"));
         Line(text, "rocksdb_block_cache_capacity", store.IntProperty("rocksdb.block-cache-capacity"));
         Line(text, "rocksdb_memtable_bytes", store.SumIntProperty("rocksdb.cur-size-all-mem-tables"));
-        Line(text, "rocksdb_memtable_charged_bytes", store.MemtableBudgetUsage);
+        Line(text, "rocksdb_memtable_budget_used", store.MemtableBudgetUsage);
         Line(text, "rocksdb_table_readers_bytes", store.SumIntProperty("rocksdb.estimate-table-readers-mem"));
         Line(text, "read_cache_bytes", (ulong)rocks.ReadCacheBytes);
     }

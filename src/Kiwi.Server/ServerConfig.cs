@@ -39,7 +39,7 @@ public sealed partial class ServerConfig
     /// <summary>memory-budget: memory for data in bytes, split by <see cref="Kiwi.Core.MemoryBudget.Split"/> (0: a quarter of RAM).</summary>
     public long MemoryBudgetBytes { get; set; }
 
-    /// <summary>RocksDB block cache in bytes, memtables included (null: from the memory budget).</summary>
+    /// <summary>RocksDB block cache in bytes (null: from the memory budget).</summary>
     public long? BlockCacheBytes { get; set; }
 
     /// <summary>The read cache of small records in front of RocksDB, in bytes (0: off; null: from the memory budget; see <see cref="Kiwi.Core.KiwiDbOptions.ReadCacheBytes"/>).</summary>

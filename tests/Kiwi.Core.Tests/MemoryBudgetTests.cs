@@ -8,18 +8,18 @@ public sealed class MemoryBudgetTests
     private const long MiB = 1024 * 1024;
 
     [Fact]
-    public void A_budget_gives_an_eighth_to_the_read_cache_up_to_64_MiB_and_the_rest_to_the_block_cache()
+    public void A_budget_gives_an_eighth_to_the_read_cache_up_to_64_MiB_a_quarter_of_the_rest_to_memtables_and_the_rest_to_the_block_cache()
     {
         MemoryBudget small = MemoryBudget.Split(256 * MiB);
         Assert.Equal(256 * MiB, small.TotalBytes);
         Assert.Equal(32 * MiB, small.ReadCacheBytes);
-        Assert.Equal(224 * MiB, small.BlockCacheBytes);
         Assert.Equal(56 * MiB, small.MemtableBytes);
+        Assert.Equal(168 * MiB, small.BlockCacheBytes);
 
         MemoryBudget big = MemoryBudget.Split(4096 * MiB);
         Assert.Equal(64 * MiB, big.ReadCacheBytes);
-        Assert.Equal(4032 * MiB, big.BlockCacheBytes);
         Assert.Equal(1008 * MiB, big.MemtableBytes);
+        Assert.Equal(3024 * MiB, big.BlockCacheBytes);
     }
 
     [Fact]
@@ -28,12 +28,15 @@ public sealed class MemoryBudgetTests
         MemoryBudget parts = MemoryBudget.Split(0, blockCacheBytes: 8 * MiB, readCacheBytes: 0);
         Assert.Equal(8 * MiB, parts.BlockCacheBytes);
         Assert.Equal(0, parts.ReadCacheBytes);
-        Assert.Equal(MemoryBudget.MinMemtableBytes, parts.MemtableBytes);
-        Assert.True(parts.TotalBytes >= 8 * MiB);
+        Assert.True(parts.MemtableBytes >= MemoryBudget.MinMemtableBytes);
+        Assert.True(parts.TotalBytes >= parts.BlockCacheBytes + parts.MemtableBytes);
 
+        // The parts as set do not fit 100 MiB: the total grows to hold them, the block cache keeps its least.
         MemoryBudget readOnly = MemoryBudget.Split(100 * MiB, readCacheBytes: 90 * MiB);
         Assert.Equal(90 * MiB, readOnly.ReadCacheBytes);
-        Assert.Equal(10 * MiB, readOnly.BlockCacheBytes);
+        Assert.Equal(MemoryBudget.MinMemtableBytes, readOnly.MemtableBytes);
+        Assert.Equal(8 * MiB, readOnly.BlockCacheBytes);
+        Assert.Equal(114 * MiB, readOnly.TotalBytes);
     }
 
     [Fact]
@@ -42,7 +45,7 @@ public sealed class MemoryBudgetTests
         long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         MemoryBudget budget = MemoryBudget.Split(0);
         Assert.Equal(Math.Max(256 * MiB, available / 4), budget.TotalBytes);
-        Assert.Equal(budget.TotalBytes, budget.BlockCacheBytes + budget.ReadCacheBytes);
+        Assert.Equal(budget.TotalBytes, budget.BlockCacheBytes + budget.MemtableBytes + budget.ReadCacheBytes);
     }
 
     [Fact]

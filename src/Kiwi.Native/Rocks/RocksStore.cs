@@ -78,7 +78,7 @@ public sealed unsafe partial class RocksStore : IDisposable
             .SetInfoLogLevel(InfoLogLevel.Warn)
             .SetAllowConcurrentMemtableWrite(options.InplaceUpdateFamilies.Count == 0);
         RocksNative.Instance.rocksdb_options_set_avoid_flush_during_shutdown(dbOptions.Handle, options.AvoidFlushOnClose ? (byte)1 : (byte)0);
-        nint writeBufferManager = MemtableBudget(dbOptions, cache, options.MemtableBudgetBytes);
+        nint writeBufferManager = MemtableBudget(dbOptions, options.MemtableBudgetBytes);
 
         // A damaged WAL refuses to open instead of replaying up to the damage and serving what came before it
         // (RocksDB's default, point-in-time recovery: measured, a WAL with 21 bytes overwritten in its middle

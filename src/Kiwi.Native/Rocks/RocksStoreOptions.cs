@@ -13,10 +13,9 @@ public sealed class RocksStoreOptions
     public long BlockCacheBytes { get; init; } = 256L * 1024 * 1024;
 
     /// <summary>
-    /// Most bytes all memtables together may hold, charged to the block cache (RocksDB's WriteBufferManager): the
-    /// largest memtable is flushed when they near it, and their memory is taken from the cache's capacity, so the
-    /// cache and the memtables together stay within <see cref="BlockCacheBytes"/>. 0: no shared limit (each
-    /// family's memtables are bounded by <see cref="WriteBufferBytes"/> only).
+    /// Most bytes all memtables together may hold (RocksDB's WriteBufferManager), besides the block cache: the
+    /// largest memtable is flushed when they near it. 0: no shared limit (each family's memtables are bounded by
+    /// <see cref="WriteBufferBytes"/> only).
     /// </summary>
     public long MemtableBudgetBytes { get; init; }
 
