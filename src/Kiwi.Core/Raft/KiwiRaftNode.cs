@@ -98,6 +98,12 @@ public sealed class KiwiRaftNode : IAsyncDisposable
     /// <summary>Snapshot transfers this node rejected (cut or altered) since start; the leader sends them again.</summary>
     public long SnapshotsRejected => _stateMachine.SnapshotsRejected;
 
+    /// <summary>
+    /// Snapshots this node took, as leader, because one was about to be sent again to a member that may already
+    /// hold it (a newer one is what such a member accepts) since start.
+    /// </summary>
+    public long SnapshotsForResend => _stateMachine.SnapshotsForResend;
+
     /// <summary>Index of the newest snapshot (the log is compacted up to it), or 0.</summary>
     public long SnapshotIndex => _stateMachine.Snapshot?.Index ?? 0;
 

@@ -29,6 +29,7 @@ internal sealed class KiwiStateMachine : IStateMachine
     private long _snapshotsTaken;
     private long _snapshotsInstalled;
     private long _snapshotsRejected;
+    private long _snapshotsForResend;
 
     public KiwiStateMachine(ApplyWorker worker, SnapshotStore snapshots, long snapshotEvery)
     {
@@ -38,7 +39,7 @@ internal sealed class KiwiStateMachine : IStateMachine
         _snapshotEvery = Math.Max(1, snapshotEvery);
 
         // Never more than storage holds: the log replays everything after it.
-        _snapshot = snapshots.Latest(_appliedAtStart);
+        _snapshot = snapshots.Latest(_appliedAtStart, OnResending);
     }
 
     public int Version => 1;
@@ -50,6 +51,9 @@ internal sealed class KiwiStateMachine : IStateMachine
 
     /// <summary>Snapshot transfers rejected (cut, altered or inconsistent) since start.</summary>
     public long SnapshotsRejected => Volatile.Read(ref _snapshotsRejected);
+
+    /// <summary>Snapshots taken here because one was about to be sent again (<see cref="OnResending"/>) since start.</summary>
+    public long SnapshotsForResend => Volatile.Read(ref _snapshotsForResend);
 
     /// <summary>Snapshots received from the leader and installed since start.</summary>
     public long SnapshotsInstalled => Volatile.Read(ref _snapshotsInstalled);
@@ -136,6 +140,22 @@ internal sealed class KiwiStateMachine : IStateMachine
         return ValueTask.CompletedTask;
     }
 
+    // The leader sends a snapshot again when the member did not acknowledge the last transfer. The member may hold
+    // it all the same: its install ended after the leader's request timeout, or the answer was lost. DotNext then
+    // rejects the copy (the member has committed that index) and the leader answers a rejection by stepping the
+    // member's next index back, which, below the snapshot, means this snapshot again: for ever, the member left
+    // without a leader, until a newer snapshot exists. So a snapshot about to be sent again is replaced by a newer
+    // one as soon as the log has moved past it; a member that never got the old one installs the new one as well.
+    private void OnResending(CheckpointSnapshot sent)
+    {
+        if (LastPublishedIndex > sent.Index && ReferenceEquals(Volatile.Read(ref _snapshot), sent)
+            && Interlocked.Exchange(ref _snapshotting, 1) == 0)
+        {
+            Interlocked.Increment(ref _snapshotsForResend);
+            _ = TakeSnapshotAsync();
+        }
+    }
+
     // A checkpoint taken by the writer after the entries published so far; its position is the snapshot's.
     private async Task TakeSnapshotAsync()
     {
@@ -145,7 +165,7 @@ internal sealed class KiwiStateMachine : IStateMachine
             (long index, long term) = await _worker.RunLocalAsync(EntryKind.Checkpoint, temporary).ConfigureAwait(false);
             if (index > (Volatile.Read(ref _snapshot)?.Index ?? 0))
             {
-                Volatile.Write(ref _snapshot, _snapshots.Publish(temporary, index, term));
+                Volatile.Write(ref _snapshot, _snapshots.Publish(temporary, index, term, OnResending));
                 Interlocked.Increment(ref _snapshotsTaken);
             }
         }
@@ -192,8 +212,9 @@ internal sealed class KiwiStateMachine : IStateMachine
 
                 await _worker.RunLocalAsync(EntryKind.Install, incoming).ConfigureAwait(false);
                 Volatile.Write(ref _lastPublished, entry.Index);
-                Volatile.Write(ref _snapshot, _snapshots.Publish(incoming, index, term));
+                Volatile.Write(ref _snapshot, _snapshots.Publish(incoming, index, term, OnResending));
                 Interlocked.Increment(ref _snapshotsInstalled);
+                await SnapshotFaults.AcknowledgeLateIfAskedAsync().ConfigureAwait(false);
             }
 
             return entry.Index;

@@ -13,6 +13,20 @@ internal static class SnapshotFaults
     /// <summary>Each install waits this long after its transfer is in, as a large snapshot's load would.</summary>
     internal static TimeSpan InstallDelay;
 
+    /// <summary>
+    /// The next install, once loaded, waits this many milliseconds before it is acknowledged, whatever the request's
+    /// cancellation: a load that ends after the leader gave up on the request, so the node holds a snapshot the
+    /// leader thinks it lacks. Used up by that install.
+    /// </summary>
+    internal static int AcknowledgeNextLateMs;
+
+    /// <summary>Waits as <see cref="AcknowledgeNextLateMs"/> asks, once.</summary>
+    internal static Task AcknowledgeLateIfAskedAsync()
+    {
+        int late = Interlocked.Exchange(ref AcknowledgeNextLateMs, 0);
+        return late > 0 ? Task.Delay(late, CancellationToken.None) : Task.CompletedTask;
+    }
+
     /// <summary>Alters one content byte of the received transfer in <paramref name="file"/> when a fault is pending.</summary>
     internal static void AlterIfAsked(FileStream file)
     {

@@ -31,8 +31,11 @@ internal sealed class SnapshotStore
     /// <summary>A fresh directory name for a checkpoint in progress.</summary>
     public string NewTemporary() => Path.Combine(_root, "tmp-" + Guid.NewGuid().ToString("N"));
 
-    /// <summary>The newest complete snapshot at or below <paramref name="maxIndex"/>, or null.</summary>
-    public CheckpointSnapshot? Latest(long maxIndex)
+    /// <summary>
+    /// The newest complete snapshot at or below <paramref name="maxIndex"/>, or null; <paramref name="resending"/> is
+    /// told when it is sent again (<see cref="CheckpointSnapshot"/>).
+    /// </summary>
+    public CheckpointSnapshot? Latest(long maxIndex, Action<CheckpointSnapshot>? resending = null)
     {
         CheckpointSnapshot? best = null;
         foreach (string meta in Directory.GetFiles(_root, "*.meta"))
@@ -40,7 +43,7 @@ internal sealed class SnapshotStore
             if (TryReadMeta(meta, out long index, out long term) && index <= maxIndex && (best is null || index > best.Index)
                 && Directory.Exists(DirectoryOf(index)))
             {
-                best = new CheckpointSnapshot(index, term, DirectoryOf(index));
+                best = new CheckpointSnapshot(index, term, DirectoryOf(index), resending);
             }
         }
 
@@ -48,7 +51,7 @@ internal sealed class SnapshotStore
     }
 
     /// <summary>Makes <paramref name="temporary"/> the snapshot of (index, term); returns it.</summary>
-    public CheckpointSnapshot Publish(string temporary, long index, long term)
+    public CheckpointSnapshot Publish(string temporary, long index, long term, Action<CheckpointSnapshot>? resending = null)
     {
         string final = DirectoryOf(index);
         if (Directory.Exists(final))
@@ -69,7 +72,7 @@ internal sealed class SnapshotStore
         }
 
         File.Move(part, meta, overwrite: true);
-        return new CheckpointSnapshot(index, term, final);
+        return new CheckpointSnapshot(index, term, final, resending);
     }
 
     /// <summary>Deletes every snapshot below <paramref name="watermark"/> except <paramref name="keep"/>.</summary>

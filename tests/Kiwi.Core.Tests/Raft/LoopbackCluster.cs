@@ -10,10 +10,12 @@ internal sealed class LoopbackCluster : IAsyncDisposable
     private readonly TempDirectory[] _dirs;
 
     private readonly long _snapshotEvery;
+    private readonly TimeSpan? _requestTimeout;
 
-    private LoopbackCluster(IPEndPoint[] members, TempDirectory[] dirs, long snapshotEvery)
+    private LoopbackCluster(IPEndPoint[] members, TempDirectory[] dirs, long snapshotEvery, TimeSpan? requestTimeout)
     {
         _snapshotEvery = snapshotEvery;
+        _requestTimeout = requestTimeout;
         Members = members;
         _dirs = dirs;
         Nodes = new KiwiDb?[members.Length];
@@ -23,7 +25,8 @@ internal sealed class LoopbackCluster : IAsyncDisposable
 
     public KiwiDb?[] Nodes { get; }
 
-    public static async Task<LoopbackCluster> StartAsync(int size = 3, long snapshotEvery = 50_000)
+    /// <summary>Starts <paramref name="size"/> nodes; <paramref name="requestTimeout"/> null keeps the Raft default.</summary>
+    public static async Task<LoopbackCluster> StartAsync(int size = 3, long snapshotEvery = 50_000, TimeSpan? requestTimeout = null)
     {
         var members = new IPEndPoint[size];
         var dirs = new TempDirectory[size];
@@ -33,7 +36,7 @@ internal sealed class LoopbackCluster : IAsyncDisposable
             dirs[i] = new TempDirectory();
         }
 
-        var cluster = new LoopbackCluster(members, dirs, snapshotEvery);
+        var cluster = new LoopbackCluster(members, dirs, snapshotEvery, requestTimeout);
         for (int i = 0; i < size; i++)
         {
             await cluster.StartNodeAsync(i);
@@ -44,12 +47,21 @@ internal sealed class LoopbackCluster : IAsyncDisposable
 
     public async Task StartNodeAsync(int i)
     {
+        var defaults = new KiwiRaftOptions { EndPoint = Members[i], Members = Members };
+        var raft = new KiwiRaftOptions
+        {
+            EndPoint = Members[i],
+            Members = Members,
+            SnapshotEvery = _snapshotEvery,
+            RequestTimeout = _requestTimeout ?? defaults.RequestTimeout,
+            LoggerFactory = RaftTestLog.For($"node{i}:{Members[i].Port}"),
+        };
         Nodes[i] = await KiwiDb.OpenAsync(new KiwiDbOptions
         {
             Path = _dirs[i].Path,
             ActiveExpiry = false,
             BlockCacheBytes = 8L * 1024 * 1024,
-            Raft = new KiwiRaftOptions { EndPoint = Members[i], Members = Members, SnapshotEvery = _snapshotEvery},
+            Raft = raft,
         });
     }
 
