@@ -160,7 +160,7 @@ internal sealed partial class ClientSession
 
                     if (outcome == Outcome.Flush)
                     {
-                        FlushResult flushed = await output.FlushAsync(token).ConfigureAwait(false);
+                        FlushResult flushed = await FlushAsync(output, token).ConfigureAwait(false);
                         if (flushed.IsCompleted || flushed.IsCanceled)
                         {
                             outcome = Outcome.Close;
@@ -174,7 +174,7 @@ internal sealed partial class ClientSession
                 }
 
                 Server.AddCommands(executed);
-                FlushResult final = await output.FlushAsync(token).ConfigureAwait(false);
+                FlushResult final = await FlushAsync(output, token).ConfigureAwait(false);
                 SetQueryBufferBytes(buffer.Length);
                 if (spooled)
                 {

@@ -12,6 +12,9 @@ internal interface IServerSettings
     /// <summary>Most bytes of one unfinished request.</summary>
     long ClientQueryBufferLimit { get; }
 
+    /// <summary>When a client that does not read its replies is disconnected (default: never).</summary>
+    OutputLimit ClientOutputBufferLimit => default;
+
     /// <summary>Most simultaneous clients.</summary>
     int MaxClients { get; }
 

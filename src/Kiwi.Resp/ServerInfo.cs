@@ -110,6 +110,7 @@ internal static class ServerInfo
                 Line(text, "total_commands_processed", server.TotalCommands.ToString(c));
                 Line(text, "instantaneous_ops_per_sec", server.InstantaneousOpsPerSecond.ToString(c));
                 Line(text, "rejected_connections", Interlocked.Read(ref server.RejectedConnections).ToString(c));
+                Line(text, "client_output_buffer_limit_disconnections", Interlocked.Read(ref server.OutputLimitDisconnections).ToString(c));
                 Line(text, "total_error_replies", server.Stats.ErrorReplies.ToString(c));
                 Line(text, "expired_keys", db.ExpiredKeys.ToString(c));
                 Line(text, "cleaned_collection_groups", db.CleanedGroups.ToString(c));

@@ -57,6 +57,9 @@ internal sealed class ServerState
     /// <summary>Connections refused because of maxclients.</summary>
     public long RejectedConnections;
 
+    /// <summary>Clients disconnected by client-output-buffer-limit.</summary>
+    public long OutputLimitDisconnections;
+
     /// <summary>Commands processed since start.</summary>
     public long TotalCommands => Volatile.Read(ref _totalCommands);
 

@@ -30,8 +30,8 @@ public sealed partial class ServerConfig
     /// <summary>Largest bulk string accepted from a client.</summary>
     public long ProtoMaxBulkLen { get; set; } = 512L * 1024 * 1024;
 
-    /// <summary>Bytes of replies a client may leave unread before it is disconnected.</summary>
-    public long ClientOutputBufferLimit { get; set; } = 256L * 1024 * 1024;
+    /// <summary>client-output-buffer-limit for normal clients (see <see cref="Kiwi.Resp.OutputLimit"/>; default 0 0 0, as Redis: none).</summary>
+    internal Kiwi.Resp.OutputLimit ClientOutputBufferLimit { get; set; }
 
     /// <summary>Most bytes of one unfinished request a client may send.</summary>
     public long ClientQueryBufferLimit { get; set; } = 1024L * 1024 * 1024;
@@ -121,7 +121,7 @@ public sealed partial class ServerConfig
             case "requirepass": RequirePass = value.Length == 0 ? null : value; break;
             case "maxclients": MaxClients = int.Parse(value, CultureInfo.InvariantCulture); break;
             case "proto-max-bulk-len": ProtoMaxBulkLen = ParseBytes(value); break;
-            case "client-output-buffer-limit": ClientOutputBufferLimit = ParseBytes(value); break;
+            case "client-output-buffer-limit": ClientOutputBufferLimit = Kiwi.Resp.OutputLimit.Parse(value, ParseBytes); break;
             case "client-query-buffer-limit": ClientQueryBufferLimit = ParseBytes(value); break;
             case "memory-budget": MemoryBudgetBytes = ParseBytes(value); break;
             case "block-cache-size": BlockCacheBytes = ParseBytes(value); break;
@@ -153,7 +153,7 @@ public sealed partial class ServerConfig
         yield return new("requirepass", RequirePass ?? string.Empty);
         yield return new("maxclients", MaxClients.ToString(CultureInfo.InvariantCulture));
         yield return new("proto-max-bulk-len", ProtoMaxBulkLen.ToString(CultureInfo.InvariantCulture));
-        yield return new("client-output-buffer-limit", ClientOutputBufferLimit.ToString(CultureInfo.InvariantCulture));
+        yield return new("client-output-buffer-limit", ClientOutputBufferLimit.ToString());
         yield return new("client-query-buffer-limit", ClientQueryBufferLimit.ToString(CultureInfo.InvariantCulture));
         Kiwi.Core.MemoryBudget memory = Memory;
         yield return new("memory-budget", memory.TotalBytes.ToString(CultureInfo.InvariantCulture));

@@ -18,6 +18,8 @@ internal sealed class ServerSettings(ServerConfig config, Func<int> boundPort) :
 
     public long ClientQueryBufferLimit => config.ClientQueryBufferLimit;
 
+    public OutputLimit ClientOutputBufferLimit => config.ClientOutputBufferLimit;
+
     public int MaxClients => config.MaxClients;
 
     public bool LinearizableReads => config.ClusterMode && !config.RaftStaleReads;
