@@ -1,5 +1,7 @@
 using Kiwi.Core.Apply;
+using Kiwi.Core.Commands;
 using Kiwi.Core.Reads;
+using Kiwi.Core.Resp;
 using Kiwi.Core.Storage;
 
 namespace Kiwi.Resp.Handlers;
@@ -31,13 +33,44 @@ internal static class RandomMembers
         }
     }
 
+    /// <summary>The count argument (<c>ctx[2]</c>) of HRANDFIELD and SRANDMEMBER, with Redis's errors; false when it replied one.</summary>
+    public static bool TryParseCount(ref CommandContext ctx, out long count)
+    {
+        if (!ArgParser.TryInt64(ctx[2], out count))
+        {
+            ctx.NotInteger();
+            return false;
+        }
+
+        if (count == long.MinValue)
+        {
+            ctx.Error("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807"u8);
+            return false;
+        }
+
+        return true;
+    }
+
     /// <summary>
     /// <paramref name="count"/> members: distinct ones (at most the whole collection) for a positive count, independent
     /// draws for a negative one, with their values after them (RESP3: as pairs) when <paramref name="withValues"/>.
-    /// The count is not 0 and not below <c>-int.MaxValue</c>.
+    /// A count of 0 answers an empty array; one below what a reply can hold, an error.
     /// </summary>
     public static void WriteMany(ref CommandContext ctx, KeySpace space, ulong version, long size, long count, bool withValues)
     {
+        if (count == 0)
+        {
+            ctx.Writer.WriteRaw(RespReplies.EmptyArray);
+            return;
+        }
+
+        // Redis would try to build a reply of that many elements; one this large cannot be sent.
+        if (count < (withValues ? -int.MaxValue / 2 : -int.MaxValue))
+        {
+            ctx.Error("ERR value is out of range"u8);
+            return;
+        }
+
         int picks = (int)(count > 0 ? Math.Min(count, size) : -count);
         bool pairs = withValues && ctx.Writer.IsResp3;
         ctx.Writer.WriteArrayHeader(withValues && !pairs ? 2 * picks : picks);

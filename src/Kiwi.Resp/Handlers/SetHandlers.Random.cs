@@ -28,33 +28,13 @@ internal static partial class SetHandlers
             return;
         }
 
-        if (!ArgParser.TryInt64(ctx[2], out long count))
+        if (!RandomMembers.TryParseCount(ref ctx, out long count))
         {
-            ctx.NotInteger();
-            return;
-        }
-
-        if (count == long.MinValue)
-        {
-            ctx.Error("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807"u8);
             return;
         }
 
         if (!Find(ref ctx, out ulong setVersion, out long setSize, RespReplies.EmptyArray))
         {
-            return;
-        }
-
-        if (count == 0)
-        {
-            ctx.Writer.WriteRaw(RespReplies.EmptyArray);
-            return;
-        }
-
-        // Redis would try to build a reply of that many elements; one this large cannot be sent.
-        if (count < -int.MaxValue)
-        {
-            ctx.Error("ERR value is out of range"u8);
             return;
         }
 
