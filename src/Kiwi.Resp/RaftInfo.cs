@@ -90,5 +90,8 @@ internal static class RaftInfo
         ServerInfo.Line(text, "snapshot_index", node.SnapshotIndex.ToString(c));
         ServerInfo.Line(text, "snapshots_taken", node.SnapshotsTaken.ToString(c));
         ServerInfo.Line(text, "snapshots_installed", node.SnapshotsInstalled.ToString(c));
+        ServerInfo.Line(text, "snapshots_rejected", node.SnapshotsRejected.ToString(c));
+        ServerInfo.Line(text, "snapshot_bytes_fetched", node.SnapshotBytesFetched.ToString(c));
+        ServerInfo.Line(text, "snapshot_bytes_served", node.SnapshotBytesServed.ToString(c));
     }
 }

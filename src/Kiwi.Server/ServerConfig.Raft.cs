@@ -46,10 +46,14 @@ public sealed partial class ServerConfig
     public long RaftSnapshotEvery { get; set; } = 50_000;
 
     /// <summary>
-    /// raft-request-timeout MS: longest one Raft request to a peer may take, a whole snapshot transfer and its
-    /// install included (default 5000; raise it for data sets whose snapshot takes longer to send and load).
+    /// raft-request-timeout MS: longest one Raft request to a peer may take — votes, heartbeats, appends (default
+    /// 250; keep it below the election timeout, or a paused member stalls elections). Snapshot files travel apart,
+    /// in chunks (raft-snapshot-port).
     /// </summary>
-    public long RaftRequestTimeoutMs { get; set; } = 5_000;
+    public long RaftRequestTimeoutMs { get; set; } = 250;
+
+    /// <summary>raft-snapshot-port N: the port this node serves its snapshots' files on (default 0: any free port, announced in each transfer).</summary>
+    public int RaftSnapshotPort { get; set; }
 
     /// <summary>True when <see cref="RaftMembers"/> is set: the server runs as a member of a Raft cluster.</summary>
     public bool ClusterMode => RaftMembers.Count > 0;
@@ -108,6 +112,7 @@ public sealed partial class ServerConfig
             Join = RaftJoin,
             SnapshotEvery = RaftSnapshotEvery,
             RequestTimeout = TimeSpan.FromMilliseconds(RaftRequestTimeoutMs),
+            SnapshotEndPoint = new IPEndPoint(address, RaftSnapshotPort),
         };
     }
 
@@ -130,6 +135,11 @@ public sealed partial class ServerConfig
         => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int port) && port is >= 1 and <= 65535
             ? port
             : throw new FormatException($"raft-port must be a port number from 1 to 65535, not '{value}'");
+
+    private static int ParseSnapshotPort(string value)
+        => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int port) && port is >= 0 and <= 65535
+            ? port
+            : throw new FormatException($"raft-snapshot-port must be a port number from 0 (any free port) to 65535, not '{value}'");
 
     private static string? ParseRaftBind(string value)
     {

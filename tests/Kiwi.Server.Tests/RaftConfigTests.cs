@@ -85,13 +85,14 @@ public sealed class RaftModeConfigTests
         ServerConfig config = ServerConfig.Parse(
         [
             "--port", "7380", "--raft-port", "7480", "--raft-members", "127.0.0.1:7479,127.0.0.1:7480",
-            "--raft-redirect", "yes", "--raft-join", "yes", "--raft-snapshot-every", "1000", "--raft-request-timeout", "30000", "--raft-stale-reads", "yes", "--requirepass", "pw",
+            "--raft-redirect", "yes", "--raft-join", "yes", "--raft-snapshot-every", "1000", "--raft-request-timeout", "30000", "--raft-snapshot-port", "7481", "--raft-stale-reads", "yes", "--requirepass", "pw",
         ]);
         Kiwi.Core.Raft.KiwiRaftOptions options = Assert.IsType<Kiwi.Core.Raft.KiwiRaftOptions>(config.CreateRaftOptions());
         Assert.False(options.ForwardWrites);
         Assert.True(options.Join);
         Assert.Equal(1000, options.SnapshotEvery);
         Assert.Equal(TimeSpan.FromSeconds(30), options.RequestTimeout);
+        Assert.Equal(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 7481), options.SnapshotEndPoint);
         Assert.Equal("127.0.0.1:7380", options.ClientEndPoint);
         Assert.NotNull(options.WriteForwarder);
         Assert.True(config.RaftStaleReads);
@@ -101,11 +102,14 @@ public sealed class RaftModeConfigTests
         Assert.True(plain.ForwardWrites);
         Assert.False(plain.Join);
         Assert.Equal(50_000, plain.SnapshotEvery);
-        Assert.Equal(TimeSpan.FromSeconds(5), plain.RequestTimeout);
+        Assert.Equal(TimeSpan.FromMilliseconds(250), plain.RequestTimeout);
+        Assert.Equal(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0), plain.SnapshotEndPoint);
         Assert.False(defaults.RaftStaleReads);
 
         Assert.Throws<FormatException>(() => ServerConfig.Parse(["--raft-snapshot-every", "0"]));
         Assert.Throws<FormatException>(() => ServerConfig.Parse(["--raft-request-timeout", "0"]));
+        Assert.Throws<FormatException>(() => ServerConfig.Parse(["--raft-snapshot-port", "65536"]));
+        Assert.Throws<FormatException>(() => ServerConfig.Parse(["--raft-snapshot-port", "-1"]));
         Assert.ThrowsAny<Exception>(() => ServerConfig.Parse(["--raft-snapshot-every", "lots"]));
         Assert.Throws<FormatException>(() => ServerConfig.Parse(["--raft-redirect", "maybe"]));
     }

@@ -49,6 +49,11 @@ internal sealed class TestCluster : IDisposable
                     c.Port = clientPort;
                     c.RaftPort = raftPort;
                     c.RaftMembers = endPoints;
+
+                    // Three members in one process share one GC and one thread pool, so a pause stalls all of them
+                    // at once, which the default 250 ms request timeout reads as a lost leader. Functional tests
+                    // run with 1 s; the fault tests (Kiwi.Jepsen.Tests) run separate processes with the defaults.
+                    c.RaftRequestTimeoutMs = 1_000;
                     configure?.Invoke(c);
                 });
             }

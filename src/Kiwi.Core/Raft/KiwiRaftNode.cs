@@ -17,15 +17,17 @@ public sealed class KiwiRaftNode : IAsyncDisposable
     private readonly KiwiStateMachine _stateMachine;
     private readonly RaftProposer _proposer;
     private readonly ApplyWorker _worker;
+    private readonly SnapshotFileServer _files;
     private IWriteForwarder? _forwarder;
     private int _disposed;
 
     /// <summary>The Raft metadata key holding a member's client (RESP) endpoint.</summary>
     internal const string ClientEndPointKey = "kiwi-resp";
 
-    private KiwiRaftNode(RaftCluster cluster, WriteAheadLog log, KiwiStateMachine stateMachine, RaftProposer proposer, IPEndPoint endPoint, ApplyWorker worker)
+    private KiwiRaftNode(RaftCluster cluster, WriteAheadLog log, KiwiStateMachine stateMachine, RaftProposer proposer, IPEndPoint endPoint, ApplyWorker worker, SnapshotFileServer files)
     {
         _worker = worker;
+        _files = files;
         _cluster = cluster;
         _log = log;
         _stateMachine = stateMachine;
@@ -144,7 +146,8 @@ public sealed class KiwiRaftNode : IAsyncDisposable
         }
 
         List<IPEndPoint>? stored = PersistedMembers.Read(dataPath);
-        var snapshots = new SnapshotStore(Path.Combine(dataPath, "snapshots"));
+        SnapshotFileServer files = SnapshotFileServer.Start(options.SnapshotEndPoint ?? new IPEndPoint(options.EndPoint.Address, 0));
+        var snapshots = new SnapshotStore(Path.Combine(dataPath, "snapshots"), files);
         if (ApplyWorker.InterruptedInstall(worker.Engine) is { } interrupted)
         {
             // A crash while a snapshot was being loaded: finish loading it before the log replays on top.
@@ -156,7 +159,7 @@ public sealed class KiwiRaftNode : IAsyncDisposable
             await worker.RunLocalAsync(EntryKind.Install, interrupted).ConfigureAwait(false);
         }
 
-        var stateMachine = new KiwiStateMachine(worker, snapshots, options.SnapshotEvery);
+        var stateMachine = new KiwiStateMachine(worker, snapshots, options.SnapshotEvery, options.ConnectTimeout, options.SnapshotChunkTimeout);
         string logPath = options.LogPath ?? Path.Combine(dataPath, "raft-log");
         var log = new WriteAheadLog(new WriteAheadLog.Options { Location = logPath, ChunkSize = options.LogChunkSize }, stateMachine);
         RaftCluster? cluster = null;
@@ -172,6 +175,15 @@ public sealed class KiwiRaftNode : IAsyncDisposable
                 LowerElectionTimeout = (int)options.ElectionTimeoutMin.TotalMilliseconds,
                 UpperElectionTimeout = (int)options.ElectionTimeoutMax.TotalMilliseconds,
                 RequestTimeout = options.RequestTimeout,
+
+                // A leader that is alive rejects pre-votes: a follower that missed heartbeats under CPU starvation
+                // does not start an election the leader would lose for nothing (DotNext pre-votes always; a
+                // returning node that was paused or cut off cannot depose a healthy leader).
+                AggressiveLeaderStickiness = true,
+
+                // A member being added must catch up within this many replication rounds, a failed one (a request
+                // timed out while its snapshot installs) included: enough for MemberCatchUpTimeout.
+                WarmupRounds = (int)Math.Clamp(Math.Ceiling(options.MemberCatchUpTimeout / options.RequestTimeout), 10, 100_000),
                 LoggerFactory = options.LoggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
             };
 
@@ -184,7 +196,7 @@ public sealed class KiwiRaftNode : IAsyncDisposable
             proposer = new RaftProposer(cluster, options, ringCapacity);
             proposer.Start();
             await cluster.StartAsync(token).ConfigureAwait(false);
-            var node = new KiwiRaftNode(cluster, log, stateMachine, proposer, options.EndPoint, worker)
+            var node = new KiwiRaftNode(cluster, log, stateMachine, proposer, options.EndPoint, worker, files)
             {
                 StartNote = stored is null || new HashSet<IPEndPoint>(stored).SetEquals(options.Members) ? null
                     : $"the members stored in {Path.Combine(dataPath, PersistedMembers.FileName)} ({string.Join(',', stored)}) differ from the configured ones; the stored list is the cluster's current one and is used (the configured list only seeds a new data directory)",
@@ -201,9 +213,20 @@ public sealed class KiwiRaftNode : IAsyncDisposable
             }
 
             await log.DisposeAsync().ConfigureAwait(false);
+            stateMachine.Dispose();
+            files.Dispose();
             throw;
         }
     }
+
+    /// <summary>Where this node serves its snapshots' files to members that install them.</summary>
+    public IPEndPoint SnapshotEndPoint => _files.EndPoint;
+
+    /// <summary>Snapshot file bytes this node fetched from leaders since start.</summary>
+    public long SnapshotBytesFetched => _stateMachine.SnapshotBytesFetched;
+
+    /// <summary>Snapshot file bytes this node served to other members since start.</summary>
+    public long SnapshotBytesServed => _files.BytesServed;
 
     /// <summary>
     /// Something worth telling the operator about how this member started (its stored member list differs from the
@@ -381,5 +404,7 @@ public sealed class KiwiRaftNode : IAsyncDisposable
         await _cluster.StopAsync(CancellationToken.None).ConfigureAwait(false);
         _cluster.Dispose();
         await _log.DisposeAsync().ConfigureAwait(false);
+        _stateMachine.Dispose();
+        _files.Dispose();
     }
 }

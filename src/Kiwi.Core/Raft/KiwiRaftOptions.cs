@@ -45,16 +45,32 @@ public sealed class KiwiRaftOptions
     public TimeSpan ElectionTimeoutMax { get; init; } = TimeSpan.FromMilliseconds(800);
 
     /// <summary>
-    /// Longest one Raft request to a peer may take, answer included. It bounds a whole snapshot transfer and its
-    /// install on the receiving node, so it must exceed that: the member cancels a request that outlasts it, so an
-    /// install that always takes longer never completes (measured: at 100 ms and at 1 s with a 1.5 s install a
-    /// lagging node stayed at its old index; a transfer that does not depend on one request is issue #15). An install
-    /// that completes just after the leader gave up is recovered (the leader sends a newer snapshot). Default 5 s:
-    /// longer ones widened failover on loopback (60 s:
-    /// 0.5–2.3 s to the first acknowledged write, against 0.57–0.75 s at 5 s); raise it for data sets whose
-    /// snapshot takes longer to send and load. Connecting to a peer is bounded by <see cref="ConnectTimeout"/>.
+    /// Longest one Raft request to a peer may take, answer included: votes, heartbeats and appends alike (DotNext
+    /// bounds each by this one timeout). Keep it well below <see cref="ElectionTimeoutMin"/>: a candidate waits for
+    /// every member's vote and gives up at its election timeout, so with a paused or cut-off member a longer request
+    /// timeout means no leader at all (measured at 5 s: none for 8+ s). Snapshot transfers do not depend on it: a
+    /// transfer carries a manifest and the files are fetched in chunks, each bounded by
+    /// <see cref="SnapshotChunkTimeout"/>. Default 250 ms.
     /// </summary>
-    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// Longest one chunk of a snapshot fetch may take (default 10 s). A fetch that fails resumes where it stopped
+    /// at the leader's next transfer.
+    /// </summary>
+    public TimeSpan SnapshotChunkTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a member being added (<see cref="KiwiRaftNode.AddMemberAsync"/>) may take to catch up — receive
+    /// and load a snapshot, then the log — before the change is refused (default 60 s).
+    /// </summary>
+    public TimeSpan MemberCatchUpTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Where this node serves its snapshots' files to members that install them; null (default): this node's Raft
+    /// address and any free port (it travels in each transfer, so nothing needs configuring).
+    /// </summary>
+    public IPEndPoint? SnapshotEndPoint { get; init; }
 
     /// <summary>Longest a connection attempt to a peer may take (default 1 s).</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(1);

@@ -11,8 +11,12 @@ namespace Kiwi.Core.Raft;
 /// soon as they are queued; entries the worker had not written before a crash are replayed by the log, because
 /// <see cref="Snapshot"/> never claims more than the applied position stored in RocksDB.
 /// </summary>
-internal sealed class KiwiStateMachine : IStateMachine
+internal sealed class KiwiStateMachine : IStateMachine, IDisposable
 {
+    // A snapshot sent again is replaced by a newer one (OnResending) only once it is at least this old, so that a
+    // member still fetching a large one is not handed a new one at every short request timeout.
+    private static readonly TimeSpan ReplaceResentAfter = TimeSpan.FromSeconds(2);
+
     private readonly ApplyWorker _worker;
     private readonly long _appliedAtStart;
     private long _skippedEntries;
@@ -30,10 +34,15 @@ internal sealed class KiwiStateMachine : IStateMachine
     private long _snapshotsInstalled;
     private long _snapshotsRejected;
     private long _snapshotsForResend;
+    private long _installedThrough;
+    private readonly SnapshotInstaller _installer;
+    private readonly SnapshotFetcher _fetcher;
 
-    public KiwiStateMachine(ApplyWorker worker, SnapshotStore snapshots, long snapshotEvery)
+    public KiwiStateMachine(ApplyWorker worker, SnapshotStore snapshots, long snapshotEvery, TimeSpan connectTimeout, TimeSpan chunkTimeout)
     {
         _worker = worker;
+        _fetcher = new SnapshotFetcher(snapshots.Staging, connectTimeout, chunkTimeout);
+        _installer = new SnapshotInstaller(_fetcher, LoadAsync);
         _appliedAtStart = worker.FullyAppliedIndex;
         _snapshots = snapshots;
         _snapshotEvery = Math.Max(1, snapshotEvery);
@@ -50,13 +59,16 @@ internal sealed class KiwiStateMachine : IStateMachine
     public long SnapshotsTaken => Volatile.Read(ref _snapshotsTaken);
 
     /// <summary>Snapshot transfers rejected (cut, altered or inconsistent) since start.</summary>
-    public long SnapshotsRejected => Volatile.Read(ref _snapshotsRejected);
+    public long SnapshotsRejected => Volatile.Read(ref _snapshotsRejected) + _installer.Rejected;
 
     /// <summary>Snapshots taken here because one was about to be sent again (<see cref="OnResending"/>) since start.</summary>
     public long SnapshotsForResend => Volatile.Read(ref _snapshotsForResend);
 
     /// <summary>Snapshots received from the leader and installed since start.</summary>
     public long SnapshotsInstalled => Volatile.Read(ref _snapshotsInstalled);
+
+    /// <summary>Snapshot file bytes fetched from leaders since start.</summary>
+    public long SnapshotBytesFetched => _fetcher.BytesFetched;
 
     /// <summary>Log entries skipped at start because RocksDB already held them.</summary>
     public long SkippedEntries => Volatile.Read(ref _skippedEntries);
@@ -82,7 +94,7 @@ internal sealed class KiwiStateMachine : IStateMachine
     public ValueTask<long> ApplyAsync(LogEntry entry, CancellationToken token)
     {
         // Always return the entry's own index: more would make the log skip entries for good.
-        if (entry.Index <= _appliedAtStart)
+        if (entry.Index <= _appliedAtStart || entry.Index <= Volatile.Read(ref _installedThrough))
         {
             _skippedEntries++;
             return new(entry.Index);
@@ -91,6 +103,12 @@ internal sealed class KiwiStateMachine : IStateMachine
         if (entry.IsSnapshot)
         {
             return InstallAsync(entry, token);
+        }
+
+        if (_installer.Busy)
+        {
+            // A snapshot still loading (its request gone): entries it holds must not be applied on top of it.
+            return ApplyAfterInstallAsync(entry, token);
         }
 
         if (!entry.TryGetPayload(out ReadOnlySequence<byte> payload) || payload.IsEmpty)
@@ -134,6 +152,20 @@ internal sealed class KiwiStateMachine : IStateMachine
         return new(entry.Index);
     }
 
+    private async ValueTask<long> ApplyAfterInstallAsync(LogEntry entry, CancellationToken token)
+    {
+        try
+        {
+            await _installer.Current.WaitAsync(token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A failed install changed nothing: the entry applies on the data as they were.
+        }
+
+        return await ApplyAsync(entry, token).ConfigureAwait(false);
+    }
+
     public ValueTask ReclaimGarbageAsync(long watermark, CancellationToken token)
     {
         _snapshots.DeleteBelow(watermark, Volatile.Read(ref _snapshot)?.Index ?? 0);
@@ -148,7 +180,7 @@ internal sealed class KiwiStateMachine : IStateMachine
     // one as soon as the log has moved past it; a member that never got the old one installs the new one as well.
     private void OnResending(CheckpointSnapshot sent)
     {
-        if (LastPublishedIndex > sent.Index && ReferenceEquals(Volatile.Read(ref _snapshot), sent)
+        if (LastPublishedIndex > sent.Index && sent.Age >= ReplaceResentAfter && ReferenceEquals(Volatile.Read(ref _snapshot), sent)
             && Interlocked.Exchange(ref _snapshotting, 1) == 0)
         {
             Interlocked.Increment(ref _snapshotsForResend);
@@ -184,55 +216,67 @@ internal sealed class KiwiStateMachine : IStateMachine
         }
     }
 
-    // The leader sent a snapshot (this node was too far behind its log): receive and verify it, then let the
-    // writer replace the data with it. A transfer that fails verification throws, so it is not taken as
-    // installed and the leader sends it again.
+    // The leader sent a snapshot (this node was too far behind its log): the transfer is its manifest; the files
+    // are fetched and loaded by the installer, which outlives this request. The request waits for it; when the
+    // leader gives up first, the load goes on, and the leader's next transfer of it finds it done or under way.
+    // A manifest that fails verification throws, so it is not taken as installed and the leader sends it again.
     private async ValueTask<long> InstallAsync(LogEntry entry, CancellationToken token)
     {
-        string incoming = _snapshots.NewTemporary();
-        string file = incoming + ".part";
+        SnapshotManifest manifest;
         try
         {
-            var output = new FileStream(file, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.Asynchronous);
-            await using (output.ConfigureAwait(false))
+            using var bytes = new MemoryStream();
+            await entry.WriteToAsync(DotNext.IO.IAsyncBinaryWriter.Create(bytes, new byte[4096]), token).ConfigureAwait(false);
+            manifest = SnapshotManifest.Parse(bytes.GetBuffer().AsSpan(0, (int)bytes.Length));
+            if (manifest.Index != entry.Index)
             {
-                await entry.WriteToAsync(DotNext.IO.IAsyncBinaryWriter.Create(output, new byte[64 * 1024]), token).ConfigureAwait(false);
-                SnapshotFaults.AlterIfAsked(output);
-                if (SnapshotFaults.InstallDelay > TimeSpan.Zero)
-                {
-                    await Task.Delay(SnapshotFaults.InstallDelay, token).ConfigureAwait(false);
-                }
-
-                output.Position = 0;
-                (long index, long term) = await SnapshotFormat.ReadAsync(output, incoming, token).ConfigureAwait(false);
-                if (index != entry.Index)
-                {
-                    throw new InvalidDataException($"snapshot holds index {index}, the log says {entry.Index}");
-                }
-
-                await _worker.RunLocalAsync(EntryKind.Install, incoming).ConfigureAwait(false);
-                Volatile.Write(ref _lastPublished, entry.Index);
-                Volatile.Write(ref _snapshot, _snapshots.Publish(incoming, index, term, OnResending));
-                Interlocked.Increment(ref _snapshotsInstalled);
-                await SnapshotFaults.AcknowledgeLateIfAskedAsync().ConfigureAwait(false);
+                throw new InvalidDataException($"snapshot holds index {manifest.Index}, the log says {entry.Index}");
             }
-
-            return entry.Index;
         }
         catch (InvalidDataException)
         {
             Interlocked.Increment(ref _snapshotsRejected);
             throw;
         }
+
+        if (Volatile.Read(ref _snapshot) is not { } held || held.Index != manifest.Index || held.Term != manifest.Term)
+        {
+            await _installer.InstallAsync(manifest).WaitAsync(token).ConfigureAwait(false);
+        }
+
+        await SnapshotFaults.AcknowledgeLateIfAskedAsync().ConfigureAwait(false);
+        return entry.Index;
+    }
+
+    // Loads fetched snapshot files into storage (on the installer, whatever became of the request).
+    private async Task LoadAsync(SnapshotManifest manifest, SnapshotFetcher fetcher)
+    {
+        string incoming = _snapshots.NewTemporary();
+        try
+        {
+            fetcher.MoveTo(manifest, incoming);
+            if (SnapshotFaults.InstallDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(SnapshotFaults.InstallDelay).ConfigureAwait(false);
+            }
+
+            await _worker.RunLocalAsync(EntryKind.Install, incoming).ConfigureAwait(false);
+            Volatile.Write(ref _installedThrough, manifest.Index);
+            Volatile.Write(ref _lastPublished, Math.Max(Volatile.Read(ref _lastPublished), manifest.Index));
+            Volatile.Write(ref _snapshot, _snapshots.Publish(incoming, manifest.Index, manifest.Term, OnResending));
+            Interlocked.Increment(ref _snapshotsInstalled);
+        }
         finally
         {
-            File.Delete(file);
             if (Directory.Exists(incoming))
             {
                 Directory.Delete(incoming, recursive: true);
             }
         }
     }
+
+    /// <summary>Stops an install under way (its fetch; a load in progress is let finish).</summary>
+    public void Dispose() => _installer.Dispose();
 
     private void PublishCopies(ref SequenceReader<byte> reader, in LogEntry entry, int count)
     {

@@ -1,9 +1,9 @@
 namespace Kiwi.Core.Raft;
 
 /// <summary>
-/// Fault injection for tests: alters snapshot transfers as they arrive, as a bad link would. The fault is
-/// applied on the receiving side, once the whole transfer is in, so a transfer that is cut short by a
-/// reconnect does not use it up: each one injected is seen by exactly one check.
+/// Fault injection for tests: alters fetched snapshot files as they arrive, as a bad link or disk would. The
+/// fault is applied on the receiving side, once a whole file is in, so a fetch that is cut short does not use it
+/// up: each one injected is seen by exactly one check.
 /// </summary>
 internal static class SnapshotFaults
 {
@@ -27,28 +27,20 @@ internal static class SnapshotFaults
         return late > 0 ? Task.Delay(late, CancellationToken.None) : Task.CompletedTask;
     }
 
-    /// <summary>Alters one content byte of the received transfer in <paramref name="file"/> when a fault is pending.</summary>
-    internal static void AlterIfAsked(FileStream file)
+    /// <summary>Alters one byte of the fetched snapshot file at <paramref name="path"/> when a fault is pending.</summary>
+    internal static void AlterIfAsked(string path)
     {
-        if (Volatile.Read(ref CorruptNextReceived) <= 0 || Interlocked.Decrement(ref CorruptNextReceived) < 0)
+        if (Volatile.Read(ref CorruptNextReceived) <= 0 || new FileInfo(path).Length == 0 || Interlocked.Decrement(ref CorruptNextReceived) < 0)
         {
             return;
         }
 
-        // The byte before the 8-byte checksum belongs to the last file's content (never a header: the last
-        // file of a checkpoint is OPTIONS-*, never empty), so the checksum is what catches it.
-        long at = file.Length - 9;
-        if (at < 0)
-        {
-            return;
-        }
-
+        using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite);
         Span<byte> one = stackalloc byte[1];
-        file.Position = at;
+        file.Position = file.Length / 2;
         file.ReadExactly(one);
         one[0] ^= 0x5A;
-        file.Position = at;
+        file.Position = file.Length / 2;
         file.Write(one);
-        file.Flush();
     }
 }

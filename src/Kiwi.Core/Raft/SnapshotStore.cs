@@ -6,14 +6,15 @@ namespace Kiwi.Core.Raft;
 /// The snapshots of one node: <c>snapshots/&lt;index&gt;/</c> (a RocksDB checkpoint) and its
 /// <c>&lt;index&gt;.meta</c> ("index term"), written last, so a snapshot without meta is incomplete and ignored.
 /// The metadata of the newest is kept in memory (cache-aside: read from disk at start, updated on each change).
+/// Each snapshot is offered to other members through <paramref name="files"/> once its manifest is built.
 /// </summary>
-internal sealed class SnapshotStore
+internal sealed class SnapshotStore(string root, SnapshotFileServer files)
 {
-    private readonly string _root;
+    private readonly string _root = Prepare(root);
+    private readonly SnapshotFileHashes _hashes = new();
 
-    public SnapshotStore(string root)
+    private static string Prepare(string root)
     {
-        _root = root;
         Directory.CreateDirectory(root);
         foreach (string leftover in Directory.GetDirectories(root, "tmp-*"))
         {
@@ -24,9 +25,26 @@ internal sealed class SnapshotStore
         {
             File.Delete(leftover);
         }
+
+        return root;
     }
 
     public string Root => _root;
+
+    /// <summary>Where fetched snapshot files wait until a whole snapshot is in.</summary>
+    public string Staging => Path.Combine(_root, "staging");
+
+    /// <summary>Where this node serves its snapshots' files.</summary>
+    public SnapshotFileServer Files => files;
+
+    /// <summary>The manifest of <paramref name="snapshot"/> (hashing its files), now offered to other members.</summary>
+    public SnapshotManifest Manifest(CheckpointSnapshot snapshot)
+    {
+        byte[] token = System.Security.Cryptography.RandomNumberGenerator.GetBytes(SnapshotManifest.TokenSize);
+        var manifest = new SnapshotManifest(snapshot.Index, snapshot.Term, token, files.EndPoint, _hashes.Describe(snapshot.Directory, CancellationToken.None));
+        files.Serve(snapshot.Index, snapshot.Directory, token);
+        return manifest;
+    }
 
     /// <summary>A fresh directory name for a checkpoint in progress.</summary>
     public string NewTemporary() => Path.Combine(_root, "tmp-" + Guid.NewGuid().ToString("N"));
@@ -43,7 +61,7 @@ internal sealed class SnapshotStore
             if (TryReadMeta(meta, out long index, out long term) && index <= maxIndex && (best is null || index > best.Index)
                 && Directory.Exists(DirectoryOf(index)))
             {
-                best = new CheckpointSnapshot(index, term, DirectoryOf(index), resending);
+                best = new CheckpointSnapshot(index, term, DirectoryOf(index), this, resending);
             }
         }
 
@@ -72,7 +90,7 @@ internal sealed class SnapshotStore
         }
 
         File.Move(part, meta, overwrite: true);
-        return new CheckpointSnapshot(index, term, final, resending);
+        return new CheckpointSnapshot(index, term, final, this, resending);
     }
 
     /// <summary>Deletes every snapshot below <paramref name="watermark"/> except <paramref name="keep"/>.</summary>
@@ -82,6 +100,7 @@ internal sealed class SnapshotStore
         {
             if (TryReadMeta(meta, out long index, out _) && index < watermark && index != keep)
             {
+                files.Withdraw(index);
                 File.Delete(meta);
                 if (Directory.Exists(DirectoryOf(index)))
                 {

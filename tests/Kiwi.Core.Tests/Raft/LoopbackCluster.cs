@@ -47,13 +47,14 @@ internal sealed class LoopbackCluster : IAsyncDisposable
 
     public async Task StartNodeAsync(int i)
     {
-        var defaults = new KiwiRaftOptions { EndPoint = Members[i], Members = Members };
         var raft = new KiwiRaftOptions
         {
             EndPoint = Members[i],
             Members = Members,
             SnapshotEvery = _snapshotEvery,
-            RequestTimeout = _requestTimeout ?? defaults.RequestTimeout,
+            // Three members in one process share one GC and one thread pool, so a pause stalls all of them at once,
+            // which the default 250 ms request timeout reads as a lost leader: 1 s here unless a test asks.
+            RequestTimeout = _requestTimeout ?? TimeSpan.FromSeconds(1),
             LoggerFactory = RaftTestLog.For($"node{i}:{Members[i].Port}"),
         };
         Nodes[i] = await KiwiDb.OpenAsync(new KiwiDbOptions

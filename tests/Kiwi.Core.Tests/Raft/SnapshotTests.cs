@@ -57,8 +57,9 @@ public sealed class SnapshotTests
     [InlineData(0, 1500)]
     public async Task ANodeBehindTheCompactedLog_InstallsASnapshot_AndCatchesUp(int corruptTransfers, int installDelayMs)
     {
-        // With a slow install (1.5 s, as a large snapshot's): the Raft request timeout bounds transfer + install;
-        // at the old 1 s the leader gave up and resent the snapshot while it loaded, and the node never caught up.
+        // With a slow install (1.5 s, as a large snapshot's), longer than the Raft request timeout: the install goes
+        // on after the leader gives up on the request, and the leader's next transfer finds it (when transfer and
+        // install were one request, a request timeout shorter than the install meant it never completed).
         Kiwi.Core.Raft.SnapshotFaults.InstallDelay = TimeSpan.FromMilliseconds(installDelayMs);
         try
         {
@@ -106,6 +107,14 @@ public sealed class SnapshotTests
         await cluster.StartNodeAsync(down);
         await cluster.WaitOnEveryNodeAsync(n => n.GetString("last") == "one", Deadline);
         KiwiDb returned = cluster.Nodes[down]!;
+
+        // The data are readable once the writer loaded them, a moment before the install is counted.
+        long until = Environment.TickCount64 + 10_000;
+        while (returned.Raft!.SnapshotsInstalled < 1 && Environment.TickCount64 < until)
+        {
+            await Task.Delay(10);
+        }
+
         Assert.True(returned.Raft!.SnapshotsInstalled >= 1, "the lagging node replayed the log instead of installing a snapshot");
         Assert.Equal(corruptTransfers, returned.Raft.SnapshotsRejected);
         for (int i = 0; i < 2000; i += 41)
