@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using Kiwi.Jepsen.Tests.Checking;
+using Kiwi.Jepsen.Tests.Cluster;
+using Kiwi.Jepsen.Tests.Histories;
+
+namespace Kiwi.Jepsen.Tests.Faults;
+
+/// <summary>What one round showed.</summary>
+/// <param name="Fault">The fault, described with the leader it was injected under.</param>
+/// <param name="Category">Its kind and the target's role ("pause leader"): what failover times are grouped by.</param>
+/// <param name="Failover">From the fault to the first acknowledgement of a write invoked after it.</param>
+/// <param name="Before">Leader and term when the fault was injected.</param>
+/// <param name="During">Leader and term the reachable members agreed on while the fault lasted ((-1, 0) for a bridge
+/// partition, where the member cut from the leader may know none).</param>
+/// <param name="After">Leader and term once every member agreed again after the heal and more writes went through.</param>
+/// <param name="Run">The history and the final values.</param>
+/// <param name="Check">The linearizability verdict per key.</param>
+/// <param name="Durability">Acknowledged writes lost, writes applied twice, values from nowhere.</param>
+/// <param name="Errors">The errors the clients met.</param>
+internal sealed record RoundResult(
+    string Fault, string Category, TimeSpan Failover, (int Leader, long Term) Before, (int Leader, long Term) During, (int Leader, long Term) After,
+    WorkloadRun Run, CheckResult Check, IReadOnlyList<string> Durability, ErrorTally Errors)
+{
+    /// <summary>No violation found.</summary>
+    public bool Correct => Check.Verdict == Verdict.Linearizable && Durability.Count == 0;
+
+    /// <summary>One line: the fault, the failover time, leaders and terms, operations and the verdict.</summary>
+    public override string ToString()
+    {
+        Operation[] ops = Run.History.Operations;
+        return $"{Fault}: first write acknowledged {Failover.TotalMilliseconds:0} ms after the fault; "
+            + $"leader m{Before.Leader} term {Before.Term}, during m{During.Leader} term {During.Term}, after m{After.Leader} term {After.Term}; "
+            + $"{ops.Length} ops ({ops.Count(o => o.Outcome == Outcome.Ok)} ok, {ops.Count(o => o.Outcome == Outcome.Fail)} fail, "
+            + $"{ops.Count(o => o.Outcome == Outcome.Unknown)} unknown); {Check}; {Durability.Count} durability problems"
+            + string.Concat(Durability.Select(d => "\n  " + d))
+            + "\nerrors met:\n" + Errors;
+    }
+}
+
+/// <summary>
+/// One fault under load: clients run on keys of their own (<c>prefix</c>); once writes flow, the fault is injected
+/// and the clock starts; the round waits (polling, with a deadline) for writes to be acknowledged without the
+/// faulty member, keeps the fault for at least <see cref="Hold"/>, heals it, waits until every member agrees on
+/// one leader and more writes went through, stops the clients, reads every key on every member, and checks the
+/// history. Every wait is bounded: a cluster that stays unavailable fails the round with what its members said.
+/// </summary>
+internal sealed class FaultRound
+{
+    /// <summary>The longest a cluster with a majority may take to acknowledge writes again: generous, not a timing goal.</summary>
+    public static readonly TimeSpan AvailabilityDeadline = TimeSpan.FromSeconds(15);
+
+    /// <summary>Concurrent clients.</summary>
+    public int Clients { get; init; } = 4;
+
+    /// <summary>The shortest time the fault lasts.</summary>
+    public TimeSpan Hold { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Writes acknowledged before the fault, and again after the heal.</summary>
+    public int Writes { get; init; } = 30;
+
+    /// <summary>Seed of the clients' choices.</summary>
+    public int Seed { get; init; } = 15;
+
+    /// <summary>Runs the round; <paramref name="choose"/> picks the fault given the current leader.</summary>
+    public async Task<RoundResult> RunAsync(FaultCluster cluster, string prefix, Func<int, Fault> choose)
+    {
+        int[] all = [.. Enumerable.Range(0, cluster.Size)];
+        (int Leader, long Term) before = await cluster.WaitForLeaderAsync(all, TimeSpan.FromSeconds(30));
+        Fault fault = choose(before.Leader);
+        string described = fault.Describe(before.Leader);
+        await using FaultLoad load = FaultLoad.Start(cluster.Endpoints, prefix, Clients, Seed);
+        load.Acks.Arm();
+        await load.Acks.WaitForAcksAsync(Writes, AvailabilityDeadline, $"{described}: before the fault");
+
+        // The clock starts once the fault is in effect (the signal sent, the process gone, the link down): a write
+        // invoked while the tool was still starting could be acknowledged by the old leader.
+        fault.Inject(cluster);
+        long injected = load.Acks.Arm();
+        TimeSpan failover;
+        (int Leader, long Term) during = (-1, 0);
+        try
+        {
+            await load.ProbeAsync(fault.Reachable(cluster.Size), AvailabilityDeadline);
+            await load.Acks.WaitForAcksAsync(1, AvailabilityDeadline, $"{described}: while it lasts");
+            failover = load.Acks.FirstAfterArm!.Value;
+            await load.Acks.WaitForAcksAsync(Writes, AvailabilityDeadline, $"{described}: while it lasts");
+            if (fault.Kind != FaultKind.Bridge)
+            {
+                during = await cluster.WaitForLeaderAsync(fault.Reachable(cluster.Size), AvailabilityDeadline);
+            }
+
+            TimeSpan left = Hold - Stopwatch.GetElapsedTime(injected);
+            if (left > TimeSpan.Zero)
+            {
+                // The fault's duration, part of the scenario: no condition is awaited here.
+                await Task.Delay(left);
+            }
+        }
+        finally
+        {
+            // Healed even when the cluster failed the round, so the next round (or dispose) finds it whole.
+            await fault.HealAsync(cluster);
+        }
+
+        await cluster.WaitForLeaderAsync(all, TimeSpan.FromSeconds(30));
+        load.Acks.Arm();
+        await load.Acks.WaitForAcksAsync(Writes, AvailabilityDeadline, $"{described}: after the heal");
+        (int Leader, long Term) after = await cluster.WaitForLeaderAsync(all, TimeSpan.FromSeconds(30));
+
+        WorkloadRun run = await load.StopAsync(after.Leader);
+        return new RoundResult(
+            described, fault.Category(before.Leader), failover, before, during, after, run,
+            LinearizabilityChecker.Check(run.History), DurabilityChecker.Check(run.History, run.Final), load.Errors);
+    }
+}
