@@ -46,8 +46,12 @@ internal sealed record RoundResult(
 /// </summary>
 internal sealed class FaultRound
 {
-    /// <summary>The longest a cluster with a majority may take to acknowledge writes again: generous, not a timing goal.</summary>
-    public static readonly TimeSpan AvailabilityDeadline = TimeSpan.FromSeconds(15);
+    /// <summary>
+    /// The longest a cluster with a majority may take to acknowledge writes again: generous, not a timing goal
+    /// (15 s; <c>KIWI_FAULT_AVAILABILITY_S</c> raises it, to measure a slow failover rather than fail on it).
+    /// </summary>
+    public static readonly TimeSpan AvailabilityDeadline = TimeSpan.FromSeconds(
+        double.TryParse(Environment.GetEnvironmentVariable("KIWI_FAULT_AVAILABILITY_S"), System.Globalization.CultureInfo.InvariantCulture, out double s) && s > 0 ? s : 15);
 
     /// <summary>Concurrent clients.</summary>
     public int Clients { get; init; } = 4;
