@@ -152,6 +152,26 @@ internal sealed class FaultCluster : IDisposable
         return default;
     }
 
+    /// <summary>Polls the member's INFO raft until <paramref name="until"/> holds, which it returns; fails the test at the deadline.</summary>
+    public async Task<RaftView> WaitForViewAsync(int member, Func<RaftView, bool> until, string what, TimeSpan deadline)
+    {
+        var clock = Stopwatch.StartNew();
+        RaftView? view = null;
+        while (clock.Elapsed < deadline)
+        {
+            view = await ViewAsync(member);
+            if (view is not null && until(view))
+            {
+                return view;
+            }
+
+            await Task.Delay(50);
+        }
+
+        Assert.Fail($"m{member} {what}: not within {deadline.TotalSeconds} s; it said {view?.ToString() ?? "nothing"}\n{OutputTails()}");
+        return null;
+    }
+
     /// <summary>The end of every member's output, for failure messages.</summary>
     public string OutputTails()
         => string.Join("\n", _members.Select((m, i) => $"--- m{i} ({(m is { Running: true } ? "running" : "not running")}):\n{m?.OutputTail}"));

@@ -10,8 +10,8 @@ namespace Kiwi.Jepsen.Tests.Faults;
 /// <param name="Category">Its kind and the target's role ("pause leader"): what failover times are grouped by.</param>
 /// <param name="Failover">From the fault to the first acknowledgement of a write invoked after it.</param>
 /// <param name="Before">Leader and term when the fault was injected.</param>
-/// <param name="During">Leader and term the reachable members agreed on while the fault lasted ((-1, 0) for a bridge
-/// partition, where the member cut from the leader may know none).</param>
+/// <param name="During">Leader and term while the fault lasted: those the reachable members agreed on; under a bridge
+/// partition of the leader and a follower, the follower's (leader -1: it lost the leader).</param>
 /// <param name="After">Leader and term once every member agreed again after the heal and more writes went through.</param>
 /// <param name="Run">The history and the final values.</param>
 /// <param name="Check">The linearizability verdict per key.</param>
@@ -65,6 +65,23 @@ internal sealed class FaultRound
     /// <summary>Seed of the clients' choices.</summary>
     public int Seed { get; init; } = 15;
 
+    /// <summary>
+    /// Leader and term while the fault lasts: those the reachable members agree on; under a bridge partition that
+    /// cuts the leader from a follower, that follower's view (no leader: proof that the cut is real), else the
+    /// view all members agree on.
+    /// </summary>
+    private static async Task<(int Leader, long Term)> ObserveAsync(FaultCluster cluster, Fault fault, int leader)
+    {
+        if (fault.Kind != FaultKind.Bridge || (fault.Target != leader && fault.Other != leader))
+        {
+            return await cluster.WaitForLeaderAsync(fault.Reachable(cluster.Size), AvailabilityDeadline);
+        }
+
+        int cut = fault.Target == leader ? fault.Other : fault.Target;
+        RaftView view = await cluster.WaitForViewAsync(cut, v => v.Leader < 0, "cut from the leader, to lose it", AvailabilityDeadline);
+        return (view.Leader, view.Term);
+    }
+
     /// <summary>Runs the round; <paramref name="choose"/> picks the fault given the current leader.</summary>
     public async Task<RoundResult> RunAsync(FaultCluster cluster, string prefix, Func<int, Fault> choose)
     {
@@ -88,10 +105,7 @@ internal sealed class FaultRound
             await load.Acks.WaitForAcksAsync(1, AvailabilityDeadline, $"{described}: while it lasts");
             failover = load.Acks.FirstAfterArm!.Value;
             await load.Acks.WaitForAcksAsync(Writes, AvailabilityDeadline, $"{described}: while it lasts");
-            if (fault.Kind != FaultKind.Bridge)
-            {
-                during = await cluster.WaitForLeaderAsync(fault.Reachable(cluster.Size), AvailabilityDeadline);
-            }
+            during = await ObserveAsync(cluster, fault, before.Leader);
 
             TimeSpan left = Hold - Stopwatch.GetElapsedTime(injected);
             if (left > TimeSpan.Zero)
