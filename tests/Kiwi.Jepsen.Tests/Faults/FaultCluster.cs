@@ -101,6 +101,9 @@ internal sealed class FaultCluster : IDisposable
     /// <summary>The bridge partition: <paramref name="a"/> and <paramref name="b"/> lose each other, and only each other.</summary>
     public void Separate(int a, int b) => _lab.Separate(a, b);
 
+    /// <summary>Whether member <paramref name="from"/> can open a connection to member <paramref name="to"/>'s client port.</summary>
+    public bool CanConnect(int from, int to) => _lab.CanConnect(from, Endpoint(to));
+
     /// <summary>Every link up, no port isolated.</summary>
     public void HealNetwork() => _lab.HealAll();
 

@@ -11,7 +11,7 @@ namespace Kiwi.Jepsen.Tests.Faults;
 /// <param name="Failover">From the fault to the first acknowledgement of a write invoked after it.</param>
 /// <param name="Before">Leader and term when the fault was injected.</param>
 /// <param name="During">Leader and term while the fault lasted: those the reachable members agreed on; under a bridge
-/// partition of the leader and a follower, the follower's (leader -1: it lost the leader).</param>
+/// partition, the middle member's.</param>
 /// <param name="After">Leader and term once every member agreed again after the heal and more writes went through.</param>
 /// <param name="Run">The history and the final values.</param>
 /// <param name="Check">The linearizability verdict per key.</param>
@@ -66,19 +66,24 @@ internal sealed class FaultRound
     public int Seed { get; init; } = 15;
 
     /// <summary>
-    /// Leader and term while the fault lasts: those the reachable members agree on; under a bridge partition that
-    /// cuts the leader from a follower, that follower's view (no leader: proof that the cut is real), else the
-    /// view all members agree on.
+    /// Leader and term while the fault lasts: those the reachable members agree on. Under a bridge partition, the
+    /// leader the middle member follows (Raft lets leadership move there, or stay); and first the cut is checked
+    /// from inside the namespaces: each end reaches the middle member and not the other end.
     /// </summary>
-    private static async Task<(int Leader, long Term)> ObserveAsync(FaultCluster cluster, Fault fault, int leader)
+    private static async Task<(int Leader, long Term)> ObserveAsync(FaultCluster cluster, Fault fault)
     {
-        if (fault.Kind != FaultKind.Bridge || (fault.Target != leader && fault.Other != leader))
+        if (fault.Kind != FaultKind.Bridge)
         {
             return await cluster.WaitForLeaderAsync(fault.Reachable(cluster.Size), AvailabilityDeadline);
         }
 
-        int cut = fault.Target == leader ? fault.Other : fault.Target;
-        RaftView view = await cluster.WaitForViewAsync(cut, v => v.Leader < 0, "cut from the leader, to lose it", AvailabilityDeadline);
+        int middle = Enumerable.Range(0, cluster.Size).Single(m => m != fault.Target && m != fault.Other);
+        string cut = $"bridge m{fault.Target}|m{fault.Other}";
+        Assert.False(cluster.CanConnect(fault.Target, fault.Other), $"{cut}: m{fault.Target} still reaches m{fault.Other}");
+        Assert.False(cluster.CanConnect(fault.Other, fault.Target), $"{cut}: m{fault.Other} still reaches m{fault.Target}");
+        Assert.True(cluster.CanConnect(fault.Target, middle), $"{cut}: m{fault.Target} does not reach m{middle}");
+        Assert.True(cluster.CanConnect(fault.Other, middle), $"{cut}: m{fault.Other} does not reach m{middle}");
+        RaftView view = await cluster.WaitForViewAsync(middle, v => v.Leader >= 0, "in the middle, to know a leader", AvailabilityDeadline);
         return (view.Leader, view.Term);
     }
 
@@ -105,7 +110,7 @@ internal sealed class FaultRound
             await load.Acks.WaitForAcksAsync(1, AvailabilityDeadline, $"{described}: while it lasts");
             failover = load.Acks.FirstAfterArm!.Value;
             await load.Acks.WaitForAcksAsync(Writes, AvailabilityDeadline, $"{described}: while it lasts");
-            during = await ObserveAsync(cluster, fault, before.Leader);
+            during = await ObserveAsync(cluster, fault);
 
             TimeSpan left = Hold - Stopwatch.GetElapsedTime(injected);
             if (left > TimeSpan.Zero)

@@ -77,6 +77,13 @@ internal sealed partial class NetworkLab : IDisposable
         Shell.Run("bridge", "link", "set", "dev", HostEnd(b), "isolated", "on");
     }
 
+    /// <summary>
+    /// Whether a TCP connection from inside <paramref name="member"/>'s namespace to <paramref name="to"/> opens
+    /// within a second (bash's /dev/tcp, run in the namespace): a check that a partition is what it claims.
+    /// </summary>
+    public bool CanConnect(int member, IPEndPoint to)
+        => Shell.TryRun("ip", "netns", "exec", Namespace(member), "timeout", "1", "bash", "-c", $"exec 3<>/dev/tcp/{to.Address}/{to.Port}").ExitCode == 0;
+
     /// <summary>Every link up and no port isolated: the network as created.</summary>
     public void HealAll()
     {
