@@ -28,9 +28,11 @@ internal sealed class FaultCluster : IDisposable
     private readonly string _dir;
     private readonly long _requestTimeoutMs;
     private readonly MemberProcess?[] _members;
+    private readonly string[] _settings;
 
-    private FaultCluster(NetworkLab lab, string dir, long requestTimeoutMs)
+    private FaultCluster(NetworkLab lab, string dir, long requestTimeoutMs, string[] settings)
     {
+        _settings = settings;
         _lab = lab;
         _dir = dir;
         _requestTimeoutMs = requestTimeoutMs;
@@ -53,12 +55,16 @@ internal sealed class FaultCluster : IDisposable
     public static long DefaultRequestTimeoutMs
         => long.TryParse(Environment.GetEnvironmentVariable("KIWI_FAULT_REQUEST_TIMEOUT_MS"), CultureInfo.InvariantCulture, out long ms) && ms > 0 ? ms : 300;
 
-    /// <summary>Creates the network and starts the members; returns once a leader is elected.</summary>
-    public static async Task<FaultCluster> StartAsync(int members = 3, long? requestTimeoutMs = null)
+    /// <summary>
+    /// Creates the network and starts 3 members, with <paramref name="settings"/> as more <c>--name value</c> flags;
+    /// returns once a leader is elected.
+    /// </summary>
+    public static async Task<FaultCluster> StartAsync(params string[] settings)
     {
+        const int members = 3;
         NetworkLab lab = NetworkLab.Create(members);
         string dir = Path.Combine(Path.GetTempPath(), "kiwi-faults-" + Guid.NewGuid().ToString("N"));
-        var cluster = new FaultCluster(lab, dir, requestTimeoutMs ?? DefaultRequestTimeoutMs);
+        var cluster = new FaultCluster(lab, dir, DefaultRequestTimeoutMs, settings);
         try
         {
             await Task.WhenAll(Enumerable.Range(0, members).Select(cluster.StartMemberAsync));
@@ -209,6 +215,7 @@ internal sealed class FaultCluster : IDisposable
             "--dir", Path.Combine(_dir, "m" + member.ToString(CultureInfo.InvariantCulture)), "--block-cache-size", "8mb",
             "--raft-port", RaftPort.ToString(CultureInfo.InvariantCulture), "--raft-members", raftMembers,
             "--raft-request-timeout", _requestTimeoutMs.ToString(CultureInfo.InvariantCulture),
+            .. _settings,
         ];
         _members[member] = await MemberProcess.StartAsync(_lab.Namespace(member), args);
     }
