@@ -65,6 +65,17 @@ internal sealed class FaultRound
     /// <summary>Seed of the clients' choices.</summary>
     public int Seed { get; init; } = 15;
 
+    /// <summary>Waits for writes invoked since the last arm to be acknowledged; at the deadline, fails with what the members say.</summary>
+    private static async Task ExpectWritesAsync(FaultCluster cluster, FaultLoad load, int count, string what)
+    {
+        if (!await load.Acks.WaitForAcksAsync(count, AvailabilityDeadline))
+        {
+            RaftView?[] views = await Task.WhenAll(Enumerable.Range(0, cluster.Size).Select(cluster.ViewAsync));
+            string said = string.Join("; ", views.Select((v, m) => $"m{m}: {v?.ToString() ?? "no answer"}"));
+            Assert.Fail($"{what}: {load.Acks.SinceArmed} of {count} writes acknowledged within {AvailabilityDeadline.TotalSeconds} s; members say {said}; clients met:\n{load.Errors}");
+        }
+    }
+
     /// <summary>
     /// Leader and term while the fault lasts: those the reachable members agree on. Under a bridge partition, the
     /// leader the middle member follows (Raft lets leadership move there, or stay); and first the cut is checked
@@ -96,7 +107,7 @@ internal sealed class FaultRound
         string described = fault.Describe(before.Leader);
         await using FaultLoad load = FaultLoad.Start(cluster.Endpoints, prefix, Clients, Seed);
         load.Acks.Arm();
-        await load.Acks.WaitForAcksAsync(Writes, AvailabilityDeadline, $"{described}: before the fault");
+        await ExpectWritesAsync(cluster, load, Writes, $"{described}: before the fault");
 
         // The clock starts once the fault is in effect (the signal sent, the process gone, the link down): a write
         // invoked while the tool was still starting could be acknowledged by the old leader.
@@ -106,10 +117,11 @@ internal sealed class FaultRound
         (int Leader, long Term) during = (-1, 0);
         try
         {
-            await load.ProbeAsync(fault.Reachable(cluster.Size), AvailabilityDeadline);
-            await load.Acks.WaitForAcksAsync(1, AvailabilityDeadline, $"{described}: while it lasts");
+            Task probe = load.ProbeAsync(fault.Reachable(cluster.Size), AvailabilityDeadline);
+            await ExpectWritesAsync(cluster, load, 1, $"{described}: while it lasts");
+            await probe;
             failover = load.Acks.FirstAfterArm!.Value;
-            await load.Acks.WaitForAcksAsync(Writes, AvailabilityDeadline, $"{described}: while it lasts");
+            await ExpectWritesAsync(cluster, load, Writes, $"{described}: while it lasts");
             during = await ObserveAsync(cluster, fault);
 
             TimeSpan left = Hold - Stopwatch.GetElapsedTime(injected);
@@ -127,7 +139,7 @@ internal sealed class FaultRound
 
         await cluster.WaitForLeaderAsync(all, TimeSpan.FromSeconds(30));
         load.Acks.Arm();
-        await load.Acks.WaitForAcksAsync(Writes, AvailabilityDeadline, $"{described}: after the heal");
+        await ExpectWritesAsync(cluster, load, Writes, $"{described}: after the heal");
         (int Leader, long Term) after = await cluster.WaitForLeaderAsync(all, TimeSpan.FromSeconds(30));
 
         WorkloadRun run = await load.StopAsync(after.Leader);
