@@ -25,18 +25,17 @@ internal sealed class FaultLoad : IAsyncDisposable
     private readonly Task[] _clients;
     private bool _stopped;
 
-    private FaultLoad(IPEndPoint[] members, string prefix, int clients, int seed, AckWatch acks)
+    private FaultLoad(IPEndPoint[] members, string prefix, int clients, int seed)
     {
         _members = members;
         _registers = [.. Enumerable.Range(0, 3).Select(i => $"{prefix}:r{i}")];
         _counters = [.. Enumerable.Range(0, 3).Select(i => $"{prefix}:c{i}")];
         _probe = $"{prefix}:probe";
-        Acks = acks;
         _clients = [.. Enumerable.Range(0, clients).Select(c => Task.Run(() => RunClientAsync(c, seed + c)))];
     }
 
     /// <summary>The acknowledged writes, as they come.</summary>
-    public AckWatch Acks { get; }
+    public AckWatch Acks { get; } = new();
 
     /// <summary>The errors the clients met.</summary>
     public ErrorTally Errors { get; } = new();
@@ -45,8 +44,8 @@ internal sealed class FaultLoad : IAsyncDisposable
     public string[] Keys => [.. _registers, .. _counters, _probe];
 
     /// <summary>Starts <paramref name="clients"/> clients on keys under <paramref name="prefix"/>.</summary>
-    public static FaultLoad Start(IPEndPoint[] members, string prefix, int clients, int seed, AckWatch? acks = null)
-        => new(members, prefix, clients, seed, acks ?? new AckWatch());
+    public static FaultLoad Start(IPEndPoint[] members, string prefix, int clients, int seed)
+        => new(members, prefix, clients, seed);
 
     /// <summary>
     /// Stops the clients, then reads every key on every member as one more client of the history (retrying a read

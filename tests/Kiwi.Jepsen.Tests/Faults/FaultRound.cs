@@ -65,39 +65,6 @@ internal sealed class FaultRound
     /// <summary>Seed of the clients' choices.</summary>
     public int Seed { get; init; } = 15;
 
-    /// <summary>Waits for writes invoked since the last arm to be acknowledged; at the deadline, fails with what the members say.</summary>
-    private static async Task ExpectWritesAsync(FaultCluster cluster, FaultLoad load, int count, string what)
-    {
-        if (!await load.Acks.WaitForAcksAsync(count, AvailabilityDeadline))
-        {
-            RaftView?[] views = await Task.WhenAll(Enumerable.Range(0, cluster.Size).Select(cluster.ViewAsync));
-            string said = string.Join("; ", views.Select((v, m) => $"m{m}: {v?.ToString() ?? "no answer"}"));
-            Assert.Fail($"{what}: {load.Acks.SinceArmed} of {count} writes acknowledged within {AvailabilityDeadline.TotalSeconds} s; members say {said}; clients met:\n{load.Errors}");
-        }
-    }
-
-    /// <summary>
-    /// Leader and term while the fault lasts: those the reachable members agree on. Under a bridge partition, the
-    /// leader the middle member follows (Raft lets leadership move there, or stay); and first the cut is checked
-    /// from inside the namespaces: each end reaches the middle member and not the other end.
-    /// </summary>
-    private static async Task<(int Leader, long Term)> ObserveAsync(FaultCluster cluster, Fault fault)
-    {
-        if (fault.Kind != FaultKind.Bridge)
-        {
-            return await cluster.WaitForLeaderAsync(fault.Reachable(cluster.Size), AvailabilityDeadline);
-        }
-
-        int middle = Enumerable.Range(0, cluster.Size).Single(m => m != fault.Target && m != fault.Other);
-        string cut = $"bridge m{fault.Target}|m{fault.Other}";
-        Assert.False(cluster.CanConnect(fault.Target, fault.Other), $"{cut}: m{fault.Target} still reaches m{fault.Other}");
-        Assert.False(cluster.CanConnect(fault.Other, fault.Target), $"{cut}: m{fault.Other} still reaches m{fault.Target}");
-        Assert.True(cluster.CanConnect(fault.Target, middle), $"{cut}: m{fault.Target} does not reach m{middle}");
-        Assert.True(cluster.CanConnect(fault.Other, middle), $"{cut}: m{fault.Other} does not reach m{middle}");
-        RaftView view = await cluster.WaitForViewAsync(middle, v => v.Leader >= 0, "in the middle, to know a leader", AvailabilityDeadline);
-        return (view.Leader, view.Term);
-    }
-
     /// <summary>Runs the round; <paramref name="choose"/> picks the fault given the current leader.</summary>
     public async Task<RoundResult> RunAsync(FaultCluster cluster, string prefix, Func<int, Fault> choose)
     {
@@ -146,5 +113,38 @@ internal sealed class FaultRound
         return new RoundResult(
             described, fault.Category(before.Leader), failover, before, during, after, run,
             LinearizabilityChecker.Check(run.History), DurabilityChecker.Check(run.History, run.Final), load.Errors);
+    }
+
+    /// <summary>Waits for writes invoked since the last arm to be acknowledged; at the deadline, fails with what the members say.</summary>
+    private static async Task ExpectWritesAsync(FaultCluster cluster, FaultLoad load, int count, string what)
+    {
+        if (!await load.Acks.WaitForAcksAsync(count, AvailabilityDeadline))
+        {
+            RaftView?[] views = await Task.WhenAll(Enumerable.Range(0, cluster.Size).Select(cluster.ViewAsync));
+            string said = string.Join("; ", views.Select((v, m) => $"m{m}: {v?.ToString() ?? "no answer"}"));
+            Assert.Fail($"{what}: {load.Acks.SinceArmed} of {count} writes acknowledged within {AvailabilityDeadline.TotalSeconds} s; members say {said}; clients met:\n{load.Errors}");
+        }
+    }
+
+    /// <summary>
+    /// Leader and term while the fault lasts: those the reachable members agree on. Under a bridge partition, the
+    /// leader the middle member follows (Raft lets leadership move there, or stay); and first the cut is checked
+    /// from inside the namespaces: each end reaches the middle member and not the other end.
+    /// </summary>
+    private static async Task<(int Leader, long Term)> ObserveAsync(FaultCluster cluster, Fault fault)
+    {
+        if (fault.Kind != FaultKind.Bridge)
+        {
+            return await cluster.WaitForLeaderAsync(fault.Reachable(cluster.Size), AvailabilityDeadline);
+        }
+
+        int middle = Enumerable.Range(0, cluster.Size).Single(m => m != fault.Target && m != fault.Other);
+        string cut = $"bridge m{fault.Target}|m{fault.Other}";
+        Assert.False(cluster.CanConnect(fault.Target, fault.Other), $"{cut}: m{fault.Target} still reaches m{fault.Other}");
+        Assert.False(cluster.CanConnect(fault.Other, fault.Target), $"{cut}: m{fault.Other} still reaches m{fault.Target}");
+        Assert.True(cluster.CanConnect(fault.Target, middle), $"{cut}: m{fault.Target} does not reach m{middle}");
+        Assert.True(cluster.CanConnect(fault.Other, middle), $"{cut}: m{fault.Other} does not reach m{middle}");
+        RaftView view = await cluster.WaitForViewAsync(middle, v => v.Leader >= 0, "in the middle, to know a leader", AvailabilityDeadline);
+        return (view.Leader, view.Term);
     }
 }
