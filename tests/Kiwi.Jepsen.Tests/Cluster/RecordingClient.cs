@@ -76,7 +76,8 @@ internal sealed class RecordingClient(int id, HistoryRecorder recorder, int[] po
         return parsed;
     }
 
-    private static Reply Parse(OperationKind kind, string reply)
+    /// <summary>A reply classified as the type summary says (the fault harness's clients share it).</summary>
+    internal static Reply Parse(OperationKind kind, string reply)
     {
         switch (reply[0])
         {
