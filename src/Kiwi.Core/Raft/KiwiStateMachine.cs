@@ -35,6 +35,7 @@ internal sealed class KiwiStateMachine : IStateMachine, IDisposable
     private long _snapshotsRejected;
     private long _snapshotsForResend;
     private long _installedThrough;
+    private long _lastTerm;
     private readonly SnapshotInstaller _installer;
     private readonly SnapshotFetcher _fetcher;
 
@@ -67,6 +68,9 @@ internal sealed class KiwiStateMachine : IStateMachine, IDisposable
     /// <summary>Snapshots received from the leader and installed since start.</summary>
     public long SnapshotsInstalled => Volatile.Read(ref _snapshotsInstalled);
 
+    /// <summary>The highest term of the entries the log handed to this state machine (a new leader's first entry included).</summary>
+    public long LastTerm => Volatile.Read(ref _lastTerm);
+
     /// <summary>Snapshot file bytes fetched from leaders since start.</summary>
     public long SnapshotBytesFetched => _fetcher.BytesFetched;
 
@@ -98,6 +102,11 @@ internal sealed class KiwiStateMachine : IStateMachine, IDisposable
         {
             _skippedEntries++;
             return new(entry.Index);
+        }
+
+        if (entry.Term > Volatile.Read(ref _lastTerm))
+        {
+            Volatile.Write(ref _lastTerm, entry.Term);
         }
 
         if (entry.IsSnapshot)
