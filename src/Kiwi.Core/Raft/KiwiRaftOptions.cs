@@ -66,6 +66,13 @@ public sealed class KiwiRaftOptions
     public TimeSpan LeaderWait { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
+    /// How long this node keeps retrying a client's write, with its id, after an attempt ended without an answer
+    /// (the connection to the leader was cut, the leader lost its leadership) before it answers <c>-TRYAGAIN</c>.
+    /// Safe because every member applies a write id once. Zero: no retries (the pre-#15 behaviour).
+    /// </summary>
+    public TimeSpan WriteRetryTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// A snapshot (a RocksDB checkpoint) is taken once the applied index is this many entries past the last
     /// one; the log is then compacted behind it, and members too far behind receive it instead of the log.
     /// </summary>

@@ -31,9 +31,12 @@ internal sealed class KiwiStateMachine : IStateMachine
     private long _snapshotsRejected;
     private long _snapshotsForResend;
 
-    public KiwiStateMachine(ApplyWorker worker, SnapshotStore snapshots, long snapshotEvery)
+    private readonly PendingWrites? _pending;
+
+    public KiwiStateMachine(ApplyWorker worker, SnapshotStore snapshots, long snapshotEvery, PendingWrites? pending = null)
     {
         _worker = worker;
+        _pending = pending;
         _appliedAtStart = worker.FullyAppliedIndex;
         _snapshots = snapshots;
         _snapshotEvery = Math.Max(1, snapshotEvery);
@@ -100,7 +103,7 @@ internal sealed class KiwiStateMachine : IStateMachine
 
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
         var reader = new SequenceReader<byte>(payload);
-        if (!BatchEntry.TryReadHeader(ref reader, out int count, out ulong proposal) || count == 0)
+        if (!BatchEntry.TryReadHeader(ref reader, out byte version, out int count, out ulong proposal) || count == 0)
         {
             Interlocked.Increment(ref _malformedEntries);
             return new(entry.Index);
@@ -118,7 +121,7 @@ internal sealed class KiwiStateMachine : IStateMachine
         }
         else
         {
-            PublishCopies(ref reader, entry, count);
+            PublishCopies(ref reader, version, entry, count);
         }
 
         _worker.ApplyPublished(inline: false);
@@ -234,19 +237,30 @@ internal sealed class KiwiStateMachine : IStateMachine
         }
     }
 
-    private void PublishCopies(ref SequenceReader<byte> reader, in LogEntry entry, int count)
+    private void PublishCopies(ref SequenceReader<byte> reader, byte version, in LogEntry entry, int count)
     {
         // A follower, or a replay: copy each client entry once into a pooled request nobody waits for.
         for (int i = 0; i < count; i++)
         {
-            ApplyRequest request = ApplyRequestPool.Rent();
-            if (!BatchEntry.TryReadEntry(ref reader, request.Payload))
+            if (!BatchEntry.TryReadEntryHeader(ref reader, version, out int length, out WriteId id))
             {
-                ApplyRequestPool.Return(request);
                 Interlocked.Increment(ref _malformedEntries);
                 return;
             }
 
+            if (_pending is not null && id.Origin == _pending.Origin && _pending.TryTake(id.Seq, null, out ApplyRequest? own))
+            {
+                // A write this node accepted from a client and is still waiting on (forwarded, or being retried):
+                // apply the client's own request, same bytes, so its reply is this apply's.
+                reader.Advance(length);
+                Publish(own!, entry, i, count);
+                continue;
+            }
+
+            ApplyRequest request = ApplyRequestPool.Rent();
+            BatchEntry.CopyEntry(ref reader, length, request.Payload);
+            request.WriteOrigin = id.Origin;
+            request.WriteSeq = id.Seq;
             request.ReturnWhenApplied = true;
             Publish(request, entry, i, count);
         }
