@@ -51,6 +51,13 @@ public sealed partial class ServerConfig
     /// </summary>
     public long RaftRequestTimeoutMs { get; set; } = 5_000;
 
+    /// <summary>
+    /// raft-write-retry MS: how long a node keeps retrying a client's write, with its id, after an attempt ended
+    /// without an answer (a cut connection to the leader, a leader change) before it answers TRYAGAIN (default
+    /// 5000; 0: no retries). Every member applies a write id once, so a retry never applies a write twice.
+    /// </summary>
+    public long RaftWriteRetryMs { get; set; } = 5_000;
+
     /// <summary>True when <see cref="RaftMembers"/> is set: the server runs as a member of a Raft cluster.</summary>
     public bool ClusterMode => RaftMembers.Count > 0;
 
@@ -108,6 +115,7 @@ public sealed partial class ServerConfig
             Join = RaftJoin,
             SnapshotEvery = RaftSnapshotEvery,
             RequestTimeout = TimeSpan.FromMilliseconds(RaftRequestTimeoutMs),
+            WriteRetryTimeout = TimeSpan.FromMilliseconds(RaftWriteRetryMs),
         };
     }
 

@@ -109,4 +109,15 @@ public sealed class RaftModeConfigTests
         Assert.ThrowsAny<Exception>(() => ServerConfig.Parse(["--raft-snapshot-every", "lots"]));
         Assert.Throws<FormatException>(() => ServerConfig.Parse(["--raft-redirect", "maybe"]));
     }
+
+    [Fact]
+    public void Raft_write_retry_reaches_the_raft_options()
+    {
+        ServerConfig defaults = ServerConfig.Parse(["--port", "7379", "--raft-port", "7479", "--raft-members", "127.0.0.1:7479"]);
+        Assert.Equal(TimeSpan.FromSeconds(5), defaults.CreateRaftOptions()!.WriteRetryTimeout);
+
+        ServerConfig off = ServerConfig.Parse(["--port", "7379", "--raft-port", "7479", "--raft-members", "127.0.0.1:7479", "--raft-write-retry", "0"]);
+        Assert.Equal(TimeSpan.Zero, off.CreateRaftOptions()!.WriteRetryTimeout);
+        Assert.ThrowsAny<Exception>(() => ServerConfig.Parse(["--raft-write-retry", "-1"]));
+    }
 }

@@ -61,7 +61,8 @@ public sealed partial class KiwiRaftNode
     /// </summary>
     private bool TryRetryUnproposed(ApplyRequest request)
     {
-        if (request.Forwarded || request.IsRetry || request.WriteOrigin != _pending.Origin || !_pending.TryRegister(request))
+        // Without a forwarder a follower cannot reach the leader: its writes are answered with a redirect as before.
+        if (_forwarder is null || request.Forwarded || request.IsRetry || request.WriteOrigin != _pending.Origin || !_pending.TryRegister(request))
         {
             return false;
         }

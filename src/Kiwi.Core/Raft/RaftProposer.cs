@@ -130,7 +130,17 @@ internal sealed class RaftProposer : IDisposable
             {
                 _inFlight.Release();
                 EndPoint? leader = _cluster.Leader?.EndPoint;
-                RetryOrFailAll(_drain.AsSpan(0, n), leader is null ? "CLUSTERDOWN no Raft leader was elected in time (try again)" : FollowerError(leader));
+                if (leader is null)
+                {
+                    // Known not applied, and nobody to send it to: the client decides.
+                    FailAll(_drain.AsSpan(0, n), "CLUSTERDOWN no Raft leader was elected in time (try again)");
+                }
+                else
+                {
+                    // Another member leads now: this node's own writes go there.
+                    RetryOrFailAll(_drain.AsSpan(0, n), FollowerError(leader));
+                }
+
                 continue;
             }
 

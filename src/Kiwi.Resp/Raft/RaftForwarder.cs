@@ -295,6 +295,9 @@ internal sealed class RaftForwarder : IWriteForwarder
                     reader.AdvanceTo(sequence.Position, result.Buffer.End);
                     if (result.IsCompleted)
                     {
+                        // The leader closed the connection (CLIENT KILL, a restart): the writes still waiting for an
+                        // answer never get one here, and the send loop would not notice until a write fails.
+                        Close("TRYAGAIN the Raft leader closed the connection; the write's outcome is unknown");
                         return;
                     }
                 }
