@@ -252,7 +252,7 @@ internal sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSou
         catch (Exception ex)
         {
             // The write ids this batch recorded are not stored: back to what storage holds.
-            _dedup.Load(_engine);
+            ReloadDedup();
             FailBatch(batch, ex);
             return taken;
         }
@@ -275,6 +275,19 @@ internal sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSou
         }
 
         return taken;
+    }
+
+    private void ReloadDedup()
+    {
+        try
+        {
+            _dedup.Load(_engine);
+        }
+        catch (Exception ex) when (ex is Kiwi.Native.Rocks.StorageException or InvalidDataException or IOException)
+        {
+            // Storage cannot be read either. This node already lags its log after a failed batch; a restart replays
+            // the log and reloads the ids from what storage holds.
+        }
     }
 
     // A write with an id (cluster mode): applied only the first time its id is seen, the same on every member.
