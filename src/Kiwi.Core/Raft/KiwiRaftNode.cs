@@ -124,6 +124,13 @@ public sealed partial class KiwiRaftNode : IAsyncDisposable
         await _worker.WaitForAppliedAsync(_stateMachine.LastPublishedIndex).WaitAsync(token).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Gives up this node's leadership (DotNext's resign): the members elect a leader again, this node included.
+    /// Writes this node had proposed and not committed are retried with their ids (see
+    /// <see cref="KiwiRaftOptions.WriteRetryTimeout"/>). False when this node was not the leader.
+    /// </summary>
+    public async Task<bool> ResignAsync(CancellationToken token = default) => await ((DotNext.Net.Cluster.ICluster)_cluster).ResignAsync(token).ConfigureAwait(false);
+
     /// <summary>Waits until some node is the leader; false on timeout.</summary>
     public async Task<bool> WaitForLeaderAsync(TimeSpan timeout, CancellationToken token = default)
     {

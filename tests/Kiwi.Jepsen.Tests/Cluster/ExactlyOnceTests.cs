@@ -67,7 +67,34 @@ public sealed class ExactlyOnceTests(ITestOutputHelper output)
         Assert.Equal(0, run.History.Operations.Count(o => o.Outcome == Outcome.Unknown && run.FollowerClients.Contains(o.Client)));
     }
 
-    private async Task<ChaosRun> RunAsync(TestCluster cluster, int leader, int[] nodes, string prefix, bool stopLeader)
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Incrs_on_every_node_while_the_leader_resigns_again_and_again_are_applied_once(bool retries)
+    {
+        // A leader that resigns loses the writes it proposed and had not committed (NotLeaderException): with
+        // retries it sends them, with their ids, to the next leader; without, they are answered TRYAGAIN.
+        using TestCluster cluster = TestCluster.Start(3, c => c.RaftWriteRetryMs = retries ? 5000 : 0);
+        int leader = await cluster.WaitForLeaderAsync();
+        ChaosRun run = await RunAsync(cluster, leader, [0, 1, 2], retries ? "resign" : "resign0", stopLeader: false, resign: true);
+        Describe(run);
+
+        Assert.Empty(DurabilityChecker.Check(run.History, run.Final));
+        Assert.True(run.Resigns > 1, "the leader never resigned");
+        if (retries)
+        {
+            Assert.Equal(0, run.Unknown);
+            Assert.Equal(run.Acknowledged, run.Final.Values.Sum(v => v ?? 0));
+        }
+        else
+        {
+            // The pre-#15 behaviour: each write the leader held uncommitted when it resigned is answered TRYAGAIN.
+            Assert.Equal(0, run.Retried);
+            Assert.True(run.Unknown > 0, "no write was in flight when the leader resigned: the chaos did not bite");
+        }
+    }
+
+    private async Task<ChaosRun> RunAsync(TestCluster cluster, int leader, int[] nodes, string prefix, bool stopLeader, bool resign = false)
     {
         int[] ports = [.. cluster.Nodes.Select(n => n.Port)];
         string[] counters = [$"{prefix}:c0", $"{prefix}:c1"];
@@ -89,11 +116,26 @@ public sealed class ExactlyOnceTests(ITestOutputHelper output)
             }
         }))];
 
+        int resigns = 0;
         Task chaos = Task.Run(async () =>
         {
             bool stopped = false;
             while (Stopwatch.GetTimestamp() < deadline)
             {
+                if (resign)
+                {
+                    foreach (TestServer node in cluster.Nodes)
+                    {
+                        if (node.Db.Raft is { IsLeader: true } raft && await raft.ResignAsync())
+                        {
+                            resigns++;
+                        }
+                    }
+
+                    await Task.Delay(250);
+                    continue;
+                }
+
                 await KillForwardingAsync(cluster.Nodes[leader].Port);
                 if (stopLeader && !stopped && Stopwatch.GetTimestamp() > deadline - (long)(s_duration.TotalSeconds * Stopwatch.Frequency / 2))
                 {
@@ -139,7 +181,8 @@ public sealed class ExactlyOnceTests(ITestOutputHelper output)
             incrs.Count(o => o.Outcome == Outcome.Unknown),
             retried,
             duplicates,
-            [.. Enumerable.Range(0, Clients).Where(c => nodeOf[c] != leader)]);
+            [.. Enumerable.Range(0, Clients).Where(c => nodeOf[c] != leader)],
+            resigns);
     }
 
     // Cuts every connection a follower forwards writes over (the leader's clients whose last command is KIWI.APPLY).
@@ -183,8 +226,8 @@ public sealed class ExactlyOnceTests(ITestOutputHelper output)
         output.WriteLine(
             $"{run.Acknowledged} INCRs acknowledged, {run.Unknown} unknown, {run.History.Operations.Count(o => o.Kind == OperationKind.Incr && o.Outcome == Outcome.Fail)} failed; "
             + $"final {string.Join(", ", run.Final.Select(kv => kv.Key + "=" + Operation.FormatValue(kv.Value)))}; "
-            + $"writes retried by their node {run.Retried}, attempts skipped as duplicates {run.Duplicates}");
+            + $"writes retried by their node {run.Retried}, attempts skipped as duplicates {run.Duplicates}, leader resigned {run.Resigns} times");
     }
 
-    private sealed record ChaosRun(History History, IReadOnlyDictionary<string, long?> Final, int Acknowledged, int Unknown, long Retried, long Duplicates, int[] FollowerClients);
+    private sealed record ChaosRun(History History, IReadOnlyDictionary<string, long?> Final, int Acknowledged, int Unknown, long Retried, long Duplicates, int[] FollowerClients, int Resigns);
 }
