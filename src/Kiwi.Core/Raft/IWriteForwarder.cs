@@ -22,4 +22,11 @@ internal interface IWriteForwarder : IAsyncDisposable
     /// <see cref="KiwiRaftNode.RetryLater"/> instead of failing it when the attempt ends without an answer.
     /// </summary>
     void Forward(ApplyRequest request, EndPoint leader, bool registered);
+
+    /// <summary>
+    /// Another member now leads (<paramref name="leader"/>, its Raft endpoint): writes waiting on a connection to
+    /// an earlier leader may never be answered (a paused or cut-off leader keeps its connections open), so they
+    /// are ended there (retried when registered).
+    /// </summary>
+    void OnLeaderChanged(EndPoint leader);
 }

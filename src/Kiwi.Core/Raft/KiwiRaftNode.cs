@@ -200,6 +200,18 @@ public sealed partial class KiwiRaftNode : IAsyncDisposable
                     : $"the members stored in {Path.Combine(dataPath, PersistedMembers.FileName)} ({string.Join(',', stored)}) differ from the configured ones; the stored list is the cluster's current one and is used (the configured list only seeds a new data directory)",
             };
             node._forwarder = options.ForwardWrites ? options.WriteForwarder?.Invoke(node) : null;
+            if (node._forwarder is { } forwarder)
+            {
+                // Not on "no leader" (an election under way: the old leader may still answer), on the next one.
+                cluster.LeaderChanged += (_, leader) =>
+                {
+                    if (leader?.EndPoint is { } endPoint)
+                    {
+                        forwarder.OnLeaderChanged(endPoint);
+                    }
+                };
+            }
+
             proposer.Retry = node._retryTimeout > TimeSpan.Zero ? node.TryRetryUnproposed : null;
             return node;
         }

@@ -64,6 +64,22 @@ internal sealed class RaftForwarder : IWriteForwarder
         connection.Send(sent);
     }
 
+    /// <summary>Ends the connection to an earlier leader, if any: its writes in flight are retried or failed.</summary>
+    public void OnLeaderChanged(EndPoint leader)
+    {
+        Connection? stale = null;
+        lock (_lock)
+        {
+            if (_connection is not null && !_connection.Leader.Equals(leader))
+            {
+                stale = _connection;
+                _connection = null;
+            }
+        }
+
+        stale?.Close("TRYAGAIN the Raft leader changed while the write was forwarded; its outcome is unknown");
+    }
+
     public async ValueTask DisposeAsync()
     {
         Connection? connection;
