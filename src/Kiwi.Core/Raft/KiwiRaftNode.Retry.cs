@@ -35,6 +35,13 @@ public sealed partial class KiwiRaftNode
     internal ulong WriteOrigin => _pending.Origin;
 
     /// <summary>
+    /// Gives up this node's leadership (DotNext's resign): the members elect a leader again, this node included.
+    /// Writes this node had proposed and not committed are retried with their ids (see
+    /// <see cref="KiwiRaftOptions.WriteRetryTimeout"/>). False when this node was not the leader.
+    /// </summary>
+    public async Task<bool> ResignAsync(CancellationToken token = default) => await ((DotNext.Net.Cluster.ICluster)_cluster).ResignAsync(token).ConfigureAwait(false);
+
+    /// <summary>
     /// Takes a registered request (see <see cref="PendingWrites"/>) to complete it; false when somebody else has
     /// (then it must not be touched).
     /// </summary>
@@ -53,6 +60,23 @@ public sealed partial class KiwiRaftNode
         }
 
         _ = RetryAsync(request, seq);
+    }
+
+    // Once the forwarder exists: the proposer hands over the writes it could not commit, and a new leader ends the
+    // forwarding connection to the old one (not "no leader": during an election the old leader may still answer).
+    private void StartRetrying()
+    {
+        _proposer.Retry = _retryTimeout > TimeSpan.Zero ? TryRetryUnproposed : null;
+        if (_forwarder is { } forwarder)
+        {
+            _cluster.LeaderChanged += (_, leader) =>
+            {
+                if (leader?.EndPoint is { } endPoint)
+                {
+                    forwarder.OnLeaderChanged(endPoint);
+                }
+            };
+        }
     }
 
     /// <summary>

@@ -124,13 +124,6 @@ public sealed partial class KiwiRaftNode : IAsyncDisposable
         await _worker.WaitForAppliedAsync(_stateMachine.LastPublishedIndex).WaitAsync(token).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// Gives up this node's leadership (DotNext's resign): the members elect a leader again, this node included.
-    /// Writes this node had proposed and not committed are retried with their ids (see
-    /// <see cref="KiwiRaftOptions.WriteRetryTimeout"/>). False when this node was not the leader.
-    /// </summary>
-    public async Task<bool> ResignAsync(CancellationToken token = default) => await ((DotNext.Net.Cluster.ICluster)_cluster).ResignAsync(token).ConfigureAwait(false);
-
     /// <summary>Waits until some node is the leader; false on timeout.</summary>
     public async Task<bool> WaitForLeaderAsync(TimeSpan timeout, CancellationToken token = default)
     {
@@ -200,19 +193,7 @@ public sealed partial class KiwiRaftNode : IAsyncDisposable
                     : $"the members stored in {Path.Combine(dataPath, PersistedMembers.FileName)} ({string.Join(',', stored)}) differ from the configured ones; the stored list is the cluster's current one and is used (the configured list only seeds a new data directory)",
             };
             node._forwarder = options.ForwardWrites ? options.WriteForwarder?.Invoke(node) : null;
-            if (node._forwarder is { } forwarder)
-            {
-                // Not on "no leader" (an election under way: the old leader may still answer), on the next one.
-                cluster.LeaderChanged += (_, leader) =>
-                {
-                    if (leader?.EndPoint is { } endPoint)
-                    {
-                        forwarder.OnLeaderChanged(endPoint);
-                    }
-                };
-            }
-
-            proposer.Retry = node._retryTimeout > TimeSpan.Zero ? node.TryRetryUnproposed : null;
+            node.StartRetrying();
             return node;
         }
         catch
