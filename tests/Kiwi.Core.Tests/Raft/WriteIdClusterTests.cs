@@ -9,7 +9,7 @@ namespace Kiwi.Core.Tests.Raft;
 /// </summary>
 public sealed class WriteIdClusterTests
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(30);
 
     private static ApplyRequest Incr(KiwiDb db, ulong origin, ulong seq)
     {
@@ -24,7 +24,7 @@ public sealed class WriteIdClusterTests
     private static async Task<string> Apply(KiwiDb db, ApplyRequest request)
     {
         db.Submit(request);
-        await request.WaitAsync().AsTask().WaitAsync(Deadline);
+        await request.WaitAsync().AsTask().WaitAsync(s_deadline);
         try
         {
             return System.Text.Encoding.ASCII.GetString(request.ReplyBuffer.WrittenSpan);
@@ -39,7 +39,7 @@ public sealed class WriteIdClusterTests
     public async Task TwoAttemptsOfOneWrite_AreAppliedOnce_OnEveryMember()
     {
         await using LoopbackCluster cluster = await LoopbackCluster.StartAsync();
-        int leader = await cluster.WaitForLeaderAsync(Deadline);
+        int leader = await cluster.WaitForLeaderAsync(s_deadline);
         KiwiDb db = cluster.Nodes[leader]!;
 
         // Another node's writes (an origin of its own), as a follower retrying after a cut would send them.
@@ -52,15 +52,15 @@ public sealed class WriteIdClusterTests
         Assert.Equal(3, await db.IncrAsync("once"));
         Assert.Equal(4, await db.IncrAsync("once"));
 
-        await cluster.WaitOnEveryNodeAsync(n => n.GetString("once") == "4" && n.DuplicatesSkipped == 1, Deadline);
+        await cluster.WaitOnEveryNodeAsync(n => n.GetString("once") == "4" && n.DuplicatesSkipped == 1, s_deadline);
 
         // A restart replays the log after the newest snapshot: the ids come back with the data, nothing applies twice.
         int follower = (leader + 1) % 3;
         await cluster.StopNodeAsync(follower);
         await cluster.StartNodeAsync(follower);
-        int current = await cluster.WaitForLeaderAsync(Deadline);
+        int current = await cluster.WaitForLeaderAsync(s_deadline);
         KiwiDb now = cluster.Nodes[current]!;
         Assert.StartsWith("-DUPLICATE ", await Apply(now, Incr(now, Origin, 2)), StringComparison.Ordinal);
-        await cluster.WaitOnEveryNodeAsync(n => n.GetString("once") == "4" && n.FullyAppliedIndex == now.FullyAppliedIndex, Deadline);
+        await cluster.WaitOnEveryNodeAsync(n => n.GetString("once") == "4" && n.FullyAppliedIndex == now.FullyAppliedIndex, s_deadline);
     }
 }
