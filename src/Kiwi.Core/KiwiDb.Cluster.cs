@@ -60,6 +60,15 @@ public sealed partial class KiwiDb
     internal Task<(long Index, long Term)> CheckpointAsync(string directory) => _worker.RunLocalAsync(EntryKind.Checkpoint, directory);
 
     /// <summary>
+    /// Replaces the whole store with the RocksDB checkpoint in <paramref name="directory"/>, as an installed Raft
+    /// snapshot does, on the writer; returns the position it holds.
+    /// </summary>
+    internal Task<(long Index, long Term)> InstallAsync(string directory) => _worker.RunLocalAsync(EntryKind.Install, directory);
+
+    /// <summary>Entries not applied because an earlier attempt of their write id was (see <see cref="Apply.WriteDedup"/>).</summary>
+    internal long DuplicatesSkipped => _worker.DuplicatesSkipped;
+
+    /// <summary>
     /// A write a follower forwarded (to this node's RESP session): its encoded entry as is (the follower's clock
     /// included), replied in its client's protocol.
     /// </summary>

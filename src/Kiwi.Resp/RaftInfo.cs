@@ -87,6 +87,10 @@ internal static class RaftInfo
         ServerInfo.Line(text, "proposed_entries", node.Proposed.ToString(c));
         ServerInfo.Line(text, "failed_proposals", node.FailedProposals.ToString(c));
         ServerInfo.Line(text, "forwarded_writes", node.ForwardedWrites.ToString(c));
+        ServerInfo.Line(text, "retried_writes", node.RetriedWrites.ToString(c));
+        ServerInfo.Line(text, "write_retries", node.WriteRetries.ToString(c));
+        ServerInfo.Line(text, "write_retries_given_up", node.RetriesGivenUp.ToString(c));
+        ServerInfo.Line(text, "duplicate_writes_skipped", node.DuplicatesSkipped.ToString(c));
         ServerInfo.Line(text, "snapshot_index", node.SnapshotIndex.ToString(c));
         ServerInfo.Line(text, "snapshots_taken", node.SnapshotsTaken.ToString(c));
         ServerInfo.Line(text, "snapshots_installed", node.SnapshotsInstalled.ToString(c));

@@ -47,13 +47,20 @@ public sealed partial class ServerConfig
 
     /// <summary>
     /// raft-request-timeout MS: longest one Raft request to a peer may take — votes, heartbeats, appends (default
-    /// 250; keep it below the election timeout, or a paused member stalls elections). Snapshot files travel apart,
+    /// 300; keep it below the election timeout, or a paused member stalls elections). Snapshot files travel apart,
     /// in chunks (raft-snapshot-port).
     /// </summary>
-    public long RaftRequestTimeoutMs { get; set; } = 250;
+    public long RaftRequestTimeoutMs { get; set; } = 300;
 
     /// <summary>raft-snapshot-port N: the port this node serves its snapshots' files on (default 0: any free port, announced in each transfer).</summary>
     public int RaftSnapshotPort { get; set; }
+
+    /// <summary>
+    /// raft-write-retry MS: how long a node keeps retrying a client's write, with its id, after an attempt ended
+    /// without an answer (a cut connection to the leader, a leader change) before it answers TRYAGAIN (default
+    /// 5000; 0: no retries). Every member applies a write id once, so a retry never applies a write twice.
+    /// </summary>
+    public long RaftWriteRetryMs { get; set; } = 5_000;
 
     /// <summary>True when <see cref="RaftMembers"/> is set: the server runs as a member of a Raft cluster.</summary>
     public bool ClusterMode => RaftMembers.Count > 0;
@@ -113,6 +120,7 @@ public sealed partial class ServerConfig
             SnapshotEvery = RaftSnapshotEvery,
             RequestTimeout = TimeSpan.FromMilliseconds(RaftRequestTimeoutMs),
             SnapshotEndPoint = new IPEndPoint(address, RaftSnapshotPort),
+            WriteRetryTimeout = TimeSpan.FromMilliseconds(RaftWriteRetryMs),
         };
     }
 

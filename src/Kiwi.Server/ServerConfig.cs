@@ -139,6 +139,7 @@ public sealed partial class ServerConfig
             case "raft-join": RaftJoin = ParseYesNo(name, value); break;
             case "raft-request-timeout": RaftRequestTimeoutMs = long.Parse(value, System.Globalization.NumberStyles.None, CultureInfo.InvariantCulture) is > 0 and var ms ? ms : throw new FormatException("raft-request-timeout must be at least 1 (milliseconds)"); break;
             case "raft-snapshot-port": RaftSnapshotPort = ParseSnapshotPort(value); break;
+            case "raft-write-retry": RaftWriteRetryMs = long.Parse(value, System.Globalization.NumberStyles.None, CultureInfo.InvariantCulture); break;
             case "raft-snapshot-every": RaftSnapshotEvery = long.Parse(value, System.Globalization.NumberStyles.None, CultureInfo.InvariantCulture) is > 0 and var every ? every : throw new FormatException("raft-snapshot-every must be at least 1"); break;
             default: throw new FormatException($"unknown setting '{name}'");
         }
@@ -174,6 +175,7 @@ public sealed partial class ServerConfig
         yield return new("raft-snapshot-every", RaftSnapshotEvery.ToString(CultureInfo.InvariantCulture));
         yield return new("raft-request-timeout", RaftRequestTimeoutMs.ToString(CultureInfo.InvariantCulture));
         yield return new("raft-snapshot-port", RaftSnapshotPort.ToString(CultureInfo.InvariantCulture));
+        yield return new("raft-write-retry", RaftWriteRetryMs.ToString(CultureInfo.InvariantCulture));
         yield return new("databases", "1");
         yield return new("save", string.Empty);
         yield return new("appendonly", "yes");

@@ -102,7 +102,7 @@ public sealed class RaftModeConfigTests
         Assert.True(plain.ForwardWrites);
         Assert.False(plain.Join);
         Assert.Equal(50_000, plain.SnapshotEvery);
-        Assert.Equal(TimeSpan.FromMilliseconds(250), plain.RequestTimeout);
+        Assert.Equal(TimeSpan.FromMilliseconds(300), plain.RequestTimeout);
         Assert.Equal(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0), plain.SnapshotEndPoint);
         Assert.False(defaults.RaftStaleReads);
 
@@ -112,5 +112,16 @@ public sealed class RaftModeConfigTests
         Assert.Throws<FormatException>(() => ServerConfig.Parse(["--raft-snapshot-port", "-1"]));
         Assert.ThrowsAny<Exception>(() => ServerConfig.Parse(["--raft-snapshot-every", "lots"]));
         Assert.Throws<FormatException>(() => ServerConfig.Parse(["--raft-redirect", "maybe"]));
+    }
+
+    [Fact]
+    public void Raft_write_retry_reaches_the_raft_options()
+    {
+        ServerConfig defaults = ServerConfig.Parse(["--port", "7379", "--raft-port", "7479", "--raft-members", "127.0.0.1:7479"]);
+        Assert.Equal(TimeSpan.FromSeconds(5), defaults.CreateRaftOptions()!.WriteRetryTimeout);
+
+        ServerConfig off = ServerConfig.Parse(["--port", "7379", "--raft-port", "7479", "--raft-members", "127.0.0.1:7479", "--raft-write-retry", "0"]);
+        Assert.Equal(TimeSpan.Zero, off.CreateRaftOptions()!.WriteRetryTimeout);
+        Assert.ThrowsAny<Exception>(() => ServerConfig.Parse(["--raft-write-retry", "-1"]));
     }
 }

@@ -51,6 +51,22 @@ internal sealed partial class ApplyRequest : IValueTaskSource, IThreadPoolWorkIt
     /// <summary>A follower forwarded this write here: if this node is no longer the leader, do not forward it again.</summary>
     public bool Forwarded { get; set; }
 
+    /// <summary>
+    /// The write's identity in cluster mode: the node that first accepted it from a client (0: none, standalone or
+    /// an entry of an older log), see <see cref="Raft.WriteId"/>. Every attempt of the write carries the same id,
+    /// and the writer applies an id once.
+    /// </summary>
+    public ulong WriteOrigin { get; set; }
+
+    /// <summary>The write's number at its <see cref="WriteOrigin"/> (increasing there from 1).</summary>
+    public ulong WriteSeq { get; set; }
+
+    /// <summary>
+    /// A copy made to retry another request's write (same payload and id): its reply tells the retry what became
+    /// of the attempt, and the origin's request is completed from it or from the origin's own apply.
+    /// </summary>
+    public bool IsRetry { get; set; }
+
     /// <summary>Log term of the entry (0 in standalone mode).</summary>
     public long Term { get; set; }
 
@@ -160,6 +176,9 @@ internal sealed partial class ApplyRequest : IValueTaskSource, IThreadPoolWorkIt
         SubCount = 1;
         ReturnWhenApplied = false;
         Forwarded = false;
+        WriteOrigin = 0;
+        WriteSeq = 0;
+        IsRetry = false;
         Term = 0;
         Payload.Clear();
         ReplyBuffer.Clear();

@@ -68,6 +68,8 @@ internal sealed partial class ApplyWorker
                 _writes.DeleteRange(space, default, end);
             }
 
+            WriteDedup.DeleteAll(_writes);
+
             _engine.Commit(_writes, sync: false);
             _writes.Clear();
             int pending = 0;
@@ -86,9 +88,12 @@ internal sealed partial class ApplyWorker
                 }
             }
 
+            // The snapshot's write ids come with its data: retries of writes it holds are not applied again.
+            WriteDedup.CopyAll(source, _writes);
             AppliedState.Write(_writes, position);
             _writes.Delete(KeySpace.Raft, InstallingKey);
             _engine.Commit(_writes, sync: true);
+            _dedup.Load(_engine);
             _appliedSub = position.Sub;
             _appliedSubCount = position.SubCount;
             Volatile.Write(ref _appliedTerm, position.Term);

@@ -23,6 +23,7 @@ internal sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSou
     private readonly ApplyRequest[] _batch;
     private readonly WriteSet _writes = new();
     private readonly ApplyContext _context;
+    private readonly WriteDedup _dedup = new();
     private readonly Thread _thread;
     private long _appliedIndex;
     private long _appliedTerm;
@@ -35,6 +36,7 @@ internal sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSou
     [ThreadStatic]
     private static bool t_isWriter;
     private long _entriesApplied;
+    private long _duplicatesSkipped;
 
     /// <summary>Creates the worker; call <see cref="Start"/>.</summary>
     /// <param name="engine">The storage every batch is committed to.</param>
@@ -56,6 +58,7 @@ internal sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSou
         AppliedState.Position position = AppliedState.Read(engine);
         (_appliedIndex, _appliedTerm, _appliedSub, _appliedSubCount) = position;
         _fullyAppliedIndex = position.FullyApplied;
+        _dedup.Load(engine);
         _inlineApply = inlineApply && !_syncEachBatch;
         _thread = new Thread(Run) { IsBackground = true, Name = "kiwi-apply" };
     }
@@ -83,6 +86,21 @@ internal sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSou
 
     /// <summary>Entries applied (in committed batches) since start.</summary>
     public long EntriesApplied => Volatile.Read(ref _entriesApplied);
+
+    /// <summary>
+    /// The reply to an attempt of a write whose id was applied before (not applied again). Its reply went to the
+    /// attempt that applied it; the write's origin completes its client from its own apply of that attempt.
+    /// </summary>
+    public static ReadOnlySpan<byte> DuplicateReply => "-DUPLICATE this write was applied by an earlier attempt; not applied again\r\n"u8;
+
+    /// <summary>The reply to an attempt whose id is below its origin's window (see <see cref="WriteDedup"/>): not applied.</summary>
+    public static ReadOnlySpan<byte> TooOldReply => "-TRYAGAIN the write was retried too late to tell whether it was applied; this attempt was not applied\r\n"u8;
+
+    /// <summary>Entries not applied because their write id was applied before (or is too old to tell) since start.</summary>
+    public long DuplicatesSkipped => Volatile.Read(ref _duplicatesSkipped);
+
+    /// <summary>Origins whose write ids are remembered (writer thread; for tests and INFO).</summary>
+    internal int DedupOrigins => _dedup.Count;
 
     /// <summary>Batches whose commit failed since start.</summary>
     public long FailedBatches => Volatile.Read(ref _failedBatches);
@@ -206,7 +224,14 @@ internal sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSou
             term = Math.Max(term, request.Term);
             if (request.Kind == EntryKind.Normal)
             {
-                commands += CommandExecutor.Execute(_context, request);
+                if (request.WriteOrigin == 0)
+                {
+                    commands += CommandExecutor.Execute(_context, request);
+                }
+                else
+                {
+                    commands += ExecuteOnce(request);
+                }
             }
             else
             {
@@ -218,6 +243,7 @@ internal sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSou
         batch = batch[..taken];
         var position = new AppliedState.Position(index, term, sub, subCount);
         AppliedState.Write(_writes, position);
+        _dedup.WriteChanges(_writes);
         long started = Stopwatch.GetTimestamp();
         try
         {
@@ -225,6 +251,8 @@ internal sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSou
         }
         catch (Exception ex)
         {
+            // The write ids this batch recorded are not stored: back to what storage holds.
+            ReloadDedup();
             FailBatch(batch, ex);
             return taken;
         }
@@ -247,6 +275,37 @@ internal sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSou
         }
 
         return taken;
+    }
+
+    private void ReloadDedup()
+    {
+        try
+        {
+            _dedup.Load(_engine);
+        }
+        catch (Exception ex) when (ex is Kiwi.Native.Rocks.StorageException or InvalidDataException or IOException)
+        {
+            // Storage cannot be read either. This node already lags its log after a failed batch; a restart replays
+            // the log and reloads the ids from what storage holds.
+        }
+    }
+
+    // A write with an id (cluster mode): applied only the first time its id is seen, the same on every member.
+    private int ExecuteOnce(ApplyRequest request)
+    {
+        switch (_dedup.Admit(request.WriteOrigin, request.WriteSeq, request.Index))
+        {
+            case WriteDedup.Verdict.Apply:
+                return CommandExecutor.Execute(_context, request);
+            case WriteDedup.Verdict.Duplicate:
+                Interlocked.Increment(ref _duplicatesSkipped);
+                request.ReplyBuffer.Write(DuplicateReply);
+                return 0;
+            default:
+                Interlocked.Increment(ref _duplicatesSkipped);
+                request.ReplyBuffer.Write(TooOldReply);
+                return 0;
+        }
     }
 
     private void TakeCheckpoint(Span<ApplyRequest> single)

@@ -15,8 +15,18 @@ internal interface IWriteForwarder : IAsyncDisposable
     long Forwarded { get; }
 
     /// <summary>
-    /// Sends <paramref name="request"/> to <paramref name="leader"/> (its Raft endpoint) and completes it with the
-    /// leader's reply, or with an error when its outcome is unknown.
+    /// Sends <paramref name="request"/> (with its write id) to <paramref name="leader"/> (its Raft endpoint) and
+    /// completes it with the leader's reply, or with an error when its outcome is unknown. A
+    /// <paramref name="registered"/> request is owned by the node's pending-write table: the forwarder completes it
+    /// only after taking it from there (<see cref="KiwiRaftNode.TryTakePending"/>), and hands it to
+    /// <see cref="KiwiRaftNode.RetryLater"/> instead of failing it when the attempt ends without an answer.
     /// </summary>
-    void Forward(ApplyRequest request, EndPoint leader);
+    void Forward(ApplyRequest request, EndPoint leader, bool registered);
+
+    /// <summary>
+    /// Another member now leads (<paramref name="leader"/>, its Raft endpoint): writes waiting on a connection to
+    /// an earlier leader may never be answered (a paused or cut-off leader keeps its connections open), so they
+    /// are ended there (retried when registered).
+    /// </summary>
+    void OnLeaderChanged(EndPoint leader);
 }

@@ -10,7 +10,7 @@ namespace Kiwi.Core.Raft;
 /// entries flow into the commit ring through <see cref="KiwiStateMachine"/>, and writes made on the leader are
 /// proposed in batches by <see cref="RaftProposer"/>.
 /// </summary>
-public sealed class KiwiRaftNode : IAsyncDisposable
+public sealed partial class KiwiRaftNode : IAsyncDisposable
 {
     private readonly RaftCluster _cluster;
     private readonly WriteAheadLog _log;
@@ -25,11 +25,13 @@ public sealed class KiwiRaftNode : IAsyncDisposable
     /// <summary>The Raft metadata key holding a member's client (RESP) endpoint.</summary>
     internal const string ClientEndPointKey = "kiwi-resp";
 
-    private KiwiRaftNode(RaftCluster cluster, WriteAheadLog log, KiwiStateMachine stateMachine, RaftProposer proposer, IPEndPoint endPoint, ApplyWorker worker, SnapshotFileServer files, TimeSpan leaderWait)
+    private KiwiRaftNode(RaftCluster cluster, WriteAheadLog log, KiwiStateMachine stateMachine, RaftProposer proposer, IPEndPoint endPoint, ApplyWorker worker, SnapshotFileServer files, TimeSpan leaderWait, PendingWrites pending, TimeSpan retryTimeout)
     {
         _worker = worker;
         _files = files;
         _leaderWait = leaderWait;
+        _pending = pending;
+        _retryTimeout = retryTimeout;
         _cluster = cluster;
         _log = log;
         _stateMachine = stateMachine;
@@ -180,7 +182,8 @@ public sealed class KiwiRaftNode : IAsyncDisposable
             await worker.RunLocalAsync(EntryKind.Install, interrupted).ConfigureAwait(false);
         }
 
-        var stateMachine = new KiwiStateMachine(worker, snapshots, options.SnapshotEvery, options.ConnectTimeout, options.SnapshotChunkTimeout);
+        var pending = new PendingWrites(ringCapacity, WriteId.NewOrigin());
+        var stateMachine = new KiwiStateMachine(worker, snapshots, options.SnapshotEvery, options.ConnectTimeout, options.SnapshotChunkTimeout, pending);
         string logPath = options.LogPath ?? Path.Combine(dataPath, "raft-log");
         var log = new WriteAheadLog(new WriteAheadLog.Options { Location = logPath, ChunkSize = options.LogChunkSize }, stateMachine);
         RaftCluster? cluster = null;
@@ -217,12 +220,13 @@ public sealed class KiwiRaftNode : IAsyncDisposable
             proposer = new RaftProposer(cluster, options, ringCapacity);
             proposer.Start();
             await cluster.StartAsync(token).ConfigureAwait(false);
-            var node = new KiwiRaftNode(cluster, log, stateMachine, proposer, options.EndPoint, worker, files, options.LeaderWait)
+            var node = new KiwiRaftNode(cluster, log, stateMachine, proposer, options.EndPoint, worker, files, options.LeaderWait, pending, options.WriteRetryTimeout)
             {
                 StartNote = stored is null || new HashSet<IPEndPoint>(stored).SetEquals(options.Members) ? null
                     : $"the members stored in {Path.Combine(dataPath, PersistedMembers.FileName)} ({string.Join(',', stored)}) differ from the configured ones; the stored list is the cluster's current one and is used (the configured list only seeds a new data directory)",
             };
             node._forwarder = options.ForwardWrites ? options.WriteForwarder?.Invoke(node) : null;
+            node.StartRetrying();
             return node;
         }
         catch
@@ -260,11 +264,19 @@ public sealed class KiwiRaftNode : IAsyncDisposable
     /// </summary>
     internal void Propose(ApplyRequest request)
     {
+        if (request.WriteOrigin == 0)
+        {
+            // A client's write accepted here: its id for every attempt.
+            _pending.Assign(request);
+        }
+
         if (!IsLeader && Leader is { } leader)
         {
             if (_forwarder is not null && !request.Forwarded)
             {
-                _forwarder.Forward(request, leader);
+                // Registered, its reply can also come from this node's own apply, and a cut connection retries it.
+                bool registered = !request.IsRetry && _retryTimeout > TimeSpan.Zero && _pending.TryRegister(request);
+                _forwarder.Forward(request, leader, registered);
                 return;
             }
 
@@ -421,6 +433,8 @@ public sealed class KiwiRaftNode : IAsyncDisposable
         {
             await _forwarder.DisposeAsync().ConfigureAwait(false);
         }
+
+        FailPending();
 
         await _cluster.StopAsync(CancellationToken.None).ConfigureAwait(false);
         _cluster.Dispose();

@@ -50,9 +50,9 @@ public sealed class KiwiRaftOptions
     /// every member's vote and gives up at its election timeout, so with a paused or cut-off member a longer request
     /// timeout means no leader at all (measured at 5 s: none for 8+ s). Snapshot transfers do not depend on it: a
     /// transfer carries a manifest and the files are fetched in chunks, each bounded by
-    /// <see cref="SnapshotChunkTimeout"/>. Default 250 ms.
+    /// <see cref="SnapshotChunkTimeout"/>. Default 300 ms.
     /// </summary>
-    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMilliseconds(250);
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMilliseconds(300);
 
     /// <summary>
     /// Longest one chunk of a snapshot fetch may take (default 10 s). A fetch that fails resumes where it stopped
@@ -80,6 +80,13 @@ public sealed class KiwiRaftOptions
     /// node that knows another leader are answered at once).
     /// </summary>
     public TimeSpan LeaderWait { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long this node keeps retrying a client's write, with its id, after an attempt ended without an answer
+    /// (the connection to the leader was cut, the leader lost its leadership) before it answers <c>-TRYAGAIN</c>.
+    /// Safe because every member applies a write id once. Zero: no retries (the pre-#15 behaviour).
+    /// </summary>
+    public TimeSpan WriteRetryTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// A snapshot (a RocksDB checkpoint) is taken once the applied index is this many entries past the last

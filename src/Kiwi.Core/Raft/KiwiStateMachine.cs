@@ -39,9 +39,12 @@ internal sealed class KiwiStateMachine : IStateMachine, IDisposable
     private readonly SnapshotInstaller _installer;
     private readonly SnapshotFetcher _fetcher;
 
-    public KiwiStateMachine(ApplyWorker worker, SnapshotStore snapshots, long snapshotEvery, TimeSpan connectTimeout, TimeSpan chunkTimeout)
+    private readonly PendingWrites? _pending;
+
+    public KiwiStateMachine(ApplyWorker worker, SnapshotStore snapshots, long snapshotEvery, TimeSpan connectTimeout, TimeSpan chunkTimeout, PendingWrites? pending = null)
     {
         _worker = worker;
+        _pending = pending;
         _fetcher = new SnapshotFetcher(snapshots.Staging, connectTimeout, chunkTimeout);
         _installer = new SnapshotInstaller(_fetcher, LoadAsync);
         _appliedAtStart = worker.FullyAppliedIndex;
@@ -127,7 +130,7 @@ internal sealed class KiwiStateMachine : IStateMachine, IDisposable
 
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
         var reader = new SequenceReader<byte>(payload);
-        if (!BatchEntry.TryReadHeader(ref reader, out int count, out ulong proposal) || count == 0)
+        if (!BatchEntry.TryReadHeader(ref reader, out byte version, out int count, out ulong proposal) || count == 0)
         {
             Interlocked.Increment(ref _malformedEntries);
             return new(entry.Index);
@@ -145,7 +148,7 @@ internal sealed class KiwiStateMachine : IStateMachine, IDisposable
         }
         else
         {
-            PublishCopies(ref reader, entry, count);
+            PublishCopies(ref reader, version, entry, count);
         }
 
         _worker.ApplyPublished(inline: false);
@@ -287,19 +290,30 @@ internal sealed class KiwiStateMachine : IStateMachine, IDisposable
     /// <summary>Stops an install under way (its fetch; a load in progress is let finish).</summary>
     public void Dispose() => _installer.Dispose();
 
-    private void PublishCopies(ref SequenceReader<byte> reader, in LogEntry entry, int count)
+    private void PublishCopies(ref SequenceReader<byte> reader, byte version, in LogEntry entry, int count)
     {
         // A follower, or a replay: copy each client entry once into a pooled request nobody waits for.
         for (int i = 0; i < count; i++)
         {
-            ApplyRequest request = ApplyRequestPool.Rent();
-            if (!BatchEntry.TryReadEntry(ref reader, request.Payload))
+            if (!BatchEntry.TryReadEntryHeader(ref reader, version, out int length, out WriteId id))
             {
-                ApplyRequestPool.Return(request);
                 Interlocked.Increment(ref _malformedEntries);
                 return;
             }
 
+            if (_pending is not null && id.Origin == _pending.Origin && _pending.TryTake(id.Seq, null, out ApplyRequest? own))
+            {
+                // A write this node accepted from a client and is still waiting on (forwarded, or being retried):
+                // apply the client's own request, same bytes, so its reply is this apply's.
+                reader.Advance(length);
+                Publish(own!, entry, i, count);
+                continue;
+            }
+
+            ApplyRequest request = ApplyRequestPool.Rent();
+            BatchEntry.CopyEntry(ref reader, length, request.Payload);
+            request.WriteOrigin = id.Origin;
+            request.WriteSeq = id.Seq;
             request.ReturnWhenApplied = true;
             Publish(request, entry, i, count);
         }

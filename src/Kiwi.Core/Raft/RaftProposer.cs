@@ -44,6 +44,12 @@ internal sealed class RaftProposer : IDisposable
     /// <summary>Log entries proposed since start.</summary>
     public long Proposed => Volatile.Read(ref _proposed);
 
+    /// <summary>
+    /// Takes over a write this node could not commit because it is not (or no longer) the leader, to retry it
+    /// with its id elsewhere (see <see cref="KiwiRaftNode.RetryLater"/>); false: the proposer fails it. Null: none.
+    /// </summary>
+    public Func<ApplyRequest, bool>? Retry { get; set; }
+
     /// <summary>Log entries whose proposal failed (their writes got an error).</summary>
     public long Failed => Volatile.Read(ref _failed);
 
@@ -124,7 +130,17 @@ internal sealed class RaftProposer : IDisposable
             {
                 _inFlight.Release();
                 EndPoint? leader = _cluster.Leader?.EndPoint;
-                FailAll(_drain.AsSpan(0, n), leader is null ? "CLUSTERDOWN no Raft leader was elected in time (try again)" : FollowerError(leader));
+                if (leader is null)
+                {
+                    // Known not applied, and nobody to send it to: the client decides.
+                    FailAll(_drain.AsSpan(0, n), "CLUSTERDOWN no Raft leader was elected in time (try again)");
+                }
+                else
+                {
+                    // Another member leads now: this node's own writes go there.
+                    RetryOrFailAll(_drain.AsSpan(0, n), FollowerError(leader));
+                }
+
                 continue;
             }
 
@@ -137,7 +153,7 @@ internal sealed class RaftProposer : IDisposable
                 ApplyRequest request = _drain[i];
                 _drain[i] = null!;
                 batch.Requests[i] = request;
-                BatchEntry.Add(batch.Payload, request.Payload.WrittenSpan);
+                BatchEntry.Add(batch.Payload, new WriteId(request.WriteOrigin, request.WriteSeq), request.Payload.WrittenSpan);
             }
 
             _proposed++;
@@ -180,13 +196,16 @@ internal sealed class RaftProposer : IDisposable
             Interlocked.Increment(ref _failed);
             if (batch.TryFail())
             {
-                string text = error switch
+                if (error is NotLeaderException)
                 {
-                    NotLeaderException => "TRYAGAIN this node lost the Raft leadership before the write was committed",
-                    OperationCanceledException => "ERR server is shutting down",
-                    _ => "TRYAGAIN the write could not be replicated: " + error.Message,
-                };
-                FailAll(batch.Requests.AsSpan(0, batch.Count), text);
+                    // The entry may still be committed by the next leader: a retry carries the same ids, so it
+                    // is applied once either way.
+                    RetryOrFailAll(batch.Requests.AsSpan(0, batch.Count), "TRYAGAIN this node lost the Raft leadership before the write was committed");
+                }
+                else
+                {
+                    FailAll(batch.Requests.AsSpan(0, batch.Count), error is OperationCanceledException ? "ERR server is shutting down" : "TRYAGAIN the write could not be replicated: " + error.Message);
+                }
             }
         }
 
@@ -209,6 +228,21 @@ internal sealed class RaftProposer : IDisposable
         }
 
         return IsLocalLeader();
+    }
+
+    private void RetryOrFailAll(Span<ApplyRequest> requests, string text)
+    {
+        Func<ApplyRequest, bool>? retry = Retry;
+        for (int i = 0; i < requests.Length; i++)
+        {
+            ApplyRequest request = requests[i];
+            requests[i] = null!;
+            if (retry is null || !retry(request))
+            {
+                request.ReplyErrorText(text);
+                request.Complete();
+            }
+        }
     }
 
     private static void FailAll(Span<ApplyRequest> requests, string text)

@@ -26,9 +26,15 @@ internal static class RaftHandlers
             return;
         }
 
-        // KIWI.APPLY entry [2|3]: the reply is written in the protocol of the client the follower serves.
+        // KIWI.APPLY entry [2|3 [id]]: the reply is written in the protocol of the client the follower serves; the
+        // id (origin:u64 | seq:u64, little endian) is the one the follower gave the write, the same on every attempt.
         RespVersion protocol = ctx.Count > 2 && ctx[2].SequenceEqual("2"u8) ? RespVersion.Resp2 : RespVersion.Resp3;
         ApplyRequest request = ctx.Db.BeginForwarded(ctx[1], protocol);
+        if (ctx.Count > 3 && ctx[3].Length == 16)
+        {
+            request.WriteOrigin = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(ctx[3]);
+            request.WriteSeq = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(ctx[3][8..]);
+        }
         ctx.Submit(ctx.Db.SubmitRaw(request));
     }
 

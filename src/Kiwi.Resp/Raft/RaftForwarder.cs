@@ -39,14 +39,15 @@ internal sealed class RaftForwarder : IWriteForwarder
     public long Forwarded => Volatile.Read(ref _forwarded);
 
     /// <summary>Sends <paramref name="request"/> to <paramref name="leader"/> (its Raft endpoint).</summary>
-    public void Forward(ApplyRequest request, EndPoint leader)
+    public void Forward(ApplyRequest request, EndPoint leader, bool registered)
     {
+        var sent = new Sent(request, request.WriteOrigin, request.WriteSeq, registered);
         Connection connection;
         lock (_lock)
         {
             if (_disposed)
             {
-                Fail(request, "ERR server is shutting down");
+                Abandon(sent, "ERR server is shutting down");
                 return;
             }
 
@@ -60,7 +61,23 @@ internal sealed class RaftForwarder : IWriteForwarder
         }
 
         Interlocked.Increment(ref _forwarded);
-        connection.Send(request);
+        connection.Send(sent);
+    }
+
+    /// <summary>Ends the connection to an earlier leader, if any: its writes in flight are retried or failed.</summary>
+    public void OnLeaderChanged(EndPoint leader)
+    {
+        Connection? stale = null;
+        lock (_lock)
+        {
+            if (_connection is not null && !_connection.Leader.Equals(leader))
+            {
+                stale = _connection;
+                _connection = null;
+            }
+        }
+
+        stale?.Close("TRYAGAIN the Raft leader changed while the write was forwarded; its outcome is unknown");
     }
 
     public async ValueTask DisposeAsync()
@@ -86,11 +103,56 @@ internal sealed class RaftForwarder : IWriteForwarder
         request.Complete();
     }
 
+    // An attempt that ended without the leader's answer: retried when registered, else failed.
+    private void Abandon(in Sent sent, string reason)
+    {
+        if (sent.Registered)
+        {
+            _node.RetryLater(sent.Request, sent.Seq);
+        }
+        else
+        {
+            Fail(sent.Request, reason);
+        }
+    }
+
+    // The leader's answer to one attempt.
+    private void Answer(in Sent sent, ReadOnlySequence<byte> reply)
+    {
+        if (sent.Registered)
+        {
+            Span<byte> head = stackalloc byte[64];
+            int n = (int)Math.Min(reply.Length, head.Length);
+            reply.Slice(0, n).CopyTo(head);
+            if (KiwiRaftNode.IsRetryable(head[..n]))
+            {
+                _node.RetryLater(sent.Request, sent.Seq);
+                return;
+            }
+
+            if (!_node.TryTakePending(sent.Seq, sent.Request))
+            {
+                // This node applied the write already and answered its client from there.
+                return;
+            }
+        }
+
+        foreach (ReadOnlyMemory<byte> segment in reply)
+        {
+            sent.Request.ReplyBuffer.Write(segment.Span);
+        }
+
+        sent.Request.Complete();
+    }
+
+    /// <summary>A write on its way: its request (owned by the node's table when registered) and its id.</summary>
+    private readonly record struct Sent(ApplyRequest Request, ulong Origin, ulong Seq, bool Registered);
+
     private sealed class Connection
     {
         private readonly RaftForwarder _owner;
-        private readonly Channel<ApplyRequest> _outgoing = Channel.CreateUnbounded<ApplyRequest>(new UnboundedChannelOptions { SingleReader = true });
-        private readonly ConcurrentQueue<ApplyRequest> _inFlight = new();
+        private readonly Channel<Sent> _outgoing = Channel.CreateUnbounded<Sent>(new UnboundedChannelOptions { SingleReader = true });
+        private readonly ConcurrentQueue<Sent> _inFlight = new();
         private readonly CancellationTokenSource _stop = new();
         private string? _closeReason;
         private Socket? _socket;
@@ -108,11 +170,11 @@ internal sealed class RaftForwarder : IWriteForwarder
 
         public bool Closed => Volatile.Read(ref _closeReason) is not null;
 
-        public void Send(ApplyRequest request)
+        public void Send(in Sent sent)
         {
-            if (!_outgoing.Writer.TryWrite(request))
+            if (!_outgoing.Writer.TryWrite(sent))
             {
-                Fail(request, Volatile.Read(ref _closeReason) ?? "TRYAGAIN the connection to the Raft leader closed");
+                _owner.Abandon(sent, Volatile.Read(ref _closeReason) ?? "TRYAGAIN the connection to the Raft leader closed");
             }
         }
 
@@ -126,14 +188,19 @@ internal sealed class RaftForwarder : IWriteForwarder
             _outgoing.Writer.TryComplete();
             _stop.Cancel();
             _socket?.Dispose();
-            while (_outgoing.Reader.TryRead(out ApplyRequest? queued))
+            AbandonAll(reason);
+        }
+
+        private void AbandonAll(string reason)
+        {
+            while (_outgoing.Reader.TryRead(out Sent queued))
             {
-                Fail(queued, reason);
+                _owner.Abandon(queued, reason);
             }
 
-            while (_inFlight.TryDequeue(out ApplyRequest? sent))
+            while (_inFlight.TryDequeue(out Sent sent))
             {
-                Fail(sent, reason);
+                _owner.Abandon(sent, reason);
             }
         }
 
@@ -158,10 +225,12 @@ internal sealed class RaftForwarder : IWriteForwarder
                 }
 
                 Task receiving = ReceiveAsync(reader);
-                await foreach (ApplyRequest request in _outgoing.Reader.ReadAllAsync(_stop.Token).ConfigureAwait(false))
+                await foreach (Sent sent in _outgoing.Reader.ReadAllAsync(_stop.Token).ConfigureAwait(false))
                 {
-                    _inFlight.Enqueue(request);
-                    WriteApply(writer, request.Payload.WrittenSpan, request.Protocol);
+                    // Written before it is queued for its answer: once queued, a cut may hand it to a retry, whose
+                    // success lets its owner reuse the request.
+                    WriteApply(writer, sent.Request.Payload.WrittenSpan, sent.Request.Protocol, sent.Origin, sent.Seq);
+                    _inFlight.Enqueue(sent);
                     if (!_outgoing.Reader.TryPeek(out _))
                     {
                         await writer.FlushAsync(_stop.Token).ConfigureAwait(false);
@@ -177,6 +246,9 @@ internal sealed class RaftForwarder : IWriteForwarder
             finally
             {
                 Close("TRYAGAIN the connection to the Raft leader closed; the write's outcome is unknown");
+
+                // A write the send loop took while the connection was closing was queued after Close drained.
+                AbandonAll(Volatile.Read(ref _closeReason)!);
             }
         }
 
@@ -229,21 +301,19 @@ internal sealed class RaftForwarder : IWriteForwarder
                     ReadResult result = await reader.ReadAsync(_stop.Token).ConfigureAwait(false);
                     var sequence = new SequenceReader<byte>(result.Buffer);
                     SequencePosition start = sequence.Position;
-                    while (_inFlight.TryPeek(out ApplyRequest? head) && RespFrame.TrySkip(ref sequence))
+                    while (!_inFlight.IsEmpty && RespFrame.TrySkip(ref sequence))
                     {
-                        _inFlight.TryDequeue(out _);
-                        foreach (ReadOnlyMemory<byte> segment in result.Buffer.Slice(start, sequence.Position))
-                        {
-                            head.ReplyBuffer.Write(segment.Span);
-                        }
-
+                        _inFlight.TryDequeue(out Sent head);
+                        _owner.Answer(head, result.Buffer.Slice(start, sequence.Position));
                         start = sequence.Position;
-                        head.Complete();
                     }
 
                     reader.AdvanceTo(sequence.Position, result.Buffer.End);
                     if (result.IsCompleted)
                     {
+                        // The leader closed the connection (CLIENT KILL, a restart): the writes still waiting for an
+                        // answer never get one here, and the send loop would not notice until a write fails.
+                        Close("TRYAGAIN the Raft leader closed the connection; the write's outcome is unknown");
                         return;
                     }
                 }
@@ -254,15 +324,19 @@ internal sealed class RaftForwarder : IWriteForwarder
             }
         }
 
-        // KIWI.APPLY entry protocol: the leader writes the reply in the protocol of this node's client, and it is
-        // relayed byte for byte.
-        private static void WriteApply(PipeWriter writer, ReadOnlySpan<byte> entry, RespVersion protocol)
+        // KIWI.APPLY entry protocol id: the leader writes the reply in the protocol of this node's client, and it is
+        // relayed byte for byte; the id (origin:u64 | seq:u64, little endian) makes every attempt the same write.
+        private static void WriteApply(PipeWriter writer, ReadOnlySpan<byte> entry, RespVersion protocol, ulong origin, ulong seq)
         {
             var resp = new RespWriter(writer);
-            resp.WriteArrayHeader(3);
+            resp.WriteArrayHeader(4);
             resp.WriteBulk("KIWI.APPLY"u8);
             resp.WriteBulk(entry);
             resp.WriteBulk(protocol == RespVersion.Resp2 ? "2"u8 : "3"u8);
+            Span<byte> id = stackalloc byte[16];
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(id, origin);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(id[8..], seq);
+            resp.WriteBulk(id);
         }
     }
 }

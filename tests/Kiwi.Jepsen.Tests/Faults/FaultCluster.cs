@@ -50,10 +50,10 @@ internal sealed class FaultCluster : IDisposable
 
     /// <summary>
     /// The raft-request-timeout of fault tests: <c>KIWI_FAULT_REQUEST_TIMEOUT_MS</c>, else the server's default
-    /// (250 ms; at the old 5000 ms a majority stayed leaderless after its leader was paused or cut off).
+    /// (300 ms; at the old 5000 ms a majority stayed leaderless after its leader was paused or cut off).
     /// </summary>
     public static long DefaultRequestTimeoutMs
-        => long.TryParse(Environment.GetEnvironmentVariable("KIWI_FAULT_REQUEST_TIMEOUT_MS"), CultureInfo.InvariantCulture, out long ms) && ms > 0 ? ms : 250;
+        => long.TryParse(Environment.GetEnvironmentVariable("KIWI_FAULT_REQUEST_TIMEOUT_MS"), CultureInfo.InvariantCulture, out long ms) && ms > 0 ? ms : 300;
 
     /// <summary>
     /// Creates the network and starts 3 members, with <paramref name="settings"/> as more <c>--name value</c> flags;
