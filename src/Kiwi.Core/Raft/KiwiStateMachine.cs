@@ -136,7 +136,9 @@ internal sealed class KiwiStateMachine : IStateMachine, IDisposable
             return new(entry.Index);
         }
 
-        if (entry.Context is ProposalBatch batch && batch.Count == count && batch.TryTake(proposal))
+        // The proposing clients' own requests only when the entry is the one this node proposed: a deposed leader's
+        // context can stay on an index that the new leader's log overwrote with another entry (another term).
+        if (entry.Context is ProposalBatch batch && batch.Term == entry.Term && batch.Count == count && batch.TryTake(proposal))
         {
             // The leader: the proposing clients' own requests, already holding their payloads.
             for (int i = 0; i < count; i++)

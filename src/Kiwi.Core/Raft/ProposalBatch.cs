@@ -26,6 +26,9 @@ internal sealed class ProposalBatch : IDisposable
 
     public ulong Id { get; set; }
 
+    /// <summary>The term the entry was proposed in: a context found on an entry of another term is not this batch's.</summary>
+    public long Term { get; set; }
+
     public ByteBuffer Payload { get; } = new();
 
     /// <summary>True once the state machine has handed every request to the writer.</summary>

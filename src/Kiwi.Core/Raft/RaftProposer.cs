@@ -24,7 +24,8 @@ internal sealed class RaftProposer : IDisposable
     private readonly ObjectPool<ProposalBatch> _batches;
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread _thread;
-    private ulong _nextProposal = (ulong)Environment.TickCount64 << 20;
+    // Random per process: ids from the clock collided between members started in the same millisecond.
+    private ulong _nextProposal = BitConverter.ToUInt64(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8)) >> 1;
     private long _proposed;
     private long _failed;
 
@@ -166,10 +167,11 @@ internal sealed class RaftProposer : IDisposable
         Exception? error = null;
         try
         {
+            batch.Term = _cluster.AuditTrail.Term;
             var entry = new BinaryLogEntry
             {
                 Content = batch.Payload.WrittenMemory,
-                Term = _cluster.AuditTrail.Term,
+                Term = batch.Term,
                 Context = batch,
             };
             await _cluster.ReplicateAsync(entry, _stop.Token).ConfigureAwait(false);
