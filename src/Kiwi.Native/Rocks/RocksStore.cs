@@ -78,7 +78,6 @@ public sealed unsafe partial class RocksStore : IDisposable
             .SetInfoLogLevel(InfoLogLevel.Warn)
             .SetAllowConcurrentMemtableWrite(options.InplaceUpdateFamilies.Count == 0);
         RocksNative.Instance.rocksdb_options_set_avoid_flush_during_shutdown(dbOptions.Handle, options.AvoidFlushOnClose ? (byte)1 : (byte)0);
-        nint writeBufferManager = MemtableBudget(dbOptions, options.MemtableBudgetBytes);
 
         // A damaged WAL refuses to open instead of replaying up to the damage and serving what came before it
         // (RocksDB's default, point-in-time recovery: measured, a WAL with 21 bytes overwritten in its middle
@@ -86,10 +85,13 @@ public sealed unsafe partial class RocksStore : IDisposable
         // power loss leaves it, is dropped: that write was never acknowledged as synced.
         RocksNative.Instance.rocksdb_options_set_wal_recovery_mode(dbOptions.Handle, 0 /* kTolerateCorruptedTailRecords */);
 
+        dbOptions = WithOverrides(dbOptions, options.Overrides);
+        cfOptions = WithOverrides(cfOptions, options.Overrides);
+        nint writeBufferManager = MemtableBudget(dbOptions, options.MemtableBudgetBytes);
         var families = new ColumnFamilies(cfOptions);
         foreach (string name in options.ColumnFamilies)
         {
-            families.Add(name, options.InplaceUpdateFamilies.Contains(name) ? FamilyOptions(table, options, inplace: true) : cfOptions);
+            families.Add(name, options.InplaceUpdateFamilies.Contains(name) ? WithOverrides(FamilyOptions(table, options, inplace: true), options.Overrides) : cfOptions);
         }
 
         RocksDb db;
