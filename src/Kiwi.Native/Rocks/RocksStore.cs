@@ -117,12 +117,20 @@ public sealed unsafe partial class RocksStore : IDisposable
         };
     }
 
+    // Writes are slowed, not stopped, by files piling up in level 0 (RocksDB's default stops them at 36 files).
+    // Measured (README, issue #14) with SETs right after a load that left its data in level 0: the stop held every
+    // write for as long as one compaction took all of level 0 down (half a minute for 2 GB; two subcompactions did
+    // not shorten it on 2 cores), while slowed writes went on and the debt was gone as soon. The slowdown at 20
+    // files and the pending-compaction-bytes limits still pace writes that outrun compaction.
+    private const int Level0StopWritesTrigger = 1000;
+
     private static ColumnFamilyOptions FamilyOptions(BlockBasedTableOptions table, RocksStoreOptions options, bool inplace)
         => new ColumnFamilyOptions()
             .SetBlockBasedTableFactory(table)
             .SetWriteBufferSize((ulong)options.WriteBufferBytes)
             .SetLevelCompactionDynamicLevelBytes(true)
             .SetCompression(Compression.Lz4)
+            .SetLevel0StopWritesTrigger(Level0StopWritesTrigger)
             .SetInplaceUpdateSupport(inplace);
 
     /// <summary>The column family at <paramref name="index"/> in <see cref="RocksStoreOptions.ColumnFamilies"/>.</summary>
