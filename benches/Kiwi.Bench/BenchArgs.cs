@@ -62,6 +62,9 @@ internal sealed class BenchArgs
     /// <summary>Keep a --dir loaded by an earlier run with the same keys and values (and keep it after).</summary>
     public bool Reuse { get; private set; }
 
+    /// <summary>Before a round's phases, GET every loaded key once in key order (fills the block cache).</summary>
+    public bool Prewarm { get; private set; }
+
     /// <summary>Skip the wait for the load's compactions to settle before the first round (start with their debt).</summary>
     public bool NoSettle { get; private set; }
 
@@ -99,6 +102,7 @@ internal sealed class BenchArgs
                 case "--load-server-args": result.LoadServerArgs = Next(); break;
                 case "--mix": result.Mix = ParseMix(Next()); break;
                 case "--reuse": result.Reuse = true; break;
+                case "--prewarm": result.Prewarm = true; break;
                 case "--no-settle": result.NoSettle = true; break;
                 case "--report-every": result.ReportEvery = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--raw-batch": result.RawBatch = int.Parse(Next(), CultureInfo.InvariantCulture); break;

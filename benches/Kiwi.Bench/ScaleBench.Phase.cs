@@ -30,6 +30,7 @@ internal static partial class ScaleBench
         state.Measuring = true;
         long alloc0 = GC.GetTotalAllocatedBytes(precise: true);
         long t0 = Stopwatch.GetTimestamp();
+        TimeSpan cpu0 = server.CpuTime();
         long maxRss = server.RssBytes();
         double nextReport = args.ReportEvery > 0 ? args.ReportEvery : double.MaxValue;
         (double Seconds, long Ops) last = (0, 0);
@@ -38,6 +39,11 @@ internal static partial class ScaleBench
         {
             // RSS sampled every second: the phase's peak, not only its end.
             await Task.Delay(TimeSpan.FromSeconds(Math.Min(1, args.Seconds - elapsed)));
+            if (workers.Any(w => w.IsFaulted))
+            {
+                await Task.WhenAll(workers);
+            }
+
             long rss = server.RssBytes();
             maxRss = Math.Max(maxRss, rss);
             elapsed = Stopwatch.GetElapsedTime(t0).TotalSeconds;
@@ -54,14 +60,15 @@ internal static partial class ScaleBench
 
         state.Measuring = false;
         elapsed = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        TimeSpan cpu = server.CpuTime() - cpu0;
         long allocated = GC.GetTotalAllocatedBytes(precise: true) - alloc0;
         StorageState after = await StorageAsync(info);
         state.Stop = true;
         await Task.WhenAll(workers);
         long finalRss = server.RssBytes();
 
-        var gets = new LongHistogram(TimeSpan.FromSeconds(10).Ticks * 100, 3);
-        var sets = new LongHistogram(TimeSpan.FromSeconds(10).Ticks * 100, 3);
+        var gets = NewHistogram();
+        var sets = NewHistogram();
         long nil = 0;
         for (int c = 0; c < workers.Length; c++)
         {
@@ -78,8 +85,14 @@ internal static partial class ScaleBench
             finalRss,
             Math.Max(maxRss, finalRss),
             before,
-            after);
+            after,
+            cpu0 < TimeSpan.Zero ? -1 : cpu.TotalMicroseconds / Math.Max(1, gets.TotalCount + sets.TotalCount));
     }
+
+    // Latencies in nanoseconds up to an hour: a write held by a RocksDB write stop waits for as long as it lasts.
+    private static LongHistogram NewHistogram() => new(MaxLatencyNs, 3);
+
+    private const long MaxLatencyNs = 3600L * 1_000_000_000;
 
     private static async Task<StorageState> StorageAsync(ScaleClient info)
     {
@@ -123,7 +136,7 @@ internal static partial class ScaleBench
                 int nils = await client.ExecuteAsync(1);
                 if (state.Measuring)
                 {
-                    (next == Op.Set ? sets : gets).RecordValue((long)Stopwatch.GetElapsedTime(start).TotalNanoseconds);
+                    (next == Op.Set ? sets : gets).RecordValue(Math.Min(MaxLatencyNs, (long)Stopwatch.GetElapsedTime(start).TotalNanoseconds));
                     Volatile.Write(ref state.Counts[id * 16], ++count);
                     nil += nils;
                 }
@@ -141,8 +154,8 @@ internal static partial class ScaleBench
             SetHistograms = new LongHistogram[clients];
             for (int i = 0; i < clients; i++)
             {
-                GetHistograms[i] = new LongHistogram(TimeSpan.FromSeconds(10).Ticks * 100, 3);
-                SetHistograms[i] = new LongHistogram(TimeSpan.FromSeconds(10).Ticks * 100, 3);
+                GetHistograms[i] = NewHistogram();
+                SetHistograms[i] = NewHistogram();
             }
 
             // One slot per 128-byte line: each client writes only its own.
@@ -176,15 +189,15 @@ internal static partial class ScaleBench
     }
 
     /// <summary>Requests of one kind in a phase: rate and latency percentiles.</summary>
-    private readonly record struct Latency(long Ops, double OpsPerSecond, double P50Ms, double P99Ms, double P999Ms)
+    private readonly record struct Latency(long Ops, double OpsPerSecond, double P50Ms, double P99Ms, double P999Ms, double MaxMs)
     {
         public static Latency Of(LongHistogram h, double seconds) => h.TotalCount == 0
             ? default
-            : new(h.TotalCount, h.TotalCount / seconds, h.GetValueAtPercentile(50) / 1e6, h.GetValueAtPercentile(99) / 1e6, h.GetValueAtPercentile(99.9) / 1e6);
+            : new(h.TotalCount, h.TotalCount / seconds, h.GetValueAtPercentile(50) / 1e6, h.GetValueAtPercentile(99) / 1e6, h.GetValueAtPercentile(99.9) / 1e6, h.GetMaxValue() / 1e6);
     }
 
     /// <summary>INFO storage's compaction debt and stall time, and INFO memory's budget.</summary>
     private readonly record struct StorageState(long PendingBytes, double StallSeconds, long BudgetBytes);
 
-    private readonly record struct PhaseResult(Latency Gets, Latency Sets, long Nil, double AllocBytesPerOp, long FinalRss, long MaxRss, StorageState Before, StorageState After);
+    private readonly record struct PhaseResult(Latency Gets, Latency Sets, long Nil, double AllocBytesPerOp, long FinalRss, long MaxRss, StorageState Before, StorageState After, double ServerCpuUsPerOp);
 }

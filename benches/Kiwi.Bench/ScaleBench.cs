@@ -104,7 +104,16 @@ internal static partial class ScaleBench
     // Every key once, split over the clients, LoadPipeline SETs per round trip. Loaded keys have even indexes and
     // misses odd ones, so an absent key falls inside a file's key range and is turned away by its filter, not by
     // the range (a key past every loaded one would never reach a filter).
-    private static async Task LoadAsync(ScaleServer server, int keys, byte[] values, int valueSize, int clients)
+    private static Task LoadAsync(ScaleServer server, int keys, byte[] values, int valueSize, int clients)
+        => EveryKeyAsync(server, keys, values, valueSize, clients, set: true);
+
+    // GETs of every loaded key in key order, pipelined: each data block is read once and then found in the cache,
+    // so a cache at least as large as the data holds all of it (random GETs alone would take many times the
+    // number of blocks to touch every one).
+    private static Task PrewarmAsync(ScaleServer server, int keys, int valueSize, int clients)
+        => EveryKeyAsync(server, keys, [], valueSize, clients, set: false);
+
+    private static async Task EveryKeyAsync(ScaleServer server, int keys, byte[] values, int valueSize, int clients, bool set)
     {
         long t0 = Stopwatch.GetTimestamp();
         var loaders = new Task[clients];
@@ -116,9 +125,20 @@ internal static partial class ScaleBench
                 using var client = new ScaleClient(server.Port, LoadPipeline * ScaleClient.SetLength(valueSize));
                 int batch = 0;
                 client.Clear();
-                for (long k = id; k < keys; k += clients)
+                // Loads deal the keys out to the clients in turn; a prewarm gives each client a run of neighbours.
+                long per = (keys + clients - 1) / clients;
+                (long first, long end, long step) = set ? (id, keys, clients) : (id * per, Math.Min(keys, (id + 1) * per), 1L);
+                for (long k = first; k < end; k += step)
                 {
-                    client.AppendSet(2 * k, values, valueSize);
+                    if (set)
+                    {
+                        client.AppendSet(2 * k, values, valueSize);
+                    }
+                    else
+                    {
+                        client.AppendGet(2 * k);
+                    }
+
                     if (++batch == LoadPipeline)
                     {
                         await client.ExecuteAsync(batch);
@@ -134,7 +154,7 @@ internal static partial class ScaleBench
         await Task.WhenAll(loaders);
         double seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"loaded {keys} keys of {valueSize} B in {seconds:F1} s ({keys / seconds:F0} SET/s, {clients} clients x {LoadPipeline} pipelined)"));
+            $"{(set ? "loaded" : "prewarmed")} {keys} keys of {valueSize} B in {seconds:F1} s ({keys / seconds:F0} {(set ? "SET" : "GET")}/s, {clients} clients x {LoadPipeline} pipelined)"));
     }
 
     private static async Task RunRoundAsync(ScaleServer server, string label, int keys, byte[] values, int valueSize, BenchArgs args)
@@ -142,6 +162,14 @@ internal static partial class ScaleBench
         if (!args.Json)
         {
             Console.WriteLine($"{label}, {args.Clients} clients, {args.Seconds} s per phase after {args.WarmupSeconds} s warmup");
+            if (args.Prewarm)
+            {
+                await PrewarmAsync(server, keys, valueSize, args.Clients);
+            }
+
+            using var info = new ScaleClient(server.Port, 256);
+            StorageState start = await StorageAsync(info);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  at start: pending compaction {start.PendingBytes >> 20} MB, write stalls {start.StallSeconds:F1} s"));
         }
 
         foreach (string phase in args.Phases)
@@ -165,7 +193,7 @@ internal static partial class ScaleBench
             if (args.Json)
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{{\"round\":\"{label}\",\"phase\":\"{name}\",{Json("get", r.Gets)},{Json("set", r.Sets)},\"nil_replies\":{r.Nil},\"rss_bytes\":{r.FinalRss},\"max_rss_bytes\":{r.MaxRss},\"memory_budget_bytes\":{r.After.BudgetBytes},\"pending_compaction_bytes_start\":{r.Before.PendingBytes},\"pending_compaction_bytes_end\":{r.After.PendingBytes},\"write_stall_seconds\":{r.After.StallSeconds - r.Before.StallSeconds:F3},\"bench_alloc_bytes_per_op\":{r.AllocBytesPerOp:F2},\"clients\":{args.Clients},\"keys\":{keys},\"value\":{valueSize}}}"));
+                    $"{{\"round\":\"{label}\",\"phase\":\"{name}\",{Json("get", r.Gets)},{Json("set", r.Sets)},\"nil_replies\":{r.Nil},\"rss_bytes\":{r.FinalRss},\"max_rss_bytes\":{r.MaxRss},\"memory_budget_bytes\":{r.After.BudgetBytes},\"pending_compaction_bytes_start\":{r.Before.PendingBytes},\"pending_compaction_bytes_end\":{r.After.PendingBytes},\"write_stall_seconds\":{r.After.StallSeconds - r.Before.StallSeconds:F3},\"server_cpu_us_per_op\":{r.ServerCpuUsPerOp:F1},\"bench_alloc_bytes_per_op\":{r.AllocBytesPerOp:F2},\"clients\":{args.Clients},\"keys\":{keys},\"value\":{valueSize}}}"));
                 continue;
             }
 
@@ -182,15 +210,15 @@ internal static partial class ScaleBench
             }
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"           server RSS {rss}  pending compaction {r.Before.PendingBytes >> 20} -> {r.After.PendingBytes >> 20} MB  write stalls {r.After.StallSeconds - r.Before.StallSeconds:F1} s  bench {r.AllocBytesPerOp:F2} B/op"));
+                $"           server RSS {rss}  pending compaction {r.Before.PendingBytes >> 20} -> {r.After.PendingBytes >> 20} MB  write stalls {r.After.StallSeconds - r.Before.StallSeconds:F1} s  server CPU {r.ServerCpuUsPerOp:F1} us/op  bench {r.AllocBytesPerOp:F2} B/op"));
         }
     }
 
     private static string Line(string name, Latency l) => string.Create(CultureInfo.InvariantCulture,
-        $"  {name,-8} {l.OpsPerSecond,9:F0} ops/s  p50 {l.P50Ms,7:F3} ms  p99 {l.P99Ms,7:F3} ms  p99.9 {l.P999Ms,7:F3} ms");
+        $"  {name,-8} {l.OpsPerSecond,9:F0} ops/s  p50 {l.P50Ms,7:F3} ms  p99 {l.P99Ms,7:F3} ms  p99.9 {l.P999Ms,7:F3} ms  max {l.MaxMs,7:F0} ms");
 
     private static string Json(string kind, Latency l) => string.Create(CultureInfo.InvariantCulture,
-        $"\"{kind}_ops_per_sec\":{l.OpsPerSecond:F0},\"{kind}_p50_ms\":{l.P50Ms:F3},\"{kind}_p99_ms\":{l.P99Ms:F3},\"{kind}_p999_ms\":{l.P999Ms:F3}");
+        $"\"{kind}_ops_per_sec\":{l.OpsPerSecond:F0},\"{kind}_p50_ms\":{l.P50Ms:F3},\"{kind}_p99_ms\":{l.P99Ms:F3},\"{kind}_p999_ms\":{l.P999Ms:F3},\"{kind}_max_ms\":{l.MaxMs:F3}");
 
     // Compactions show as SST files appearing and disappearing: wait until the set has not changed for 5 s.
     private static async Task WaitForQuietFilesAsync(string dir)
