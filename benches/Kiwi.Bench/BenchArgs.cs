@@ -53,6 +53,24 @@ internal sealed class BenchArgs
     /// <summary>Block cache sizes as fractions of the loaded data (keys times value size).</summary>
     public IReadOnlyList<double> CacheRatios { get; private set; } = [];
 
+    /// <summary>More flags for the server that loads the keys only (then every round starts without them).</summary>
+    public string LoadServerArgs { get; private set; } = string.Empty;
+
+    /// <summary>The mixed phase's shares of GET hits, GET misses and SETs, in percent.</summary>
+    public (int Hit, int Miss, int Set) Mix { get; private set; } = (70, 10, 20);
+
+    /// <summary>Keep a --dir loaded by an earlier run with the same keys and values (and keep it after).</summary>
+    public bool Reuse { get; private set; }
+
+    /// <summary>Before a round's phases, GET every loaded key once in key order (fills the block cache).</summary>
+    public bool Prewarm { get; private set; }
+
+    /// <summary>Skip the wait for the load's compactions to settle before the first round (start with their debt).</summary>
+    public bool NoSettle { get; private set; }
+
+    /// <summary>Print a progress line (ops/s, RSS, compaction debt) every this many seconds of a phase; 0: none.</summary>
+    public double ReportEvery { get; private set; }
+
     public int RawBatch { get; private set; } = 256;
 
     public string? Directory { get; private set; }
@@ -81,6 +99,12 @@ internal sealed class BenchArgs
                 case "--server-args": result.ServerArgs = Next(); break;
                 case "--block-cache": result.BlockCaches = [.. Next().Split(',').Select(ParseBytes)]; break;
                 case "--cache-ratios": result.CacheRatios = [.. Next().Split(',').Select(r => double.Parse(r, CultureInfo.InvariantCulture))]; break;
+                case "--load-server-args": result.LoadServerArgs = Next(); break;
+                case "--mix": result.Mix = ParseMix(Next()); break;
+                case "--reuse": result.Reuse = true; break;
+                case "--prewarm": result.Prewarm = true; break;
+                case "--no-settle": result.NoSettle = true; break;
+                case "--report-every": result.ReportEvery = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--raw-batch": result.RawBatch = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--dir": result.Directory = Next(); break;
                 default: throw new ArgumentException($"unknown option {name}");
@@ -88,6 +112,14 @@ internal sealed class BenchArgs
         }
 
         return result;
+    }
+
+    private static (int Hit, int Miss, int Set) ParseMix(string text)
+    {
+        int[] parts = [.. text.Split(',').Select(p => int.Parse(p, CultureInfo.InvariantCulture))];
+        return parts.Length == 3 && parts.All(p => p >= 0) && parts.Sum() == 100
+            ? (parts[0], parts[1], parts[2])
+            : throw new ArgumentException($"--mix {text}: three percentages (GET hit, GET miss, SET) adding up to 100");
     }
 
     /// <summary>A byte count with an optional kb/mb/gb suffix (powers of 1024), as kiwi-server takes them.</summary>

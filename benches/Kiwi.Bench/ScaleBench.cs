@@ -13,16 +13,9 @@ namespace Kiwi.Bench;
 /// percentiles and the server's RSS. Values are random bytes by default, so the data on disk is as large as the
 /// data; <c>--values repeated</c> loads compressible ones like redis-benchmark's.
 /// </summary>
-internal static class ScaleBench
+internal static partial class ScaleBench
 {
     private const int LoadPipeline = 64;
-
-    private enum Op
-    {
-        GetHit,
-        GetMiss,
-        Set,
-    }
 
     public static async Task<int> RunAsync(BenchArgs args)
     {
@@ -56,26 +49,39 @@ internal static class ScaleBench
         string executable = args.ServerPath ?? ScaleServer.FindExecutable();
         string dir = args.Directory ?? Path.Combine(Path.GetTempPath(), "kiwi-scale-bench-" + Environment.ProcessId);
         int port = args.Port != 0 ? args.Port : FreePort();
-        if (Directory.Exists(dir))
+        string marker = Path.Combine(dir, "kiwi-scale-bench.loaded");
+        string loaded = string.Create(CultureInfo.InvariantCulture, $"{keys} keys of {valueSize} B, {(args.RepeatedValues ? "repeated" : "random")}");
+        bool reuse = args.Reuse && args.Directory is not null && File.Exists(marker) && File.ReadAllText(marker) == loaded;
+        if (!reuse && Directory.Exists(dir))
         {
             Directory.Delete(dir, recursive: true);
         }
 
         try
         {
-            await using (ScaleServer loader = await ScaleServer.StartAsync(executable, port, dir, caches[0], args.ServerArgs))
+            if (reuse)
             {
-                await LoadAsync(loader, keys, values, valueSize, args.Clients);
+                Console.WriteLine($"reusing {dir}: {loaded}");
+            }
+            else
+            {
+                await using (ScaleServer loader = await ScaleServer.StartAsync(executable, port, dir, caches[0], args.ServerArgs + " " + args.LoadServerArgs))
+                {
+                    await LoadAsync(loader, keys, values, valueSize, args.Clients);
+                }
+
+                File.WriteAllText(marker, loaded);
             }
 
             // Every round starts a server on the loaded data, so each sees the same files (the load's memtable
             // was flushed by the restart) and starts with a cold block cache. The first also waits for the
-            // compactions the load left behind, which would otherwise compete with its reads.
+            // compactions the load left behind, which would otherwise compete with its reads (unless asked to
+            // start with that debt).
             for (int i = 0; i < caches.Count; i++)
             {
                 long cache = caches[i];
                 await using ScaleServer server = await ScaleServer.StartAsync(executable, port, dir, cache, args.ServerArgs);
-                if (i == 0)
+                if (i == 0 && !args.NoSettle)
                 {
                     await WaitForQuietFilesAsync(dir);
                 }
@@ -98,7 +104,16 @@ internal static class ScaleBench
     // Every key once, split over the clients, LoadPipeline SETs per round trip. Loaded keys have even indexes and
     // misses odd ones, so an absent key falls inside a file's key range and is turned away by its filter, not by
     // the range (a key past every loaded one would never reach a filter).
-    private static async Task LoadAsync(ScaleServer server, int keys, byte[] values, int valueSize, int clients)
+    private static Task LoadAsync(ScaleServer server, int keys, byte[] values, int valueSize, int clients)
+        => EveryKeyAsync(server, keys, values, valueSize, clients, set: true);
+
+    // GETs of every loaded key in key order, pipelined: each data block is read once and then found in the cache,
+    // so a cache at least as large as the data holds all of it (random GETs alone would take many times the
+    // number of blocks to touch every one).
+    private static Task PrewarmAsync(ScaleServer server, int keys, int valueSize, int clients)
+        => EveryKeyAsync(server, keys, [], valueSize, clients, set: false);
+
+    private static async Task EveryKeyAsync(ScaleServer server, int keys, byte[] values, int valueSize, int clients, bool set)
     {
         long t0 = Stopwatch.GetTimestamp();
         var loaders = new Task[clients];
@@ -110,9 +125,20 @@ internal static class ScaleBench
                 using var client = new ScaleClient(server.Port, LoadPipeline * ScaleClient.SetLength(valueSize));
                 int batch = 0;
                 client.Clear();
-                for (long k = id; k < keys; k += clients)
+                // Loads deal the keys out to the clients in turn; a prewarm gives each client a run of neighbours.
+                long per = (keys + clients - 1) / clients;
+                (long first, long end, long step) = set ? (id, keys, clients) : (id * per, Math.Min(keys, (id + 1) * per), 1L);
+                for (long k = first; k < end; k += step)
                 {
-                    client.AppendSet(2 * k, values, valueSize);
+                    if (set)
+                    {
+                        client.AppendSet(2 * k, values, valueSize);
+                    }
+                    else
+                    {
+                        client.AppendGet(2 * k);
+                    }
+
                     if (++batch == LoadPipeline)
                     {
                         await client.ExecuteAsync(batch);
@@ -128,7 +154,7 @@ internal static class ScaleBench
         await Task.WhenAll(loaders);
         double seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"loaded {keys} keys of {valueSize} B in {seconds:F1} s ({keys / seconds:F0} SET/s, {clients} clients x {LoadPipeline} pipelined)"));
+            $"{(set ? "loaded" : "prewarmed")} {keys} keys of {valueSize} B in {seconds:F1} s ({keys / seconds:F0} {(set ? "SET" : "GET")}/s, {clients} clients x {LoadPipeline} pipelined)"));
     }
 
     private static async Task RunRoundAsync(ScaleServer server, string label, int keys, byte[] values, int valueSize, BenchArgs args)
@@ -136,6 +162,14 @@ internal static class ScaleBench
         if (!args.Json)
         {
             Console.WriteLine($"{label}, {args.Clients} clients, {args.Seconds} s per phase after {args.WarmupSeconds} s warmup");
+            if (args.Prewarm)
+            {
+                await PrewarmAsync(server, keys, valueSize, args.Clients);
+            }
+
+            using var info = new ScaleClient(server.Port, 256);
+            StorageState start = await StorageAsync(info);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  at start: pending compaction {start.PendingBytes >> 20} MB, write stalls {start.StallSeconds:F1} s"));
         }
 
         foreach (string phase in args.Phases)
@@ -145,64 +179,46 @@ internal static class ScaleBench
                 "hit" => Op.GetHit,
                 "miss" => Op.GetMiss,
                 "set" => Op.Set,
-                _ => throw new ArgumentException($"unknown phase {phase} (hit, miss, set)"),
+                "mixed" => Op.Mixed,
+                _ => throw new ArgumentException($"unknown phase {phase} (hit, miss, set, mixed)"),
             };
             PhaseResult r = await RunPhaseAsync(server, op, keys, values, valueSize, args);
-            long rss = server.RssBytes();
-            string name = op switch { Op.GetHit => "GET hit", Op.GetMiss => "GET miss", _ => "SET" };
+            string name = op switch
+            {
+                Op.GetHit => "GET hit",
+                Op.GetMiss => "GET miss",
+                Op.Set => "SET",
+                _ => string.Create(CultureInfo.InvariantCulture, $"mixed {args.Mix.Hit}/{args.Mix.Miss}/{args.Mix.Set}"),
+            };
             if (args.Json)
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{{\"round\":\"{label}\",\"phase\":\"{name}\",\"ops_per_sec\":{r.OpsPerSecond:F0},\"p50_ms\":{r.P50Ms:F3},\"p99_ms\":{r.P99Ms:F3},\"p999_ms\":{r.P999Ms:F3},\"nil_replies\":{r.Nil},\"ops\":{r.Ops},\"rss_bytes\":{rss},\"bench_alloc_bytes_per_op\":{r.AllocBytesPerOp:F2},\"clients\":{args.Clients},\"keys\":{keys},\"value\":{valueSize}}}"));
+                    $"{{\"round\":\"{label}\",\"phase\":\"{name}\",{Json("get", r.Gets)},{Json("set", r.Sets)},\"nil_replies\":{r.Nil},\"rss_bytes\":{r.FinalRss},\"max_rss_bytes\":{r.MaxRss},\"memory_budget_bytes\":{r.After.BudgetBytes},\"pending_compaction_bytes_start\":{r.Before.PendingBytes},\"pending_compaction_bytes_end\":{r.After.PendingBytes},\"write_stall_seconds\":{r.After.StallSeconds - r.Before.StallSeconds:F3},\"server_cpu_us_per_op\":{r.ServerCpuUsPerOp:F1},\"bench_alloc_bytes_per_op\":{r.AllocBytesPerOp:F2},\"clients\":{args.Clients},\"keys\":{keys},\"value\":{valueSize}}}"));
+                continue;
+            }
+
+            string rss = r.FinalRss < 0 ? "n/a" : string.Create(CultureInfo.InvariantCulture, $"{r.FinalRss >> 20} MB (max {r.MaxRss >> 20} MB, budget {r.After.BudgetBytes >> 20} MB)");
+            if (op == Op.Mixed)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name}: {r.Gets.OpsPerSecond + r.Sets.OpsPerSecond:F0} ops/s  nil {r.Nil}/{r.Gets.Ops}"));
+                Console.WriteLine(Line("GET", r.Gets));
+                Console.WriteLine(Line("SET", r.Sets));
             }
             else
             {
-                string rssText = rss < 0 ? "n/a" : string.Create(CultureInfo.InvariantCulture, $"{rss >> 20} MB");
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  {name,-8} {r.OpsPerSecond,9:F0} ops/s  p50 {r.P50Ms,7:F3} ms  p99 {r.P99Ms,7:F3} ms  p99.9 {r.P999Ms,7:F3} ms  nil {r.Nil}/{r.Ops}  server RSS {rssText}  bench {r.AllocBytesPerOp:F2} B/op"));
+                Console.WriteLine(Line(name, op == Op.Set ? r.Sets : r.Gets) + string.Create(CultureInfo.InvariantCulture, $"  nil {r.Nil}"));
             }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"           server RSS {rss}  pending compaction {r.Before.PendingBytes >> 20} -> {r.After.PendingBytes >> 20} MB  write stalls {r.After.StallSeconds - r.Before.StallSeconds:F1} s  server CPU {r.ServerCpuUsPerOp:F1} us/op  bench {r.AllocBytesPerOp:F2} B/op"));
         }
     }
 
-    private static async Task<PhaseResult> RunPhaseAsync(ScaleServer server, Op op, int keys, byte[] values, int valueSize, BenchArgs args)
-    {
-        var state = new PhaseState(args.Clients);
-        var workers = new Task[args.Clients];
-        for (int c = 0; c < workers.Length; c++)
-        {
-            workers[c] = Task.Run(new Worker(server.Port, op, keys, values, valueSize, state, c).RunAsync);
-        }
+    private static string Line(string name, Latency l) => string.Create(CultureInfo.InvariantCulture,
+        $"  {name,-8} {l.OpsPerSecond,9:F0} ops/s  p50 {l.P50Ms,7:F3} ms  p99 {l.P99Ms,7:F3} ms  p99.9 {l.P999Ms,7:F3} ms  max {l.MaxMs,7:F0} ms");
 
-        await Task.Delay(TimeSpan.FromSeconds(args.WarmupSeconds));
-        state.Measuring = true;
-        long alloc0 = GC.GetTotalAllocatedBytes(precise: true);
-        long t0 = Stopwatch.GetTimestamp();
-        await Task.Delay(TimeSpan.FromSeconds(args.Seconds));
-        state.Measuring = false;
-        double elapsed = Stopwatch.GetElapsedTime(t0).TotalSeconds;
-        long allocated = GC.GetTotalAllocatedBytes(precise: true) - alloc0;
-        state.Stop = true;
-        await Task.WhenAll(workers);
-
-        var merged = new LongHistogram(TimeSpan.FromSeconds(10).Ticks * 100, 3);
-        long ops = 0;
-        long nil = 0;
-        for (int c = 0; c < workers.Length; c++)
-        {
-            merged.Add(state.Histograms[c]);
-            ops += state.Counts[c * 16];
-            nil += state.Nils[c * 16];
-        }
-
-        return new PhaseResult(
-            ops / elapsed,
-            merged.GetValueAtPercentile(50) / 1e6,
-            merged.GetValueAtPercentile(99) / 1e6,
-            merged.GetValueAtPercentile(99.9) / 1e6,
-            ops,
-            nil,
-            allocated / (double)Math.Max(1, ops));
-    }
+    private static string Json(string kind, Latency l) => string.Create(CultureInfo.InvariantCulture,
+        $"\"{kind}_ops_per_sec\":{l.OpsPerSecond:F0},\"{kind}_p50_ms\":{l.P50Ms:F3},\"{kind}_p99_ms\":{l.P99Ms:F3},\"{kind}_p999_ms\":{l.P999Ms:F3},\"{kind}_max_ms\":{l.MaxMs:F3}");
 
     // Compactions show as SST files appearing and disappearing: wait until the set has not changed for 5 s.
     private static async Task WaitForQuietFilesAsync(string dir)
@@ -235,68 +251,4 @@ internal static class ScaleBench
         probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         return ((IPEndPoint)probe.LocalEndPoint!).Port;
     }
-
-    /// <summary>One client: one request in flight, a random key per request, nothing allocated in the loop.</summary>
-    private sealed class Worker(int port, Op op, int keys, byte[] values, int valueSize, PhaseState state, int id)
-    {
-        public async Task RunAsync()
-        {
-            using var client = new ScaleClient(port, ScaleClient.SetLength(valueSize));
-            var random = new Random(id + (1000 * (int)op));
-            LongHistogram histogram = state.Histograms[id];
-            long count = 0;
-            long nil = 0;
-            while (!state.Stop)
-            {
-                long k = random.NextInt64(keys);
-                client.Clear();
-                switch (op)
-                {
-                    case Op.GetHit: client.AppendGet(2 * k); break;
-                    case Op.GetMiss: client.AppendGet((2 * k) + 1); break;
-                    default: client.AppendSet(2 * k, values, valueSize); break;
-                }
-
-                long start = Stopwatch.GetTimestamp();
-                int nils = await client.ExecuteAsync(1);
-                if (state.Measuring)
-                {
-                    histogram.RecordValue((long)Stopwatch.GetElapsedTime(start).TotalNanoseconds);
-                    count++;
-                    nil += nils;
-                }
-            }
-
-            state.Counts[id * 16] = count;
-            state.Nils[id * 16] = nil;
-        }
-    }
-
-    private sealed class PhaseState
-    {
-        public PhaseState(int clients)
-        {
-            Histograms = new LongHistogram[clients];
-            for (int i = 0; i < clients; i++)
-            {
-                Histograms[i] = new LongHistogram(TimeSpan.FromSeconds(10).Ticks * 100, 3);
-            }
-
-            // One slot per 128-byte line: each client writes only its own, once, when it stops.
-            Counts = new long[clients * 16];
-            Nils = new long[clients * 16];
-        }
-
-        public LongHistogram[] Histograms { get; }
-
-        public long[] Counts { get; }
-
-        public long[] Nils { get; }
-
-        public volatile bool Measuring;
-
-        public volatile bool Stop;
-    }
-
-    private readonly record struct PhaseResult(double OpsPerSecond, double P50Ms, double P99Ms, double P999Ms, long Ops, long Nil, double AllocBytesPerOp);
 }

@@ -104,6 +104,54 @@ internal sealed class ScaleClient : IDisposable
         return nil;
     }
 
+    /// <summary>Sends <c>INFO section</c> and returns the reply's text (admin path: allocates).</summary>
+    public async Task<string> InfoAsync(string section)
+    {
+        Clear();
+        AppendRaw(Encoding.ASCII.GetBytes($"*2\r\n$4\r\nINFO\r\n${section.Length}\r\n{section}\r\n"));
+        int sent = 0;
+        while (sent < _requestLength)
+        {
+            sent += await _socket.SendAsync(_request.AsMemory(sent, _requestLength - sent), SocketFlags.None);
+        }
+
+        while (true)
+        {
+            int cr = _receive.AsSpan(_start, _end - _start).IndexOf("\r\n"u8);
+            if (cr > 0 && _receive[_start] == (byte)'$')
+            {
+                int length = int.Parse(_receive.AsSpan(_start + 1, cr - 1), CultureInfo.InvariantCulture);
+                int body = _start + cr + 2;
+                if (_end - body >= length + 2)
+                {
+                    string text = Encoding.ASCII.GetString(_receive, body, length);
+                    _start = body + length + 2;
+                    return text;
+                }
+            }
+            else if (cr >= 0)
+            {
+                throw new InvalidOperationException("INFO: unexpected reply " + Encoding.ASCII.GetString(_receive, _start, cr));
+            }
+
+            await FillAsync();
+        }
+    }
+
+    /// <summary>The value of <paramref name="name"/> in INFO text (<c>name:value</c> lines), or null.</summary>
+    public static string? InfoField(string info, string name)
+    {
+        foreach (string line in info.Split("\r\n"))
+        {
+            if (line.Length > name.Length && line[name.Length] == ':' && line.StartsWith(name, StringComparison.Ordinal))
+            {
+                return line[(name.Length + 1)..];
+            }
+        }
+
+        return null;
+    }
+
     public void Dispose() => _socket.Dispose();
 
     // "key:" then the index as a fixed-width decimal, then CRLF; returns the offset after it.

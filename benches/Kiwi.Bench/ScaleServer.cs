@@ -95,6 +95,21 @@ internal sealed class ScaleServer : IAsyncDisposable
         return -1;
     }
 
+    /// <summary>CPU time the started server has used (user and system), or -1 when the bench did not start it.</summary>
+    public TimeSpan CpuTime()
+    {
+        if (_process is null || _process.HasExited)
+        {
+            return TimeSpan.FromTicks(-1);
+        }
+
+        // /proc/PID/stat: "pid (comm) state ..." with utime and stime the 12th and 13th fields after the comm.
+        string stat = File.ReadAllText($"/proc/{_process.Id}/stat");
+        string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        long ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return TimeSpan.FromSeconds(ticks / 100.0);
+    }
+
     /// <summary>Stops a started server with SHUTDOWN (killed if it has not exited within a minute).</summary>
     public async ValueTask DisposeAsync()
     {

@@ -115,7 +115,7 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
     {
         // The same split the KiwiDb reports as Memory.
         MemoryBudget budget = MemoryBudget.Split(options.MemoryBudgetBytes, options.BlockCacheBytes, options.ReadCacheBytes);
-        RocksEngine engine = RocksEngine.Open(options.Path, budget.BlockCacheBytes, options.EnableWal, budget.ReadCacheBytes, memtableBudgetBytes: budget.MemtableBytes);
+        RocksEngine engine = RocksEngine.Open(options.Path, budget.BlockCacheBytes, options.EnableWal, budget.ReadCacheBytes, memtableBudgetBytes: budget.MemtableBytes, rocksOptions: options.RocksDbOptions);
         try
         {
             if (options.VerifyOnOpen)

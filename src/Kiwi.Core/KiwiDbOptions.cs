@@ -34,6 +34,12 @@ public sealed class KiwiDbOptions
     /// </summary>
     public bool VerifyOnOpen { get; init; } = true;
 
+    /// <summary>
+    /// RocksDB options in RocksDB's options-string form (<c>max_background_jobs=4;max_subcompactions=2</c>) applied on
+    /// top of the engine's own, for tuning and measuring; null (default): none. A bad name or value fails the open.
+    /// </summary>
+    public string? RocksDbOptions { get; init; }
+
     /// <summary>Write-ahead log on (default). Off trades crash safety for speed.</summary>
     public bool EnableWal { get; init; } = true;
 

@@ -32,11 +32,17 @@ try
         MemoryBudgetBytes = config.MemoryBudgetBytes,
         BlockCacheBytes = config.BlockCacheBytes,
         ReadCacheBytes = config.ReadCacheBytes,
+        RocksDbOptions = config.RocksDbOptions,
         InlineApplyWhenIdle = config.InlineApply,
         CollectionCleanup = config.CollectionCleanup,
         VerifyOnOpen = config.VerifyOnStart,
         Raft = raft,
     }).ConfigureAwait(false);
+}
+catch (ArgumentException ex) when (config.RocksDbOptions is not null)
+{
+    Console.Error.WriteLine($"kiwi-server: rocksdb-options: {ex.Message}");
+    return 1;
 }
 catch (Exception ex) when (ex is Kiwi.Native.Rocks.StorageException or InvalidDataException or IOException)
 {

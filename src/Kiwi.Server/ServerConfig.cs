@@ -48,6 +48,9 @@ public sealed partial class ServerConfig
     /// <summary>The memory budget's split as these settings make it.</summary>
     public Kiwi.Core.MemoryBudget Memory => Kiwi.Core.MemoryBudget.Split(MemoryBudgetBytes, BlockCacheBytes, ReadCacheBytes);
 
+    /// <summary>rocksdb-options: RocksDB options on top of the engine's (see <see cref="Kiwi.Core.KiwiDbOptions.RocksDbOptions"/>; empty: none).</summary>
+    public string? RocksDbOptions { get; set; }
+
     /// <summary>
     /// inline-apply yes|no: a connection's thread applies a write itself when the writer thread is idle
     /// (see <see cref="Kiwi.Core.KiwiDbOptions.InlineApplyWhenIdle"/>).
@@ -126,6 +129,7 @@ public sealed partial class ServerConfig
             case "memory-budget": MemoryBudgetBytes = ParseBytes(value); break;
             case "block-cache-size": BlockCacheBytes = ParseBytes(value); break;
             case "read-cache-size": ReadCacheBytes = ParseBytes(value); break;
+            case "rocksdb-options": RocksDbOptions = value.Length == 0 ? null : value; break;
             case "inline-apply": InlineApply = ParseYesNo(name, value); break;
             case "io-threads": IoThreads = ParseIoThreads(value); break;
             case "collection-cleanup": CollectionCleanup = ParseYesNo(name, value); break;
@@ -161,6 +165,7 @@ public sealed partial class ServerConfig
         yield return new("memory-budget", memory.TotalBytes.ToString(CultureInfo.InvariantCulture));
         yield return new("block-cache-size", memory.BlockCacheBytes.ToString(CultureInfo.InvariantCulture));
         yield return new("read-cache-size", memory.ReadCacheBytes.ToString(CultureInfo.InvariantCulture));
+        yield return new("rocksdb-options", RocksDbOptions ?? string.Empty);
         yield return new("inline-apply", InlineApply ? "yes" : "no");
         yield return new("io-threads", IoThreads.ToString(CultureInfo.InvariantCulture));
         yield return new("collection-cleanup", CollectionCleanup ? "yes" : "no");

@@ -43,9 +43,10 @@ internal sealed partial class RocksEngine : IStorageEngine
     /// meta records in front of RocksDB's point reads (see <see cref="ReadCache"/>). <paramref name="inplaceUpdates"/>
     /// (default on) lets RocksDB overwrite string records in the memtable in place; RocksDB has no snapshots then,
     /// so <see cref="OpenSnapshot"/> holds off commits while a view is open instead of reading at a snapshot.
-    /// <paramref name="memtableBudgetBytes"/> above 0 bounds all memtables together.
+    /// <paramref name="memtableBudgetBytes"/> above 0 bounds all memtables together. <paramref name="rocksOptions"/>:
+    /// RocksDB options on top of ours (see <see cref="RocksStoreOptions.Overrides"/>).
     /// </summary>
-    public static RocksEngine Open(string path, long blockCacheBytes = 256L * 1024 * 1024, bool enableWal = true, long readCacheBytes = 0, bool inplaceUpdates = true, long memtableBudgetBytes = 0)
+    public static RocksEngine Open(string path, long blockCacheBytes = 256L * 1024 * 1024, bool enableWal = true, long readCacheBytes = 0, bool inplaceUpdates = true, long memtableBudgetBytes = 0, string? rocksOptions = null)
     {
         var options = new RocksStoreOptions
         {
@@ -61,6 +62,7 @@ internal sealed partial class RocksEngine : IStorageEngine
             BlockCacheBytes = blockCacheBytes,
             MemtableBudgetBytes = memtableBudgetBytes,
             EnableWal = enableWal,
+            Overrides = rocksOptions,
         };
         return new RocksEngine(RocksStore.Open(options), readCacheBytes);
     }

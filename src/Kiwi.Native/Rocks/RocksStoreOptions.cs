@@ -41,6 +41,13 @@ public sealed class RocksStoreOptions
     /// </summary>
     public IReadOnlyCollection<string> InplaceUpdateFamilies { get; init; } = [];
 
+    /// <summary>
+    /// RocksDB options in RocksDB's own string form (<c>max_background_jobs=4;level0_slowdown_writes_trigger=30</c>,
+    /// table options as <c>block_based_table_factory={block_size=8192}</c>), applied on top of the store's own
+    /// choices, to the database and every column family. For tuning and measuring; null: none.
+    /// </summary>
+    public string? Overrides { get; init; }
+
     /// <summary>Skip flushing memtables when closing (the WAL restores them on the next open).</summary>
     public bool AvoidFlushOnClose { get; init; } = true;
 }
