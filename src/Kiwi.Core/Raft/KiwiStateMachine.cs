@@ -15,7 +15,7 @@ internal sealed class KiwiStateMachine : IStateMachine, IDisposable
 {
     // A snapshot sent again is replaced by a newer one (OnResending) only once it is at least this old, so that a
     // member still fetching a large one is not handed a new one at every short request timeout.
-    private static readonly TimeSpan ReplaceResentAfter = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan s_replaceResentAfter = TimeSpan.FromSeconds(2);
 
     private readonly ApplyWorker _worker;
     private readonly long _appliedAtStart;
@@ -194,7 +194,7 @@ internal sealed class KiwiStateMachine : IStateMachine, IDisposable
     // one as soon as the log has moved past it; a member that never got the old one installs the new one as well.
     private void OnResending(CheckpointSnapshot sent)
     {
-        if (LastPublishedIndex > sent.Index && sent.Age >= ReplaceResentAfter && ReferenceEquals(Volatile.Read(ref _snapshot), sent)
+        if (LastPublishedIndex > sent.Index && sent.Age >= s_replaceResentAfter && ReferenceEquals(Volatile.Read(ref _snapshot), sent)
             && Interlocked.Exchange(ref _snapshotting, 1) == 0)
         {
             Interlocked.Increment(ref _snapshotsForResend);

@@ -15,7 +15,7 @@ namespace Kiwi.Core.Raft;
 /// </summary>
 internal sealed class SnapshotFileServer : IDisposable
 {
-    private static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan s_idleTimeout = TimeSpan.FromSeconds(60);
     private readonly TcpListener _listener;
     private readonly ConcurrentDictionary<long, Offer> _offers = new();
     private readonly CancellationTokenSource _stop = new();
@@ -97,7 +97,7 @@ internal sealed class SnapshotFileServer : IDisposable
             using var stream = new NetworkStream(socket, ownsSocket: true);
             while (true)
             {
-                idle.CancelAfter(IdleTimeout);
+                idle.CancelAfter(s_idleTimeout);
                 await stream.ReadExactlyAsync(buffer.AsMemory(0, SnapshotChunks.RequestHeaderSize), idle.Token).ConfigureAwait(false);
                 if (!SnapshotChunks.TryReadRequestHeader(buffer, token, out long index, out long offset, out int length, out int nameLength))
                 {
