@@ -124,7 +124,24 @@ public sealed partial class KiwiRaftNode : IAsyncDisposable
     /// </summary>
     public async Task ReadBarrierAsync(CancellationToken token = default)
     {
-        await _cluster.ApplyReadBarrierAsync(ReadBarrierType.Strong, token).ConfigureAwait(false);
+        // DotNext's leader barrier, when the round finds the leadership lost (a leader resumed from a pause),
+        // catches NotLeaderException and waits only for its own, stale, last index: a barrier that began on a
+        // leader counts only if this node still leads in the same term; otherwise it is taken again, as follower.
+        for (int attempt = 0; ; attempt++)
+        {
+            long before = _cluster.Term;
+            bool leading = IsLeader;
+            await _cluster.ApplyReadBarrierAsync(ReadBarrierType.Strong, token).ConfigureAwait(false);
+            if (!leading || (IsLeader && _cluster.Term == before))
+            {
+                break;
+            }
+
+            if (attempt == 3)
+            {
+                throw new TimeoutException("the leadership changed during every read barrier");
+            }
+        }
 
         // On a follower DotNext takes the leader's commit index as it stands, and a new leader's lags behind the
         // entries its predecessor committed until its own first entry commits (found by the fault suite: a read
