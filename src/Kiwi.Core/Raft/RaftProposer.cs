@@ -29,6 +29,13 @@ internal sealed class RaftProposer : IDisposable
     private long _proposed;
     private long _failed;
 
+    private const long NotLeading = -1;
+
+    // The term this node leads in, or NotLeading (a one-member cluster leads in term 0). Set when DotNext makes
+    // this node the leader, under its transition lock, where the term read is the leadership's own; never read
+    // from the log at proposal time (see LeaderTerm).
+    private long _leaderTerm = NotLeading;
+
     public RaftProposer(RaftCluster cluster, KiwiRaftOptions options, int ringCapacity)
     {
         _cluster = cluster;
@@ -40,6 +47,9 @@ internal sealed class RaftProposer : IDisposable
         int capacity = _drain.Length;
         _batches = new DefaultObjectPool<ProposalBatch>(new BatchPolicy(capacity), options.MaxInFlight * 2);
         _thread = new Thread(Run) { IsBackground = true, Name = "kiwi-raft-propose" };
+
+        // Before the cluster starts: a single member becomes leader inside StartAsync.
+        cluster.LeaderChanged += OnLeaderChanged;
     }
 
     /// <summary>Log entries proposed since start.</summary>
@@ -62,6 +72,7 @@ internal sealed class RaftProposer : IDisposable
     /// <summary>Stops proposing; queued writes that were not proposed fail.</summary>
     public void Dispose()
     {
+        _cluster.LeaderChanged -= OnLeaderChanged;
         _intake.Close();
         _stop.Cancel();
         if (_thread.IsAlive)
@@ -167,7 +178,7 @@ internal sealed class RaftProposer : IDisposable
         Exception? error = null;
         try
         {
-            batch.Term = _cluster.AuditTrail.Term;
+            batch.Term = LeaderTerm();
             var entry = new BinaryLogEntry
             {
                 Content = batch.Payload.WrittenMemory,
@@ -214,6 +225,27 @@ internal sealed class RaftProposer : IDisposable
         // Not pooled: the log may still apply this entry later and look at its context (its id and state).
         batch.Payload.Dispose();
     }
+
+    // DotNext appends an entry with the term the caller gives it, after checking only that the node is leader. A
+    // leader stepping down raises its term first (a disk write) and leaves the leader state after, so a term read
+    // from the log then is the NEXT term while the entry still lands in the old leader's log: an entry of term T
+    // at an index where the new leader of T has another one. The log-matching check then accepts it, and the old
+    // leader committed and applied its own write in place of the new leader's (found by the fault suite: a paused
+    // leader, resumed, answered an INCR from its stale state, and a read missed an acknowledged write). An entry
+    // carries the term this node was elected in; a node whose term has moved on since is not leader any more.
+    private long LeaderTerm()
+    {
+        long term = Volatile.Read(ref _leaderTerm);
+        if (term == NotLeading || term != _cluster.Term)
+        {
+            throw new NotLeaderException();
+        }
+
+        return term;
+    }
+
+    private void OnLeaderChanged(RaftCluster<RaftClusterMember> cluster, RaftClusterMember? leader)
+        => Volatile.Write(ref _leaderTerm, leader is { IsRemote: false } ? cluster.Term : NotLeading);
 
     /// <summary>The error a follower answers a write with.</summary>
     internal static string FollowerError(EndPoint leader) => "READONLY this node is a Raft follower; write to the leader at raft " + leader;

@@ -39,6 +39,7 @@ internal sealed class FaultClient(int id, HistoryRecorder recorder, IPEndPoint[]
 
     private async Task<Reply> CallAsync(int member, Invocation call, params string[] command)
     {
+        call = HistoryRecorder.On(call, member);
         MemberConnection connection;
         try
         {

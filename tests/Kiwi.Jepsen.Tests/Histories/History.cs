@@ -41,7 +41,7 @@ internal sealed class History
     public string Format(Operation op)
     {
         string end = op.Complete == Operation.Open ? "open)" : Milliseconds(op.Complete) + "]";
-        return $"{op.Describe(),-24} [{Milliseconds(op.Invoke)}, {end}";
+        return $"{op.Describe(),-30} [{Milliseconds(op.Invoke)}, {end}";
     }
 
     private string Milliseconds(long ticks)

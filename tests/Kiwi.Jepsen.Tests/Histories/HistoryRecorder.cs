@@ -4,7 +4,7 @@ using System.Diagnostics;
 namespace Kiwi.Jepsen.Tests.Histories;
 
 /// <summary>An operation invoked and not yet completed: what the client holds while its request is in flight.</summary>
-internal readonly record struct Invocation(int Client, string Key, OperationKind Kind, long Argument, long Invoke);
+internal readonly record struct Invocation(int Client, string Key, OperationKind Kind, long Argument, long Invoke, int Member = -1);
 
 /// <summary>
 /// Collects the operations of concurrent clients. Each client calls <see cref="Invoke"/> just before it sends a
@@ -24,6 +24,9 @@ internal sealed class HistoryRecorder
     public static Invocation Invoke(int client, string key, OperationKind kind, long argument = 0)
         => new(client, key, kind, argument, Stopwatch.GetTimestamp());
 
+    /// <summary>The same invocation, noted as sent to member <paramref name="member"/> (reports name it).</summary>
+    public static Invocation On(in Invocation call, int member) => call with { Member = member };
+
     /// <summary>The reply arrived: the operation took effect and returned <paramref name="result"/>.</summary>
     public void Ok(in Invocation call, long? result = null) => Add(call, Stopwatch.GetTimestamp(), Outcome.Ok, result);
 
@@ -37,5 +40,5 @@ internal sealed class HistoryRecorder
     public History ToHistory() => new(_operations);
 
     private void Add(in Invocation call, long complete, Outcome outcome, long? result)
-        => _operations.Enqueue(new Operation(call.Client, call.Key, call.Kind, call.Argument, call.Invoke, complete, outcome, result));
+        => _operations.Enqueue(new Operation(call.Client, call.Key, call.Kind, call.Argument, call.Invoke, complete, outcome, result) { Member = call.Member });
 }

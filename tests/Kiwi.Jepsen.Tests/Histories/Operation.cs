@@ -46,6 +46,9 @@ internal sealed record Operation(int Client, string Key, OperationKind Kind, lon
     /// <summary>The completion time of an operation whose outcome is unknown: it may still take effect at any later time.</summary>
     public const long Open = long.MaxValue;
 
+    /// <summary>The member the client sent it to (fault tests), or -1; reports name it ("@m1").</summary>
+    public int Member { get; init; } = -1;
+
     /// <summary>True for SET and INCR.</summary>
     public bool IsWrite => Kind != OperationKind.Get;
 
@@ -64,7 +67,7 @@ internal sealed record Operation(int Client, string Key, OperationKind Kind, lon
             Outcome.Unknown => "?",
             _ => Kind == OperationKind.Set ? "OK" : FormatValue(Result),
         };
-        return call + " -> " + reply;
+        return Member < 0 ? call + " -> " + reply : call + " -> " + reply + " @m" + Member.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>A value as the reports write it: the number, or "nil".</summary>
