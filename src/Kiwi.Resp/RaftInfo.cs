@@ -91,6 +91,7 @@ internal static class RaftInfo
         ServerInfo.Line(text, "write_retries", node.WriteRetries.ToString(c));
         ServerInfo.Line(text, "write_retries_given_up", node.RetriesGivenUp.ToString(c));
         ServerInfo.Line(text, "duplicate_writes_skipped", node.DuplicatesSkipped.ToString(c));
+        ServerInfo.Line(text, "read_confirmations", node.ReadConfirmations.ToString(c));
         ServerInfo.Line(text, "snapshot_index", node.SnapshotIndex.ToString(c));
         ServerInfo.Line(text, "snapshots_taken", node.SnapshotsTaken.ToString(c));
         ServerInfo.Line(text, "snapshots_installed", node.SnapshotsInstalled.ToString(c));

@@ -116,54 +116,6 @@ public sealed partial class KiwiRaftNode : IAsyncDisposable
     /// <summary>Log entries skipped at start because storage already held them.</summary>
     public long SkippedAtStart => _stateMachine.SkippedEntries;
 
-    /// <summary>
-    /// A linearizable read point: confirms with a majority that the leader known here is still the leader and
-    /// learns its commit index (DotNext's strong read barrier), then waits until this node's storage holds
-    /// every entry up to it. A read made after it sees every write acknowledged before it started, on any node.
-    /// Throws when no majority answers.
-    /// </summary>
-    public async Task ReadBarrierAsync(CancellationToken token = default)
-    {
-        // DotNext's leader barrier, when the round finds the leadership lost (a leader resumed from a pause),
-        // catches NotLeaderException and waits only for its own, stale, last index: a barrier that began on a
-        // leader counts only if this node still leads in the same term; otherwise it is taken again, as follower.
-        for (int attempt = 0; ; attempt++)
-        {
-            long before = _cluster.Term;
-            bool leading = IsLeader;
-            await _cluster.ApplyReadBarrierAsync(ReadBarrierType.Strong, token).ConfigureAwait(false);
-            if (!leading || (IsLeader && _cluster.Term == before))
-            {
-                break;
-            }
-
-            if (attempt == 3)
-            {
-                throw new TimeoutException("the leadership changed during every read barrier");
-            }
-        }
-
-        // On a follower DotNext takes the leader's commit index as it stands, and a new leader's lags behind the
-        // entries its predecessor committed until its own first entry commits (found by the fault suite: a read
-        // on a follower just after a failover missed an acknowledged INCR). Once this node has applied an entry
-        // of the current term, every entry of earlier terms that was ever committed is applied here too.
-        long term = _cluster.Term;
-        long deadline = Environment.TickCount64 + (long)_leaderWait.TotalMilliseconds;
-        while (_stateMachine.LastTerm < term && !IsLeader)
-        {
-            if (Environment.TickCount64 > deadline)
-            {
-                throw new TimeoutException($"no entry of term {term} reached this node in time");
-            }
-
-            long next = _log.LastAppliedIndex + 1;
-            await Task.WhenAny(_log.WaitForApplyAsync(next, token).AsTask(), Task.Delay(20, token)).ConfigureAwait(false);
-            token.ThrowIfCancellationRequested();
-        }
-
-        await _worker.WaitForAppliedAsync(_stateMachine.LastPublishedIndex).WaitAsync(token).ConfigureAwait(false);
-    }
-
     /// <summary>Waits until some node is the leader; false on timeout.</summary>
     public async Task<bool> WaitForLeaderAsync(TimeSpan timeout, CancellationToken token = default)
     {

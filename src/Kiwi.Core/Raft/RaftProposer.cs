@@ -50,7 +50,21 @@ internal sealed class RaftProposer : IDisposable
 
         // Before the cluster starts: a single member becomes leader inside StartAsync.
         cluster.LeaderChanged += OnLeaderChanged;
+        Confirmations = new LeadershipConfirmations(ConfirmLeadershipAsync, _stop.Token);
     }
+
+    /// <summary>True while this node leads in the current term, by its own record of the election it won.</summary>
+    public bool IsLeading
+    {
+        get
+        {
+            long term = Volatile.Read(ref _leaderTerm);
+            return term != NotLeading && term == _cluster.Term;
+        }
+    }
+
+    /// <summary>The leader's read confirmations (see <see cref="LeadershipConfirmations"/>).</summary>
+    public LeadershipConfirmations Confirmations { get; }
 
     /// <summary>Log entries proposed since start.</summary>
     public long Proposed => Volatile.Read(ref _proposed);
@@ -242,6 +256,13 @@ internal sealed class RaftProposer : IDisposable
         }
 
         return term;
+    }
+
+    // An empty entry of this node's term, committed: see LeadershipConfirmations. The state machine skips it.
+    private async Task ConfirmLeadershipAsync(CancellationToken token)
+    {
+        var entry = new BinaryLogEntry { Content = ReadOnlyMemory<byte>.Empty, Term = LeaderTerm() };
+        await _cluster.ReplicateAsync(entry, token).ConfigureAwait(false);
     }
 
     private void OnLeaderChanged(RaftCluster<RaftClusterMember> cluster, RaftClusterMember? leader)
