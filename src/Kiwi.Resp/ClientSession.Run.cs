@@ -132,6 +132,13 @@ internal sealed partial class ClientSession
                     // async method) so no state machine is allocated per read.
                     while (_pendingCount > 0)
                     {
+                        if (ReferenceEquals(_pending[_pendingHead], _blockedReply))
+                        {
+                            // A blocked client: what it was answered before goes out now, not when it is served.
+                            _blockedReply = null;
+                            await FlushAsync(output, token).ConfigureAwait(false);
+                        }
+
                         await _pending[_pendingHead].WaitAsync().ConfigureAwait(false);
                         WriteHeadReply(output);
                     }
@@ -300,6 +307,13 @@ internal sealed partial class ClientSession
                 executed++;
                 Execute(spec, writer);
                 _args.Reset();
+                if (_blockedReply is not null)
+                {
+                    // Blocked: no further command is read until the wait ends.
+                    buffer = buffer.Slice(reader.Position);
+                    return Outcome.Drain;
+                }
+
                 if (CloseRequested)
                 {
                     buffer = buffer.Slice(reader.Position);
