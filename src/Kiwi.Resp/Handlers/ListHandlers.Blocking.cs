@@ -79,8 +79,8 @@ internal static partial class ListHandlers
     }
 
     /// <summary>
-    /// Redis's blocking timeout (getTimeoutFromObjectOrReply, seconds): a long double, times 1000, truncated to a
-    /// long long (so inf and 1e100 become negative, and anything under a millisecond means forever); 0 = forever.
+    /// Redis's blocking timeout (getTimeoutFromObjectOrReply, seconds): a long double, times 1000, rounded up to a
+    /// long long (so inf and 1e100 become negative, and a positive fraction of a millisecond is one); 0 = forever.
     /// </summary>
     internal static bool TryTimeout(ref CommandContext ctx, int at, out long timeoutMs)
     {
@@ -91,7 +91,7 @@ internal static partial class ListHandlers
             return false;
         }
 
-        double ms = parsed.ToDouble() * 1000.0;
+        double ms = Math.Ceiling(parsed.ToDouble() * 1000.0);
         timeoutMs = ms is < 9.2233720368547758E18 and >= -9.2233720368547758E18 ? (long)ms : long.MinValue;
         if (timeoutMs < 0)
         {

@@ -63,6 +63,7 @@ public sealed partial class BlockingListTests(ServerFixture server) : IClassFixt
     [InlineData("BLMOVE b:t b:d LEFT LEFT 0.01", "$-1\r\n", "_\r\n")]
     [InlineData("BRPOPLPUSH b:t b:d 0.01", "$-1\r\n", "_\r\n")]
     [InlineData("BLMPOP 0.01 1 b:t LEFT", "*-1\r\n", "_\r\n")]
+    [InlineData("BLPOP b:t 0.0001", "*-1\r\n", "_\r\n")]
     public async Task A_timeout_replies_the_commands_null(string command, string resp2, string resp3)
     {
         using RawClient client = await RawClient.ConnectAsync(server.Port);
@@ -171,6 +172,17 @@ public sealed partial class BlockingListTests(ServerFixture server) : IClassFixt
         Assert.Equal(":1\r\n", await Call("CLIENT", "UNBLOCK", id, "ERROR"));
         Assert.Equal("-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n", await client.ReadReplyAsync());
         Assert.Equal("+PONG\r\n", await client.CallAsync(C("PING")));
+    }
+
+    [Fact]
+    public async Task A_client_that_leaves_while_blocked_stops_waiting_and_takes_nothing()
+    {
+        int before = await BlockedClients();
+        RawClient client = await Blocked("BLPOP", "b:gone", "0");
+        client.Dispose();
+        await Poll.UntilAsync(async () => await BlockedClients() <= before, "the closed client still counts as blocked");
+        await Call("RPUSH", "b:gone", "kept");
+        Assert.Equal(":1\r\n", await Call("LLEN", "b:gone"));
     }
 
     [Fact]
