@@ -110,6 +110,17 @@ public sealed class ListCommandTests(ServerFixture server) : IClassFixture<Serve
     }
 
     [Fact]
+    public void Ltrim_that_keeps_nothing_deletes_the_list_and_a_new_one_starts_empty()
+    {
+        Db.ListRightPush("l:trimall", [.. Enumerable.Range(0, 200).Select(i => (RedisValue)i)]);
+        Db.ListTrim("l:trimall", 1, 0);
+        Assert.False(Db.KeyExists("l:trimall"));
+        Db.ListRightPush("l:trimall", "new");
+        Assert.Equal(["new"], Range("l:trimall"));
+        Assert.Equal(1, Db.ListLength("l:trimall"));
+    }
+
+    [Fact]
     public void Lmove_rpoplpush_and_lmpop()
     {
         Db.ListRightPush("l:m1", ["a", "b", "c"]);

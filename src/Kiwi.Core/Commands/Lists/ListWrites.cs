@@ -152,6 +152,15 @@ internal static partial class ListWrites
             right = length - end - 1;
         }
 
+        if (left == length)
+        {
+            // Nothing stays: the key goes as DEL does, O(1) (a big list's elements are left to the cleanup).
+            ctx.Delete(cmd.Db, key);
+            ctx.DropMembers(cmd.Db, key, ctx.Current.WrittenSpan);
+            reply.ReplyOk();
+            return;
+        }
+
         for (long i = 0; i < left; i++)
         {
             ctx.DeleteElement(cmd.Db, key, list.Version, list.Head++);
