@@ -393,21 +393,4 @@ internal sealed partial class ClientSession
         // A write's time is its submission; an error it gets from the writer counts when its reply is written.
         Server.Stats.Called(spec, Stopwatch.GetTimestamp() - started, failed: _errorReplies != errorsBefore);
     }
-
-    private async ValueTask DrainQuietlyAsync()
-    {
-        while (_pendingCount > 0)
-        {
-            ApplyRequest request = _pending[_pendingHead];
-            try
-            {
-                await request.WaitAsync().ConfigureAwait(false);
-            }
-            catch (InvalidOperationException)
-            {
-            }
-
-            ApplyRequestPool.Return(TakeHead());
-        }
-    }
 }

@@ -172,6 +172,24 @@ internal sealed partial class ClientSession : IDisposable, IErrorReplyObserver
         ApplyRequestPool.Return(request);
     }
 
+    // Writes already submitted must finish before their requests go back to the pool (the session is ending).
+    private async ValueTask DrainQuietlyAsync()
+    {
+        while (_pendingCount > 0)
+        {
+            ApplyRequest request = _pending[_pendingHead];
+            try
+            {
+                await request.WaitAsync().ConfigureAwait(false);
+            }
+            catch (InvalidOperationException)
+            {
+            }
+
+            ApplyRequestPool.Return(TakeHead());
+        }
+    }
+
     /// <summary>Removes the oldest write in flight from the queue (the caller returns it to the pool).</summary>
     private ApplyRequest TakeHead()
     {
