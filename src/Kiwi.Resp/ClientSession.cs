@@ -227,7 +227,7 @@ internal sealed partial class ClientSession : IDisposable, IErrorReplyObserver
             .Append(" fd=8 name=").Append(Name ?? string.Empty)
             .Append(" age=").Append((now - CreatedAtMs) / 1000)
             .Append(" idle=").Append((now - LastInteractionMs) / 1000)
-            .Append(" flags=N db=").Append(Database)
+            .Append(Blocked is null ? " flags=N db=" : " flags=b db=").Append(Database)
             .Append(" sub=0 psub=0 ssub=0 multi=-1 watch=0 qbuf=").Append(QueryBufferBytes)
             .Append(" qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=")
             .Append(LastCommand)

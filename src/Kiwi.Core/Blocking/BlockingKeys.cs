@@ -91,6 +91,39 @@ internal sealed class BlockingKeys : IDisposable
         ScheduleDrain();
     }
 
+    /// <summary>Wakes every wait (a snapshot replaced the data: any key may have got some).</summary>
+    public void WakeAll()
+    {
+        if (!HasWaiters)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            foreach (List<BlockedWait> waits in _byKey.Values)
+            {
+                foreach (BlockedWait wait in waits)
+                {
+                    if (!_woken.Contains(wait) && wait.SignalLocked())
+                    {
+                        _woken.Add(wait);
+                    }
+                }
+            }
+
+            _woken.Sort(static (a, b) => a.Ticket.CompareTo(b.Ticket));
+            foreach (BlockedWait wait in _woken)
+            {
+                _wakeQueue.Enqueue(wait);
+            }
+
+            _woken.Clear();
+        }
+
+        ScheduleDrain();
+    }
+
     /// <summary>Adds <paramref name="wait"/> behind everyone already waiting on each of its keys.</summary>
     internal void Register(BlockedWait wait)
     {

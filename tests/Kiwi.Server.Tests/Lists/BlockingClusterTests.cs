@@ -4,6 +4,7 @@ namespace Kiwi.Server.Tests.Lists;
 /// Blocking pops in cluster mode: clients blocked on followers and on the leader are woken by each member's own apply
 /// of the push, and their pops go through the log, so no element is served twice and none is lost.
 /// </summary>
+[Collection(nameof(BlockingClusterTests))]
 public sealed class BlockingClusterTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
 {
     private TestCluster Cluster => fixture.Cluster;
@@ -60,3 +61,10 @@ public sealed class BlockingClusterTests(ClusterFixture fixture) : IClassFixture
         }
     }
 }
+
+/// <summary>
+/// The cluster of <see cref="BlockingClusterTests"/> starts after the parallel tests are done: two clusters starting
+/// at once in one process could pick the same free port.
+/// </summary>
+[CollectionDefinition(nameof(BlockingClusterTests), DisableParallelization = true)]
+public sealed class BlockingClusterCollection;

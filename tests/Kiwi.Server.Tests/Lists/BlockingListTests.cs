@@ -163,6 +163,8 @@ public sealed partial class BlockingListTests(ServerFixture server) : IClassFixt
         int before = await BlockedClients();
         await client.SendAsync(C("BLPOP", "b:unblock", "0"));
         await WaitBlocked(before + 1);
+        Assert.Contains($"id={id} ", await Call("CLIENT", "LIST"));
+        Assert.Matches($"id={id} [^\n]* flags=b ", await Call("CLIENT", "LIST"));
         Assert.Equal(":1\r\n", await Call("CLIENT", "UNBLOCK", id));
         Assert.Equal("*-1\r\n", await client.ReadReplyAsync());
         Assert.Equal(":0\r\n", await Call("CLIENT", "UNBLOCK", id));
