@@ -76,6 +76,57 @@ public sealed class KiwiDbBlockingListTests : KiwiDbTestBase
     }
 
     [Fact]
+    public async Task Consumers_blocked_while_a_producer_pushes_get_every_element_exactly_once()
+    {
+        const int Elements = 2000;
+        const int Consumers = 4;
+        var got = new System.Collections.Concurrent.ConcurrentBag<string>();
+        using var done = new CancellationTokenSource();
+        var consumers = new Task[Consumers];
+        for (int c = 0; c < Consumers; c++)
+        {
+            consumers[c] = Task.Run(async () =>
+            {
+                while (true)
+                {
+                    KiwiListPop pop;
+                    try
+                    {
+                        pop = await Db.Lists.BlockingPopAsync([B("work")], right: false, TimeSpan.Zero, done.Token);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return;
+                    }
+
+                    using (pop)
+                    {
+                        got.Add(pop.Value.ToString()!);
+                    }
+                }
+            });
+        }
+
+        for (int i = 0; i < Elements; i++)
+        {
+            await Db.Lists.PushRightAsync(B("work"), B(i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        DateTime deadline = DateTime.UtcNow + s_deadline;
+        while (got.Count < Elements)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{got.Count} of {Elements} elements consumed");
+            await Task.Yield();
+        }
+
+        await done.CancelAsync();
+        await Within(Task.WhenAll(consumers).ContinueWith(static _ => true, TaskScheduler.Default));
+        Assert.Equal(Elements, got.Count);
+        Assert.Equal(Elements, got.Distinct().Count());
+        Assert.Equal(0, Db.Lists.Length(B("work")));
+    }
+
+    [Fact]
     public async Task Blocking_move_and_wrongtype()
     {
         Task<KiwiValue> move = Db.Lists.BlockingMoveAsync(B("src"), B("dst"), fromRight: true, toRight: false, TimeSpan.Zero);
