@@ -45,6 +45,7 @@ public sealed class KiwiDbListTests : KiwiDbTestBase
         Assert.Equal("ERR no such key", await ErrorOf(async () => await Db.Lists.SetAsync(B("none"), 0, B("a"))));
         await Db.Lists.PushLeftAsync(B("k"), B("a"));
         Assert.Equal("ERR index out of range", await ErrorOf(async () => await Db.Lists.SetAsync(B("k"), 1, B("a"))));
+        Assert.Equal("ERR wrong number of arguments for 'rpush' command", await ErrorOf(async () => await Db.Lists.PushRightAsync(B("k"), ReadOnlySpan<ReadOnlyMemory<byte>>.Empty)));
     }
 
     [Fact]

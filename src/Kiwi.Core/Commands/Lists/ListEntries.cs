@@ -14,7 +14,13 @@ internal static class ListEntries
     {
         if (elements.Count == 0)
         {
-            return EncodedEntry.Refused("ERR wrong number of arguments for 'lpush' command"u8);
+            return EncodedEntry.Refused((right, onlyExisting) switch
+            {
+                (false, false) => "ERR wrong number of arguments for 'lpush' command"u8,
+                (true, false) => "ERR wrong number of arguments for 'rpush' command"u8,
+                (false, true) => "ERR wrong number of arguments for 'lpushx' command"u8,
+                _ => "ERR wrong number of arguments for 'rpushx' command"u8,
+            });
         }
 
         var flags = (right ? ListFlags.Right : ListFlags.None) | (onlyExisting ? ListFlags.OnlyExisting : ListFlags.None);
