@@ -57,7 +57,7 @@ internal sealed partial class ApplyContext
             IndexExpiry(db, key, list.ExpireAt);
         }
 
-        NoteKeyWritten(db, key);
+        NoteKeyWritten(db, key, list.Count);
     }
 
     /// <summary>Reads the element at <paramref name="seq"/> into <see cref="Element"/>; false when absent.</summary>
@@ -94,16 +94,16 @@ internal sealed partial class ApplyContext
 
     /// <summary>
     /// Blocked clients wait on keys (<see cref="Blocking.BlockingKeys"/>): a collection written with members is
-    /// reported to them once the batch is committed. Costs one read of a flag while nobody is blocked.
+    /// reported to them (with how many it has) once the batch is committed. Costs one read of a flag while nobody is blocked.
     /// </summary>
     internal Blocking.BlockingKeys? Blocking { get; set; }
 
-    private void NoteKeyWritten(int db, ReadOnlySpan<byte> key)
+    private void NoteKeyWritten(int db, ReadOnlySpan<byte> key, long count)
     {
         Blocking.BlockingKeys? blocking = Blocking;
-        if (blocking is not null && blocking.HasWaiters)
+        if (count > 0 && blocking is not null && blocking.HasWaiters)
         {
-            blocking.Note(db, key);
+            blocking.Note(db, key, count);
         }
     }
 }

@@ -117,7 +117,7 @@ internal sealed partial class ApplyContext : IDisposable
             IndexExpiry(db, key, expireAtMs);
         }
 
-        NoteKeyWritten(db, key);
+        NoteKeyWritten(db, key, MetaValue.Count(record));
     }
 
     /// <summary>Rewrites the record in <see cref="Current"/> with a new expiry, keeping type and payload.</summary>

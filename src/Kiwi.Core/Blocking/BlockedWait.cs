@@ -115,31 +115,39 @@ internal abstract class BlockedWait
         return true;
     }
 
-    /// <summary>True when this waits on (<paramref name="db"/>, <paramref name="key"/>).</summary>
-    internal bool Waits(int db, ReadOnlySpan<byte> key)
+    /// <summary>The index of (<paramref name="db"/>, <paramref name="key"/>) among the keys of this wait, or -1.</summary>
+    internal int IndexOf(int db, ReadOnlySpan<byte> key)
     {
-        if (db != Database)
+        if (db == Database)
         {
-            return false;
-        }
-
-        foreach (ReadOnlyMemory<byte> candidate in _waitKeys)
-        {
-            if (candidate.Span.SequenceEqual(key))
+            for (int i = 0; i < _waitKeys.Length; i++)
             {
-                return true;
+                if (_waitKeys[i].Span.SequenceEqual(key))
+                {
+                    return i;
+                }
             }
         }
 
-        return false;
+        return -1;
     }
 
-    /// <summary>Under the lock: a key of this wait got data. True when it must retry now (it was waiting).</summary>
-    internal bool SignalLocked()
+    /// <summary>
+    /// The key that woke the wait for its current retry: Redis serves a client blocked on several keys from the key
+    /// that got data, so the retry tries that one first.
+    /// </summary>
+    protected int WokenBy { get; private set; }
+
+    /// <summary>
+    /// Under the lock: key <paramref name="keyIndex"/> of this wait got data. True when it must retry now (it was
+    /// waiting and <paramref name="mayWake"/>: the key has a member left for it).
+    /// </summary>
+    internal bool SignalLocked(bool mayWake, int keyIndex)
     {
-        if (_state == Waiting)
+        if (_state == Waiting && mayWake)
         {
             _state = Attempting;
+            WokenBy = keyIndex;
             return true;
         }
 
@@ -192,6 +200,11 @@ internal abstract class BlockedWait
             {
                 outcome = BlockOutcome.Served;
                 Reply = request;
+                if (KeyCount > 1 || request.ReplyBuffer.WrittenSpan[0] == (byte)'-')
+                {
+                    // It may have been woken for a key it did not pop from (or an error took nothing).
+                    _keys.PassOnLocked(this);
+                }
             }
             else if (request is null)
             {

@@ -17,6 +17,9 @@ internal sealed class BlockingKeys : IDisposable
 {
     private static readonly Action<object?> s_drain = static state => ((BlockingKeys)state!).Drain();
 
+    // A note: db:u16 | count:i64 | len(key):i32 | key.
+    private const int NoteHeader = 14;
+
     private readonly Lock _lock = new();
     private readonly Dictionary<ulong, List<BlockedWait>> _byKey = [];
     private readonly ConcurrentQueue<BlockedWait> _wakeQueue = new();
@@ -32,14 +35,15 @@ internal sealed class BlockingKeys : IDisposable
     /// <summary>Clients blocked now (INFO's blocked_clients).</summary>
     public int Count => Volatile.Read(ref _waiting);
 
-    /// <summary>Writer thread: a collection at (<paramref name="db"/>, <paramref name="key"/>) was written with members in this batch.</summary>
-    public void Note(int db, ReadOnlySpan<byte> key)
+    /// <summary>Writer thread: a collection at (<paramref name="db"/>, <paramref name="key"/>) was written and has <paramref name="count"/> members.</summary>
+    public void Note(int db, ReadOnlySpan<byte> key, long count)
     {
-        Span<byte> header = _noted.GetSpan(6 + key.Length);
+        Span<byte> header = _noted.GetSpan(NoteHeader + key.Length);
         BinaryPrimitives.WriteUInt16LittleEndian(header, (ushort)db);
-        BinaryPrimitives.WriteInt32LittleEndian(header[2..], key.Length);
-        key.CopyTo(header[6..]);
-        _noted.Advance(6 + key.Length);
+        BinaryPrimitives.WriteInt64LittleEndian(header[2..], count);
+        BinaryPrimitives.WriteInt32LittleEndian(header[10..], key.Length);
+        key.CopyTo(header[NoteHeader..]);
+        _noted.Advance(NoteHeader + key.Length);
     }
 
     /// <summary>Writer thread: the batch was not committed; forget what it noted.</summary>
@@ -56,35 +60,17 @@ internal sealed class BlockingKeys : IDisposable
         lock (_lock)
         {
             ReadOnlySpan<byte> noted = _noted.WrittenSpan;
-            while (noted.Length >= 6)
+            while (noted.Length >= NoteHeader)
             {
                 int db = BinaryPrimitives.ReadUInt16LittleEndian(noted);
-                int length = BinaryPrimitives.ReadInt32LittleEndian(noted[2..]);
-                ReadOnlySpan<byte> key = noted.Slice(6, length);
-                noted = noted[(6 + length)..];
-                if (_byKey.TryGetValue(Hash(db, key), out List<BlockedWait>? waits))
-                {
-                    foreach (BlockedWait wait in waits)
-                    {
-                        if (wait.Waits(db, key) && wait.SignalLocked())
-                        {
-                            _woken.Add(wait);
-                        }
-                    }
-                }
+                long count = BinaryPrimitives.ReadInt64LittleEndian(noted[2..]);
+                int length = BinaryPrimitives.ReadInt32LittleEndian(noted[10..]);
+                ReadOnlySpan<byte> key = noted.Slice(NoteHeader, length);
+                noted = noted[(NoteHeader + length)..];
+                WakeLocked(db, key, count, except: null);
             }
 
-            if (_woken.Count > 1)
-            {
-                _woken.Sort(static (a, b) => a.Ticket.CompareTo(b.Ticket));
-            }
-
-            foreach (BlockedWait wait in _woken)
-            {
-                _wakeQueue.Enqueue(wait);
-            }
-
-            _woken.Clear();
+            QueueWokenLocked();
         }
 
         _noted.Clear();
@@ -105,23 +91,67 @@ internal sealed class BlockingKeys : IDisposable
             {
                 foreach (BlockedWait wait in waits)
                 {
-                    if (!_woken.Contains(wait) && wait.SignalLocked())
+                    if (!_woken.Contains(wait) && wait.SignalLocked(mayWake: true, 0))
                     {
                         _woken.Add(wait);
                     }
                 }
             }
 
-            _woken.Sort(static (a, b) => a.Ticket.CompareTo(b.Ticket));
-            foreach (BlockedWait wait in _woken)
-            {
-                _wakeQueue.Enqueue(wait);
-            }
-
-            _woken.Clear();
+            QueueWokenLocked();
         }
 
         ScheduleDrain();
+    }
+
+    /// <summary>
+    /// Under <see cref="Sync"/>: <paramref name="served"/> was served by one of its keys, or replied an error without
+    /// taking anything. Another key of it may still hold what it was woken for: the next waiter of each gets a look.
+    /// </summary>
+    internal void PassOnLocked(BlockedWait served)
+    {
+        for (int i = 0; i < served.KeyCount; i++)
+        {
+            WakeLocked(served.Database, served.Key(i), 1, served);
+        }
+
+        QueueWokenLocked();
+        ScheduleDrain();
+    }
+
+    // Wakes the first `count` waiting waits of the key in the order they blocked (one per member it has: more would
+    // only pop nothing); a wait whose attempt is in flight is told to look again if that attempt finds nothing.
+    private void WakeLocked(int db, ReadOnlySpan<byte> key, long count, BlockedWait? except)
+    {
+        if (!_byKey.TryGetValue(Hash(db, key), out List<BlockedWait>? waits))
+        {
+            return;
+        }
+
+        foreach (BlockedWait wait in waits)
+        {
+            int index = wait == except ? -1 : wait.IndexOf(db, key);
+            if (index >= 0 && wait.SignalLocked(mayWake: count > 0, index))
+            {
+                _woken.Add(wait);
+                count--;
+            }
+        }
+    }
+
+    private void QueueWokenLocked()
+    {
+        if (_woken.Count > 1)
+        {
+            _woken.Sort(static (a, b) => a.Ticket.CompareTo(b.Ticket));
+        }
+
+        foreach (BlockedWait wait in _woken)
+        {
+            _wakeQueue.Enqueue(wait);
+        }
+
+        _woken.Clear();
     }
 
     /// <summary>Adds <paramref name="wait"/> behind everyone already waiting on each of its keys.</summary>

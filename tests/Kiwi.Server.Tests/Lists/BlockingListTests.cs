@@ -133,6 +133,26 @@ public sealed partial class BlockingListTests(ServerFixture server) : IClassFixt
     }
 
     [Fact]
+    public async Task A_client_blocked_on_several_keys_is_served_by_the_key_that_woke_it_as_redis_does()
+    {
+        using RawClient both = await Blocked("BLPOP", "b:pB", "b:pA", "0");
+        using RawClient onlyA = await Blocked("BLPOP", "b:pA", "0");
+        using (RawClient writer = await RawClient.ConnectAsync(server.Port))
+        {
+            // A gets an element first (waking the first in line on A), then B gets one; Redis serves the client
+            // blocked on both from A, and the one blocked on A alone waits on.
+            await writer.SendAsync(C("RPUSH", "b:pA", "x") + C("RPUSH", "b:pB", "y"));
+            Assert.Equal(":1\r\n", await writer.ReadReplyAsync());
+            Assert.Equal(":1\r\n", await writer.ReadReplyAsync());
+        }
+
+        Assert.Equal(Pair("b:pA", "x"), await both.ReadReplyAsync());
+        Assert.Equal(":1\r\n", await Call("LLEN", "b:pB"));
+        await Call("RPUSH", "b:pA", "z");
+        Assert.Equal(Pair("b:pA", "z"), await onlyA.ReadReplyAsync());
+    }
+
+    [Fact]
     public async Task Blmove_chains_pass_an_element_along()
     {
         using RawClient last = await Blocked("BLPOP", "b:c3", "0");
