@@ -200,7 +200,7 @@ internal abstract class BlockedWait
             {
                 outcome = BlockOutcome.Served;
                 Reply = request;
-                if (KeyCount > 1 || request.ReplyBuffer.WrittenSpan[0] == (byte)'-')
+                if (KeyCount > 1 || request.ReplyBuffer.WrittenSpan is [(byte)'-', ..])
                 {
                     // It may have been woken for a key it did not pop from (or an error took nothing).
                     _keys.PassOnLocked(this);
