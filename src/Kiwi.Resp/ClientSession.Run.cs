@@ -132,6 +132,13 @@ internal sealed partial class ClientSession
                     // async method) so no state machine is allocated per read.
                     while (_pendingCount > 0)
                     {
+                        if (ReferenceEquals(_pending[_pendingHead], _blockedReply))
+                        {
+                            // A blocked client: what it was answered before goes out now, not when it is served.
+                            _blockedReply = null;
+                            await FlushAsync(output, token).ConfigureAwait(false);
+                        }
+
                         await _pending[_pendingHead].WaitAsync().ConfigureAwait(false);
                         WriteHeadReply(output);
                     }
@@ -300,6 +307,13 @@ internal sealed partial class ClientSession
                 executed++;
                 Execute(spec, writer);
                 _args.Reset();
+                if (_blockedReply is not null)
+                {
+                    // Blocked: no further command is read until the wait ends.
+                    buffer = buffer.Slice(reader.Position);
+                    return Outcome.Drain;
+                }
+
                 if (CloseRequested)
                 {
                     buffer = buffer.Slice(reader.Position);
@@ -378,22 +392,5 @@ internal sealed partial class ClientSession
 
         // A write's time is its submission; an error it gets from the writer counts when its reply is written.
         Server.Stats.Called(spec, Stopwatch.GetTimestamp() - started, failed: _errorReplies != errorsBefore);
-    }
-
-    private async ValueTask DrainQuietlyAsync()
-    {
-        while (_pendingCount > 0)
-        {
-            ApplyRequest request = _pending[_pendingHead];
-            try
-            {
-                await request.WaitAsync().ConfigureAwait(false);
-            }
-            catch (InvalidOperationException)
-            {
-            }
-
-            ApplyRequestPool.Return(TakeHead());
-        }
     }
 }

@@ -172,6 +172,24 @@ internal sealed partial class ClientSession : IDisposable, IErrorReplyObserver
         ApplyRequestPool.Return(request);
     }
 
+    // Writes already submitted must finish before their requests go back to the pool (the session is ending).
+    private async ValueTask DrainQuietlyAsync()
+    {
+        while (_pendingCount > 0)
+        {
+            ApplyRequest request = _pending[_pendingHead];
+            try
+            {
+                await request.WaitAsync().ConfigureAwait(false);
+            }
+            catch (InvalidOperationException)
+            {
+            }
+
+            ApplyRequestPool.Return(TakeHead());
+        }
+    }
+
     /// <summary>Removes the oldest write in flight from the queue (the caller returns it to the pool).</summary>
     private ApplyRequest TakeHead()
     {
@@ -209,7 +227,7 @@ internal sealed partial class ClientSession : IDisposable, IErrorReplyObserver
             .Append(" fd=8 name=").Append(Name ?? string.Empty)
             .Append(" age=").Append((now - CreatedAtMs) / 1000)
             .Append(" idle=").Append((now - LastInteractionMs) / 1000)
-            .Append(" flags=N db=").Append(Database)
+            .Append(Blocked is null ? " flags=N db=" : " flags=b db=").Append(Database)
             .Append(" sub=0 psub=0 ssub=0 multi=-1 watch=0 qbuf=").Append(QueryBufferBytes)
             .Append(" qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=")
             .Append(LastCommand)

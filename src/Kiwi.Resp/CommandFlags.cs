@@ -30,4 +30,7 @@ internal enum CommandFlags : ushort
     /// then waits for the client's earlier writes and takes the read barrier like a read-only command.
     /// </summary>
     ReadWhenBare = 64,
+
+    /// <summary>May block the client (BLPOP...): the session waits for its reply before it reads further commands.</summary>
+    Blocking = 128,
 }

@@ -92,6 +92,7 @@ internal static class CommandTable
         ServerHandlers.Register(list);
         RaftHandlers.Register(list);
         BitHandlers.Register(list);
+        ListHandlers.Register(list);
         for (int i = 0; i < list.Count; i++)
         {
             list[i].Index = i;

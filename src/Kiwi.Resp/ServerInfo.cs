@@ -84,7 +84,7 @@ internal static class ServerInfo
             case "clients":
                 Line(text, "connected_clients", server.Clients.Count.ToString(c));
                 Line(text, "maxclients", server.Settings.MaxClients.ToString(c));
-                Line(text, "blocked_clients", "0");
+                Line(text, "blocked_clients", server.Db.Blocking.Count.ToString(c));
                 break;
             case "memory":
                 long managed = GC.GetTotalMemory(false);

@@ -78,6 +78,8 @@ internal sealed partial class ApplyContext
         {
             IndexExpiry(db, key, expireAtMs);
         }
+
+        NoteKeyWritten(db, key, count);
     }
 
     /// <summary>Reads a member's value into <paramref name="value"/>; false when it is absent.</summary>

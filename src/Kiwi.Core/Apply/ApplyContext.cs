@@ -116,6 +116,8 @@ internal sealed partial class ApplyContext : IDisposable
         {
             IndexExpiry(db, key, expireAtMs);
         }
+
+        NoteKeyWritten(db, key, MetaValue.Count(record));
     }
 
     /// <summary>Rewrites the record in <see cref="Current"/> with a new expiry, keeping type and payload.</summary>
@@ -149,6 +151,7 @@ internal sealed partial class ApplyContext : IDisposable
         _dataKey.Dispose();
         _memberScratch.Dispose();
         _groupEnd.Dispose();
+        _element.Dispose();
     }
 
     // Index entries are never removed when an expiry changes: the expiry cycle checks each one against the

@@ -112,5 +112,8 @@ internal sealed partial class ApplyWorker
         {
             ReleaseWaiters();
         }
+
+        // Any key may have got data from the snapshot: every blocked client looks again.
+        Blocking.WakeAll();
     }
 }

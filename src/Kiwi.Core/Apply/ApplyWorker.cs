@@ -54,7 +54,7 @@ internal sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSou
         _ring = ring;
         _syncEachBatch = durability == Durability.Always;
         _batch = new ApplyRequest[maxBatch];
-        _context = new ApplyContext(engine, _writes);
+        _context = new ApplyContext(engine, _writes) { Blocking = Blocking };
         AppliedState.Position position = AppliedState.Read(engine);
         (_appliedIndex, _appliedTerm, _appliedSub, _appliedSubCount) = position;
         _fullyAppliedIndex = position.FullyApplied;
@@ -62,6 +62,9 @@ internal sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSou
         _inlineApply = inlineApply && !_syncEachBatch;
         _thread = new Thread(Run) { IsBackground = true, Name = "kiwi-apply" };
     }
+
+    /// <summary>The keys blocked clients wait on: woken after each committed batch that wrote them.</summary>
+    internal Blocking.BlockingKeys Blocking { get; } = new();
 
     /// <summary>The storage the writer commits to.</summary>
     internal IStorageEngine Engine => _engine;
@@ -146,11 +149,13 @@ internal sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSou
     /// <summary>Stops the writer and releases its buffers (not the engine or the ring).</summary>
     public void Dispose()
     {
+        Blocking.CancelAll();
         Stop();
         _context.Dispose();
         _groupEnd.Dispose();
         _writes.Dispose();
         _wake.Dispose();
+        Blocking.Dispose();
     }
 
     private void ApplyBatch(int n)
@@ -253,6 +258,7 @@ internal sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSou
         {
             // The write ids this batch recorded are not stored: back to what storage holds.
             ReloadDedup();
+            Blocking.Discard();
             FailBatch(batch, ex);
             return taken;
         }
@@ -274,6 +280,7 @@ internal sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSou
             ReleaseWaiters();
         }
 
+        Blocking.Publish();
         return taken;
     }
 

@@ -134,6 +134,30 @@ internal static class CommandExecutor
             case OpCode.SStore:
                 SetWrites.Store(ctx, ref cmd, reply);
                 break;
+            case OpCode.LPush:
+                Lists.ListWrites.Push(ctx, ref cmd, reply);
+                break;
+            case OpCode.LPop:
+                Lists.ListWrites.Pop(ctx, ref cmd, reply);
+                break;
+            case OpCode.LSet:
+                Lists.ListWrites.Set(ctx, ref cmd, reply);
+                break;
+            case OpCode.LTrim:
+                Lists.ListWrites.Trim(ctx, ref cmd, reply);
+                break;
+            case OpCode.LRem:
+                Lists.ListWrites.Remove(ctx, ref cmd, reply);
+                break;
+            case OpCode.LInsert:
+                Lists.ListWrites.Insert(ctx, ref cmd, reply);
+                break;
+            case OpCode.LMove:
+                Lists.ListWrites.Move(ctx, ref cmd, reply);
+                break;
+            case OpCode.LMPop:
+                Lists.ListWrites.MultiPop(ctx, ref cmd, reply);
+                break;
             default:
                 reply.ReplyError(KiwiError.UnknownCommand);
                 break;

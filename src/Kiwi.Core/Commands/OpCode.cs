@@ -88,6 +88,32 @@ internal enum OpCode : byte
 
     /// <summary>BITFIELD key ops; N1 = number of ops, the second argument holds them (see <see cref="Bits.BitFieldOp"/>).</summary>
     BitField = 42,
+
+    // 60-69: lists (see Lists.ListFlags).
+
+    /// <summary>LPUSH/RPUSH/LPUSHX/RPUSHX key element [element ...].</summary>
+    LPush = 60,
+
+    /// <summary>LPOP/RPOP key [count]: N1 = count with <see cref="Lists.ListFlags.WithCount"/>.</summary>
+    LPop = 61,
+
+    /// <summary>LSET key element; N1 = index.</summary>
+    LSet = 62,
+
+    /// <summary>LTRIM key; N1 = start, N2 = stop.</summary>
+    LTrim = 63,
+
+    /// <summary>LREM key element; N1 = count.</summary>
+    LRem = 64,
+
+    /// <summary>LINSERT key pivot element; <see cref="Lists.ListFlags.After"/> or before.</summary>
+    LInsert = 65,
+
+    /// <summary>LMOVE/RPOPLPUSH/BLMOVE source destination.</summary>
+    LMove = 66,
+
+    /// <summary>LMPOP/BLPOP/BRPOP/BLMPOP key [key ...]; N1 = count.</summary>
+    LMPop = 67,
 }
 
 /// <summary>Flags of <see cref="OpCode.HSet"/>.</summary>

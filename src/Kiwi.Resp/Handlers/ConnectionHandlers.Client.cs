@@ -71,6 +71,10 @@ internal static partial class ConnectionHandlers
 
             ctx.Writer.WriteVerbatim(Encoding.UTF8.GetBytes(text.ToString()));
         }
+        else if (ArgParser.Is(sub, "UNBLOCK"u8) && ctx.Count is 3 or 4)
+        {
+            ClientUnblock(ref ctx);
+        }
         else if (ArgParser.Is(sub, "KILL"u8) && ctx.Count >= 3)
         {
             ClientKill(ref ctx);

@@ -202,7 +202,12 @@ internal static partial class KeyHandlers
         if (ArgParser.Is(sub, "ENCODING"u8))
         {
             ReadOnlySpan<byte> record = ReadPath.Record;
-            if (type != KeyType.String)
+            if (type == KeyType.List)
+            {
+                // Redis 7.0 keeps every list in a quicklist (listpack lists came in 7.2).
+                ctx.Writer.WriteBulk("quicklist"u8);
+            }
+            else if (type != KeyType.String)
             {
                 // The encoding Redis 7.0 would have chosen, kept in the meta record (see CollectionEncoding).
                 bool compact = MetaValue.Encoding(record) == CollectionEncoding.Compact;

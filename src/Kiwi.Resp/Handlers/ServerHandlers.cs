@@ -249,6 +249,11 @@ internal static partial class ServerHandlers
             flags.Add("no_auth");
         }
 
+        if ((spec.Flags & CommandFlags.Blocking) != 0)
+        {
+            flags.Add("blocking");
+        }
+
         ctx.Writer.WriteSetHeader(flags.Count);
         foreach (string flag in flags)
         {
