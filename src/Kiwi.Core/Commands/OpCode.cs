@@ -88,6 +88,26 @@ internal enum OpCode : byte
 
     /// <summary>BITFIELD key ops; N1 = number of ops, the second argument holds them (see <see cref="Bits.BitFieldOp"/>).</summary>
     BitField = 42,
+
+    // 60-69: sorted sets (see SortedSets.ZSetOps for their flags and arguments).
+
+    /// <summary>ZADD/ZINCRBY key (score:f64 LE, member)...; see <see cref="SortedSets.ZAddFlags"/>.</summary>
+    ZAdd = 60,
+
+    /// <summary>ZREM key member [member ...].</summary>
+    ZRem = 61,
+
+    /// <summary>ZPOPMIN/ZPOPMAX key, ZMPOP keys...; see <see cref="SortedSets.ZPopFlags"/>; N1 = count (-1: none given).</summary>
+    ZPop = 62,
+
+    /// <summary>ZREMRANGEBYRANK/SCORE/LEX key min max (as given); the flags are the <see cref="SortedSets.ZRangeKind"/>.</summary>
+    ZRemRange = 63,
+
+    /// <summary>ZUNIONSTORE/ZINTERSTORE/ZDIFFSTORE destination keys... [weights:f64 LE...]; see <see cref="SortedSets.ZStoreFlags"/>; N1 = number of keys.</summary>
+    ZStore = 64,
+
+    /// <summary>ZRANGESTORE destination source min max; see <see cref="SortedSets.ZRangeStoreFlags"/>; N1 = offset, N2 = limit.</summary>
+    ZRangeStore = 65,
 }
 
 /// <summary>Flags of <see cref="OpCode.HSet"/>.</summary>

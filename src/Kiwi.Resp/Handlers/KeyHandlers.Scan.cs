@@ -202,7 +202,11 @@ internal static partial class KeyHandlers
         if (ArgParser.Is(sub, "ENCODING"u8))
         {
             ReadOnlySpan<byte> record = ReadPath.Record;
-            if (type != KeyType.String)
+            if (type == KeyType.ZSet)
+            {
+                ctx.Writer.WriteBulk(MetaValue.Encoding(record) == CollectionEncoding.Compact ? "listpack"u8 : "skiplist"u8);
+            }
+            else if (type != KeyType.String)
             {
                 // The encoding Redis 7.0 would have chosen, kept in the meta record (see CollectionEncoding).
                 bool compact = MetaValue.Encoding(record) == CollectionEncoding.Compact;

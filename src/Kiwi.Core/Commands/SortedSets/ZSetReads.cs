@@ -1,0 +1,76 @@
+using Kiwi.Core.Apply;
+using Kiwi.Core.Reads;
+using Kiwi.Core.Storage;
+using Kiwi.Native.Memory;
+
+namespace Kiwi.Core.Commands.SortedSets;
+
+/// <summary>The score order of a committed sorted set, read through one read view.</summary>
+internal readonly ref struct CommittedZSet(StorageSnapshot view, int db, ReadOnlySpan<byte> key, ulong version) : IZSetView
+{
+    private readonly ReadOnlySpan<byte> _key = key;
+
+    /// <inheritdoc/>
+    public MemberCursor OpenScores(ReadOnlySpan<byte> from) => CollectionReads.OpenMembers(view, KeySpace.ZSet, db, _key, version, from);
+}
+
+/// <summary>Point reads and counts of committed sorted sets (scratch per thread: nothing allocated per read).</summary>
+internal static class ZSetReads
+{
+    [ThreadStatic]
+    private static ByteBuffer? t_suffix;
+
+    /// <summary>Reads <paramref name="member"/>'s score; false when it is not in the set.</summary>
+    public static bool TryGetScore(StorageSnapshot view, int db, ReadOnlySpan<byte> key, ulong version, ReadOnlySpan<byte> member, out double score)
+    {
+        ReadOnlySpan<byte> suffix = ZSetKeys.Member(t_suffix ??= new ByteBuffer(), member);
+        if (CollectionReads.TryGetMember(view, KeySpace.ZSet, db, key, version, suffix, out ReadOnlySpan<byte> value) && value.Length == 8)
+        {
+            score = ZSetKeys.ReadScoreValue(value);
+            return true;
+        }
+
+        score = 0;
+        return false;
+    }
+
+    /// <summary>
+    /// The 0-based rank of <paramref name="member"/> (lowest score first), -1 when it is not in the set: a walk of the
+    /// score order up to it, O(rank).
+    /// </summary>
+    public static long Rank(StorageSnapshot view, int db, ReadOnlySpan<byte> key, ulong version, ReadOnlySpan<byte> member)
+    {
+        if (!TryGetScore(view, db, key, version, member, out double score))
+        {
+            return -1;
+        }
+
+        ByteBuffer target = t_suffix ??= new ByteBuffer();
+        ZSetKeys.Score(target, score, member);
+        long rank = 0;
+        using MemberCursor cursor = CollectionReads.OpenMembers(view, KeySpace.ZSet, db, key, version, [ZSetKeys.ScoreTag]);
+        for (; cursor.Valid; cursor.Next(), rank++)
+        {
+            if (cursor.Member.SequenceCompareTo(target.WrittenSpan) >= 0)
+            {
+                break;
+            }
+        }
+
+        return rank;
+    }
+}
+
+/// <summary>Counts a range (ZCOUNT, ZLEXCOUNT).</summary>
+internal struct CountSink : IZSink
+{
+    /// <summary>How many pairs were seen.</summary>
+    public long Count;
+
+    /// <inheritdoc/>
+    public bool Add(ReadOnlySpan<byte> member, double score)
+    {
+        Count++;
+        return true;
+    }
+}
