@@ -86,7 +86,7 @@ public sealed class KiwiSortedSets
                 return;
             }
 
-            visit(ZSetKeys.MemberOfScoreEntry(cursor.Member), score);
+            visit(ZSetKeys.MemberOfScoreEntry(cursor.Member), ZSetKeys.ExactScore(cursor.Member, cursor.Value));
         }
     }
 

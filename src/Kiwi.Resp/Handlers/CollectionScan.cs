@@ -100,12 +100,11 @@ internal static class CollectionScan
         body.Clear();
     }
 
-    // ZSCAN's scores are bulk strings in either protocol (Redis 7.0's d2string: %.17g, but -0 is "0").
+    // ZSCAN's scores are bulk strings in either protocol, %.17g as Redis 7.0 writes them.
     private static void WriteScore(RespWriter writer, ReadOnlySpan<byte> value)
     {
         Span<byte> text = stackalloc byte[ZScore.MaxLength];
-        double score = ZSetKeys.ReadScoreValue(value);
-        writer.WriteBulk(text[..ZScore.Format(score == 0 ? 0.0 : score, text)]);
+        writer.WriteBulk(text[..ZScore.Format(ZSetKeys.ReadScoreValue(value), text)]);
     }
 
     private static bool TryOptions(ref CommandContext ctx, out byte[]? pattern, out long count)

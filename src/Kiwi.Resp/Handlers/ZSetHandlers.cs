@@ -45,7 +45,7 @@ internal static partial class ZSetHandlers
         t.Add(new("zscan", -3, RS, 1, 1, 1, static (ref CommandContext ctx) => CollectionScan.Run(ref ctx, Kiwi.Core.Storage.KeyType.ZSet, withValues: true)));
     }
 
-    // ZPOPMIN/ZPOPMAX key [count]: a count of 0 replies an empty array before the key is looked at (as Redis does).
+    // ZPOPMIN/ZPOPMAX key [count]: a count of 0 replies an empty array once the key is found to be a sorted set or missing.
     private static void Pop(ref CommandContext ctx, bool max)
     {
         if (ctx.Count > 3)

@@ -6,8 +6,7 @@ namespace Kiwi.Core.Commands.SortedSets;
 /// <summary>
 /// ZUNION, ZINTER, ZDIFF (and their STORE and CARD forms) as one merge over the sources walked in member order:
 /// a sorted set's member order, or a plain set's members (score 1, as Redis takes them). Weighted scores are
-/// aggregated in Redis's order (sources by ascending size, ties in argument order) with its NaN rules (a NaN
-/// product or sum counts as 0). Costs the sources' total size.
+/// aggregated in Redis's order (sources by ascending size, ties in argument order) with its NaN rules. Costs the sources' total size.
 /// </summary>
 internal static class ZSetAlgebra
 {
@@ -69,7 +68,10 @@ internal static class ZSetAlgebra
                 if (op != SetOperation.Diff)
                 {
                     value *= weights.IsEmpty ? 1.0 : weights[i];
-                    value = double.IsNaN(value) ? 0 : value;
+
+                    // Redis zeroes a NaN product for every source of a union but only for ZINTER's first: the
+                    // others go to the aggregate as they are (SUM then zeroes a NaN sum, MIN and MAX keep theirs).
+                    value = double.IsNaN(value) && (op == SetOperation.Union || present == 0) ? 0 : value;
                 }
 
                 score = present++ == 0 ? value : Aggregate(aggregate, score, value);

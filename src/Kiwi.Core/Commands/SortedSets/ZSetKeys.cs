@@ -9,8 +9,9 @@ namespace Kiwi.Core.Commands.SortedSets;
 /// 1), covered by fixed-byte tests:
 /// <list type="bullet">
 /// <item>by member: <c>group | 0x00 | member</c> → <c>score:f64 LE</c></item>
-/// <item>by score: <c>group | 0x01 | sortable(score):u64 BE | member</c> → empty</item>
+/// <item>by score: <c>group | 0x01 | sortable(score):u64 BE | member</c> → <c>score:f64 LE</c></item>
 /// </list>
+/// The score order's key holds -0 as 0 (Redis orders them as equal, ties by member); its value keeps the exact score.
 /// Both orders share the group prefix, so everything that works on whole groups (the O(1) delete and its
 /// background cleanup, the inline drop, RENAME/COPY/MOVE's copy) covers both without knowing about sorted sets.
 /// </summary>
@@ -57,7 +58,10 @@ internal static class ZSetKeys
     /// <summary>True when a group suffix is a score-order entry.</summary>
     public static bool IsScoreEntry(ReadOnlySpan<byte> suffix) => suffix.Length >= ScorePrefix && suffix[0] == ScoreTag;
 
-    /// <summary>The score of a score-order suffix.</summary>
+    /// <summary>The exact score of a score-order entry (its value), -0 included.</summary>
+    public static double ExactScore(ReadOnlySpan<byte> suffix, ReadOnlySpan<byte> value) => value.Length == 8 ? ReadScoreValue(value) : ScoreOf(suffix);
+
+    /// <summary>The score of a score-order suffix (-0 reads as 0).</summary>
     public static double ScoreOf(ReadOnlySpan<byte> suffix) => FromSortable(BinaryPrimitives.ReadUInt64BigEndian(suffix[1..]));
 
     /// <summary>The member of a score-order suffix.</summary>

@@ -57,7 +57,7 @@ internal static class ZSetStore
         Span<byte> value = stackalloc byte[8];
         ZSetKeys.WriteScoreValue(value, score);
         ctx.PutMember(KeySpace.ZSet, db, key, version, ZSetKeys.Member(Suffix(), member), value);
-        ctx.PutMember(KeySpace.ZSet, db, key, version, ZSetKeys.Score(Suffix(), score, member), default);
+        ctx.PutMember(KeySpace.ZSet, db, key, version, ZSetKeys.Score(Suffix(), score, member), value);
     }
 
     /// <summary>Deletes <paramref name="member"/>, whose score is <paramref name="score"/>, from both orders.</summary>

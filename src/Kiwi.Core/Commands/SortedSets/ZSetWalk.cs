@@ -48,11 +48,12 @@ internal static class ZSetWalk
                 }
 
                 ReadOnlySpan<byte> entry = cursor.Member;
+                double score = ZSetKeys.ExactScore(entry, cursor.Value);
                 if (kept is not null)
                 {
-                    kept.Add(ZSetKeys.MemberOfScoreEntry(entry), ZSetKeys.ScoreOf(entry));
+                    kept.Add(ZSetKeys.MemberOfScoreEntry(entry), score);
                 }
-                else if (!sink.Add(ZSetKeys.MemberOfScoreEntry(entry), ZSetKeys.ScoreOf(entry)))
+                else if (!sink.Add(ZSetKeys.MemberOfScoreEntry(entry), score))
                 {
                     return;
                 }
@@ -98,6 +99,8 @@ internal static class ZSetWalk
                 {
                     break;
                 }
+
+                score = ZSetKeys.ExactScore(entry, cursor.Value);
 
                 if (kept is not null)
                 {
@@ -146,7 +149,7 @@ internal static class ZSetWalk
             for (; cursor.Valid; cursor.Next())
             {
                 ReadOnlySpan<byte> entry = cursor.Member;
-                all.Add(ZSetKeys.MemberOfScoreEntry(entry), ZSetKeys.ScoreOf(entry));
+                all.Add(ZSetKeys.MemberOfScoreEntry(entry), ZSetKeys.ExactScore(entry, cursor.Value));
             }
         }
 

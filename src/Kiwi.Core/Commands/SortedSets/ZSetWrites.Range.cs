@@ -37,12 +37,6 @@ internal static partial class ZSetWrites
         bool multi = (flags & ZPopFlags.Multi) != 0;
         long wanted = cmd.N1;
         RespWriter writer = reply.Writer;
-        if (wanted == 0)
-        {
-            writer.WriteArrayHeader(0);
-            return;
-        }
-
         ReadOnlySpan<byte> key = default;
         KeyType type = KeyType.None;
         for (int i = 0; i < cmd.ArgCount && type == KeyType.None; i++)
@@ -66,6 +60,12 @@ internal static partial class ZSetWrites
                 writer.WriteArrayHeader(0);
             }
 
+            return;
+        }
+
+        if (wanted == 0)
+        {
+            writer.WriteArrayHeader(0);
             return;
         }
 

@@ -52,8 +52,10 @@ internal static partial class ZSetWrites
             weights[i] = ZSetKeys.ReadScoreValue(cmd.NextArg());
         }
 
+        // Redis builds the whole result as a skiplist and converts it to a listpack if it fits, so the result's
+        // final encoding decides how a -0 is kept: gather it first, then write it.
         var sources = new MemberCursor?[n];
-        var sink = new StoreSink(ctx, cmd.Db, destination, ctx.NewVersion());
+        using var result = new ZEntryList();
         try
         {
             for (int i = 0; i < n; i++)
@@ -61,7 +63,8 @@ internal static partial class ZSetWrites
                 sources[i] = present[i] ? ctx.OpenMembers(zsets[i] ? KeySpace.ZSet : KeySpace.Set, cmd.Db, keys[i], versions[i]) : null;
             }
 
-            ZSetAlgebra.Run(ZStoreFlags.Operation(cmd.Flags), ZStoreFlags.Aggregate(cmd.Flags), sources, zsets, sizes, weights, ref sink);
+            var gather = new ListSink(result);
+            ZSetAlgebra.Run(ZStoreFlags.Operation(cmd.Flags), ZStoreFlags.Aggregate(cmd.Flags), sources, zsets, sizes, weights, ref gather);
         }
         finally
         {
@@ -69,7 +72,24 @@ internal static partial class ZSetWrites
             {
                 source?.Dispose();
             }
+        }
 
+        CollectionEncoding encoding = CollectionEncoding.Compact;
+        for (int i = 0; i < result.Count; i++)
+        {
+            encoding = ZSetStore.Encoding(encoding, i + 1, result.Member(i).Length);
+        }
+
+        var sink = new StoreSink(ctx, cmd.Db, destination, ctx.NewVersion(), encoding);
+        try
+        {
+            for (int i = 0; i < result.Count; i++)
+            {
+                sink.Add(result.Member(i), result.Score(i));
+            }
+        }
+        finally
+        {
             sink.Dispose();
         }
 
@@ -92,7 +112,7 @@ internal static partial class ZSetWrites
 
         ulong version = ctx.CurrentVersion;
         long size = ctx.CurrentCount;
-        var sink = new StoreSink(ctx, cmd.Db, destination, ctx.NewVersion());
+        var sink = new StoreSink(ctx, cmd.Db, destination, ctx.NewVersion(), CollectionEncoding.Compact);
         try
         {
             if (type == KeyType.ZSet)
@@ -129,13 +149,16 @@ internal static partial class ZSetWrites
         sink.Finish(reply);
     }
 
-    /// <summary>Writes each result pair under the destination's new version.</summary>
-    private ref struct StoreSink(ApplyContext ctx, int db, ReadOnlySpan<byte> destination, ulong version) : IZSink
+    /// <summary>
+    /// Writes each result pair under the destination's new version, its encoding starting at
+    /// <paramref name="encoding"/> (ZRANGESTORE's result is a listpack converted as it grows, as in Redis).
+    /// </summary>
+    private ref struct StoreSink(ApplyContext ctx, int db, ReadOnlySpan<byte> destination, ulong version, CollectionEncoding encoding) : IZSink
     {
         private readonly ReadOnlySpan<byte> _destination = destination;
         private readonly ByteBuffer _copy = new();
         private long _count;
-        private CollectionEncoding _encoding;
+        private CollectionEncoding _encoding = encoding;
 
         public bool Add(ReadOnlySpan<byte> member, double score)
         {
