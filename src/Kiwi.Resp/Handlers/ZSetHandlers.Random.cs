@@ -20,9 +20,15 @@ internal static partial class ZSetHandlers
         bool withScores = false;
         if (ctx.Count >= 3)
         {
-            if (!ArgParser.TryInt64(ctx[2], out count) || count == long.MinValue)
+            if (!ArgParser.TryInt64(ctx[2], out count))
             {
                 ctx.NotInteger();
+                return;
+            }
+
+            if (count == long.MinValue)
+            {
+                ctx.Error("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807"u8);
                 return;
             }
 
