@@ -2,7 +2,7 @@ using StackExchange.Redis;
 
 namespace Kiwi.Server.Tests;
 
-/// <summary>ZRANDMEMBER (a read: random at read time) and ZSCAN, with Redis 7.0's replies and errors.</summary>
+/// <summary>ZRANDMEMBER (a read: random at read time), ZSCAN, and backward walks inside one pipelined batch.</summary>
 public sealed class ZSetRandomScanTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
     private IDatabase Db => server.Redis.GetDatabase();
@@ -56,5 +56,32 @@ public sealed class ZSetRandomScanTests(ServerFixture server) : IClassFixture<Se
         Assert.Equal("0", (string?)reply[0]);
         Assert.Equal("ERR invalid cursor", Error("ZSCAN", "zr:scan", "x"));
         Assert.Equal("ERR syntax error", Error("ZSCAN", "zr:scan", "0", "COUNT", "0"));
+    }
+    [Fact]
+    public async Task Backward_walks_see_the_writes_pipelined_before_them()
+    {
+        SortedSetEntry[] entries = [.. Enumerable.Range(0, 100).Select(i => new SortedSetEntry($"m{i:D2}", i))];
+        Db.SortedSetAdd("zr:back", entries);
+        using RawClient client = await RawClient.ConnectAsync(server.Port);
+        string[] commands =
+        [
+            "ZADD zr:back 1000 x", "ZREM zr:back m99", "ZREVRANGE zr:back 0 2", "ZPOPMAX zr:back",
+            "ZREVRANGEBYSCORE zr:back +inf -inf LIMIT 1 2", "ZADD zr:p 1 a 2 b 3 c", "ZPOPMAX zr:p", "ZADD zr:p 5 d",
+            "ZREVRANGE zr:p 0 -1 WITHSCORES", "ZPOPMAX zr:p 2", "ZRANGE zr:p 0 -1", "ZREMRANGEBYRANK zr:back -3 -1",
+            "ZREVRANGE zr:back 0 0",
+        ];
+        await client.SendAsync(string.Concat(commands.Select(c => RawClient.Command(c.Split(' ')))));
+        string[] expected =
+        [
+            ":1\r\n", ":1\r\n", "*3\r\n$1\r\nx\r\n$3\r\nm98\r\n$3\r\nm97\r\n", "*2\r\n$1\r\nx\r\n$4\r\n1000\r\n",
+            "*2\r\n$3\r\nm97\r\n$3\r\nm96\r\n", ":3\r\n", "*2\r\n$1\r\nc\r\n$1\r\n3\r\n", ":1\r\n",
+            "*6\r\n$1\r\nd\r\n$1\r\n5\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\na\r\n$1\r\n1\r\n",
+            "*4\r\n$1\r\nd\r\n$1\r\n5\r\n$1\r\nb\r\n$1\r\n2\r\n", "*1\r\n$1\r\na\r\n", ":3\r\n",
+            "*1\r\n$3\r\nm95\r\n",
+        ];
+        foreach (string reply in expected)
+        {
+            Assert.Equal(reply, await client.ReadReplyAsync());
+        }
     }
 }

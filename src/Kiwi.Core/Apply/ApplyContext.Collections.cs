@@ -113,6 +113,9 @@ internal sealed partial class ApplyContext
     public MemberCursor OpenMembers(KeySpace space, int db, ReadOnlySpan<byte> key, ulong version, ReadOnlySpan<byte> from = default)
         => new(_engine.OpenCursor(space), Writes, space, KeyCodec.Data(_dataKey, db, key, version, default), from);
 
+    /// <summary>A cursor over committed state alone (a walk that merges the batch itself, e.g. backwards).</summary>
+    public IStorageCursor OpenEngineCursor(KeySpace space) => _engine.OpenCursor(space);
+
     /// <summary>
     /// RENAME/COPY of a collection: its members are copied under <paramref name="destination"/> with a new version
     /// (a member's key holds its collection's key), and <paramref name="record"/> (the source's meta record, not

@@ -10,8 +10,15 @@ internal readonly ref struct CommittedZSet(StorageSnapshot view, int db, ReadOnl
 {
     private readonly ReadOnlySpan<byte> _key = key;
 
+    [ThreadStatic]
+    private static ByteBuffer? t_group;
+
     /// <inheritdoc/>
     public MemberCursor OpenScores(ReadOnlySpan<byte> from) => CollectionReads.OpenMembers(view, KeySpace.ZSet, db, _key, version, from);
+
+    /// <inheritdoc/>
+    public ZReverseCursor OpenScoresReverse(ReadOnlySpan<byte> before)
+        => new(view.OpenCursor(KeySpace.ZSet), null, KeySpace.ZSet, KeyCodec.Data(t_group ??= new ByteBuffer(), db, _key, version, default), before);
 }
 
 /// <summary>Point reads and counts of committed sorted sets (scratch per thread: nothing allocated per read).</summary>

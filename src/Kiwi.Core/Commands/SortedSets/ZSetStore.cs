@@ -82,8 +82,15 @@ internal readonly ref struct BatchZSet(ApplyContext ctx, int db, ReadOnlySpan<by
 {
     private readonly ReadOnlySpan<byte> _key = key;
 
+    [ThreadStatic]
+    private static ByteBuffer? t_group;
+
     /// <inheritdoc/>
     public MemberCursor OpenScores(ReadOnlySpan<byte> from) => ctx.OpenMembers(KeySpace.ZSet, db, _key, version, from);
+
+    /// <inheritdoc/>
+    public ZReverseCursor OpenScoresReverse(ReadOnlySpan<byte> before)
+        => new(ctx.OpenEngineCursor(KeySpace.ZSet), ctx.Writes, KeySpace.ZSet, KeyCodec.Data(t_group ??= new ByteBuffer(), db, _key, version, default), before);
 }
 
 /// <summary>Keeps the pairs of a walk (copied) for a command that writes after it.</summary>

@@ -8,6 +8,9 @@ internal interface IZSetView
 {
     /// <summary>Walks the score-order entries from the first at or after <paramref name="from"/> (a suffix that starts with <see cref="ZSetKeys.ScoreTag"/>).</summary>
     MemberCursor OpenScores(ReadOnlySpan<byte> from);
+
+    /// <summary>Walks the score-order entries backwards from the last before <paramref name="before"/> (a suffix).</summary>
+    ZReverseCursor OpenScoresReverse(ReadOnlySpan<byte> before);
 }
 
 /// <summary>Receives range results in reply order; false stops the walk.</summary>
@@ -19,10 +22,9 @@ internal interface IZSink
 
 /// <summary>
 /// Ranges over a sorted set's score order, shared by the reads and the writer (ZRANGESTORE, ZREM*, ZPOP*). Costs:
-/// a forward score range is one seek to its lower bound plus its length (plus any LIMIT offset); a rank range
-/// walks from the lowest score to its end rank (O(rank)); reverse ranges walk forward and emit backwards (a
-/// reverse score range costs its length, a reverse rank range O(size - start)); lexicographic ranges walk the
-/// whole set (Redis's listpack semantics, which stay exact when scores differ).
+/// a score range is one seek to its near bound (the minimum, or the maximum walking backwards) plus its length and
+/// any LIMIT offset; a rank range walks from the lowest score (or the highest, for a reverse one) to its end rank,
+/// O(rank); lexicographic ranges walk the whole set (Redis's listpack semantics, which stay exact when scores differ).
 /// </summary>
 internal static class ZSetWalk
 {
@@ -34,35 +36,24 @@ internal static class ZSetWalk
         where TView : IZSetView, allows ref struct
         where TSink : IZSink, allows ref struct
     {
-        long first = reverse ? size - 1 - end : start;
-        long last = reverse ? size - 1 - start : end;
-        using ZEntryList? kept = reverse ? new ZEntryList() : null;
-        long index = 0;
-        using (MemberCursor cursor = view.OpenScores(From(double.NegativeInfinity)))
+        if (reverse)
         {
-            for (; cursor.Valid && index <= last; cursor.Next(), index++)
+            using ZReverseCursor back = view.OpenScoresReverse([ZSetKeys.ScoreTag + 1]);
+            for (long index = 0; back.Valid && index <= end; back.Next(), index++)
             {
-                if (index < first)
-                {
-                    continue;
-                }
-
-                ReadOnlySpan<byte> entry = cursor.Member;
-                double score = ZSetKeys.ExactScore(entry, cursor.Value);
-                if (kept is not null)
-                {
-                    kept.Add(ZSetKeys.MemberOfScoreEntry(entry), score);
-                }
-                else if (!sink.Add(ZSetKeys.MemberOfScoreEntry(entry), score))
+                if (index >= start && !sink.Add(ZSetKeys.MemberOfScoreEntry(back.Member), ZSetKeys.ExactScore(back.Member, back.Value)))
                 {
                     return;
                 }
             }
+
+            return;
         }
 
-        for (int i = (kept?.Count ?? 0) - 1; i >= 0; i--)
+        using MemberCursor cursor = view.OpenScores(From(double.NegativeInfinity));
+        for (long index = 0; cursor.Valid && index <= end; cursor.Next(), index++)
         {
-            if (!sink.Add(kept!.Member(i), kept.Score(i)))
+            if (index >= start && !sink.Add(ZSetKeys.MemberOfScoreEntry(cursor.Member), ZSetKeys.ExactScore(cursor.Member, cursor.Value)))
             {
                 return;
             }
@@ -83,7 +74,12 @@ internal static class ZSetWalk
             return;
         }
 
-        using ZEntryList? kept = reverse ? new ZEntryList() : null;
+        if (reverse)
+        {
+            ByScoreReverse(ref view, range, offset, limit, ref sink);
+            return;
+        }
+
         using (MemberCursor cursor = view.OpenScores(From(range.Min)))
         {
             for (; cursor.Valid; cursor.Next())
@@ -102,12 +98,6 @@ internal static class ZSetWalk
 
                 score = ZSetKeys.ExactScore(entry, cursor.Value);
 
-                if (kept is not null)
-                {
-                    kept.Add(ZSetKeys.MemberOfScoreEntry(entry), score);
-                    continue;
-                }
-
                 if (offset > 0)
                 {
                     offset--;
@@ -121,11 +111,6 @@ internal static class ZSetWalk
 
                 limit--;
             }
-        }
-
-        if (kept is not null)
-        {
-            Emit(kept, kept.Count - 1 - offset, -1, limit, ref sink);
         }
     }
 
@@ -199,16 +184,45 @@ internal static class ZSetWalk
         }
     }
 
-    // Emits kept[start], kept[start + step], ... while inside the list and the limit.
-    private static void Emit<TSink>(ZEntryList kept, long start, int step, long limit, ref TSink sink)
+    // The scores in the range from the highest: one backward seek to just above the maximum.
+    private static void ByScoreReverse<TView, TSink>(ref TView view, in ZScoreRange range, long offset, long limit, ref TSink sink)
+        where TView : IZSetView, allows ref struct
         where TSink : IZSink, allows ref struct
     {
-        for (long i = start; i >= 0 && i < kept.Count && limit != 0; i += step, limit--)
+        ByteBuffer before = t_from ??= new ByteBuffer();
+        before.Clear();
+        Span<byte> bound = before.GetSpan(ZSetKeys.ScorePrefix);
+        bound[0] = ZSetKeys.ScoreTag;
+        ulong sortable = ZSetKeys.Sortable(range.Max);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(bound[1..], sortable == ulong.MaxValue ? sortable : sortable + 1);
+        before.Advance(ZSetKeys.ScorePrefix);
+        using ZReverseCursor back = view.OpenScoresReverse(before.WrittenSpan);
+        for (; back.Valid; back.Next())
         {
-            if (!sink.Add(kept.Member((int)i), kept.Score((int)i)))
+            ReadOnlySpan<byte> entry = back.Member;
+            double score = ZSetKeys.ScoreOf(entry);
+            if (!range.BelowMax(score))
+            {
+                continue;
+            }
+
+            if (!range.AboveMin(score))
             {
                 return;
             }
+
+            if (offset > 0)
+            {
+                offset--;
+                continue;
+            }
+
+            if (limit == 0 || !sink.Add(ZSetKeys.MemberOfScoreEntry(entry), ZSetKeys.ExactScore(entry, back.Value)))
+            {
+                return;
+            }
+
+            limit--;
         }
     }
 
