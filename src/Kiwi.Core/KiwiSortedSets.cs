@@ -48,16 +48,16 @@ public sealed class KiwiSortedSets
         return Find(view, key, out _, out long count) ? count : 0;
     }
 
-    /// <summary>ZRANK key member: the 0-based rank by score (null when missing); O(rank).</summary>
+    /// <summary>ZRANK key member: the 0-based rank by score (null when missing); O(min(rank, size - rank)).</summary>
     public long? Rank(ReadOnlySpan<byte> key, ReadOnlySpan<byte> member)
     {
         using StorageSnapshot view = _db.Engine.OpenSnapshot();
-        if (!Find(view, key, out ulong version, out _))
+        if (!Find(view, key, out ulong version, out long count))
         {
             return null;
         }
 
-        long rank = ZSetReads.Rank(view, _db.Database, key, version, member);
+        long rank = ZSetReads.Rank(view, _db.Database, key, version, count, member);
         return rank < 0 ? null : rank;
     }
 

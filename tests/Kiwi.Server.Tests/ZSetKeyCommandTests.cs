@@ -110,6 +110,10 @@ public sealed class ZSetKeyCommandTests(ServerFixture server) : IClassFixture<Se
         Assert.Equal(N, (await Db.SortedSetRangeByScoreAsync("zk:huge", order: Order.Descending)).Length);
         Assert.Equal(10, (await Db.SortedSetRangeByScoreAsync("zk:huge", 50_000, double.PositiveInfinity, skip: 10, take: 10)).Length);
         Assert.Equal(N - 1, await Db.SortedSetRankAsync("zk:huge", "m0"));
+        Assert.Equal(0, await Db.SortedSetRankAsync("zk:huge", "m0", Order.Descending));
+        Assert.Equal(N / 2, await Db.SortedSetRankAsync("zk:huge", $"m{(N / 2) - 1}"));
+        Assert.Equal(["m1", "m0"], (await Db.SortedSetRangeByRankAsync("zk:huge", N - 2, N - 1)).Select(v => (string)v!));
+        Assert.Equal(["m99998", "m99999"], (await Db.SortedSetRangeByRankAsync("zk:huge", N - 2, N - 1, Order.Descending)).Select(v => (string)v!));
         Assert.Equal(N / 2, await Db.SortedSetRemoveRangeByScoreAsync("zk:huge", 1, N / 2));
         Assert.Equal(N / 2, await Db.SortedSetLengthAsync("zk:huge"));
         Assert.True(await Db.KeyDeleteAsync("zk:huge"));

@@ -70,7 +70,7 @@ internal static partial class ZSetHandlers
             return;
         }
 
-        long rank = ZSetReads.Rank(ctx.View, ctx.Session.Database, ctx[1], version, ctx[2]);
+        long rank = ZSetReads.Rank(ctx.View, ctx.Session.Database, ctx[1], version, count, ctx[2]);
         if (rank < 0)
         {
             ctx.Writer.WriteNull();

@@ -42,10 +42,10 @@ internal static class ZSetReads
     }
 
     /// <summary>
-    /// The 0-based rank of <paramref name="member"/> (lowest score first), -1 when it is not in the set: a walk of the
-    /// score order up to it, O(rank).
+    /// The 0-based rank of <paramref name="member"/> (lowest score first), -1 when it is not in the set: two walks
+    /// of the score order in step, one from each end, until one reaches it: O(min(rank, size - rank)).
     /// </summary>
-    public static long Rank(StorageSnapshot view, int db, ReadOnlySpan<byte> key, ulong version, ReadOnlySpan<byte> member)
+    public static long Rank(StorageSnapshot view, int db, ReadOnlySpan<byte> key, ulong version, long size, ReadOnlySpan<byte> member)
     {
         if (!TryGetScore(view, db, key, version, member, out double score))
         {
@@ -54,17 +54,23 @@ internal static class ZSetReads
 
         ByteBuffer target = t_suffix ??= new ByteBuffer();
         ZSetKeys.Score(target, score, member);
-        long rank = 0;
-        using MemberCursor cursor = CollectionReads.OpenMembers(view, KeySpace.ZSet, db, key, version, [ZSetKeys.ScoreTag]);
-        for (; cursor.Valid; cursor.Next(), rank++)
+        var set = new CommittedZSet(view, db, key, version);
+        using MemberCursor forward = set.OpenScores([ZSetKeys.ScoreTag]);
+        using ZReverseCursor backward = set.OpenScoresReverse([ZSetKeys.ScoreTag + 1]);
+        for (long steps = 0; forward.Valid || backward.Valid; steps++, forward.Next(), backward.Next())
         {
-            if (cursor.Member.SequenceCompareTo(target.WrittenSpan) >= 0)
+            if (forward.Valid && forward.Member.SequenceEqual(target.WrittenSpan))
             {
-                break;
+                return steps;
+            }
+
+            if (backward.Valid && backward.Member.SequenceEqual(target.WrittenSpan))
+            {
+                return size - 1 - steps;
             }
         }
 
-        return rank;
+        return -1;
     }
 }
 

@@ -23,16 +23,43 @@ internal interface IZSink
 /// <summary>
 /// Ranges over a sorted set's score order, shared by the reads and the writer (ZRANGESTORE, ZREM*, ZPOP*). Costs:
 /// a score range is one seek to its near bound (the minimum, or the maximum walking backwards) plus its length and
-/// any LIMIT offset; a rank range walks from the lowest score (or the highest, for a reverse one) to its end rank,
-/// O(rank); lexicographic ranges walk the whole set (Redis's listpack semantics, which stay exact when scores differ).
+/// any LIMIT offset; a rank range walks from the nearer end of the score order, O(min(rank, size - rank)); lexicographic ranges walk the whole set (Redis's listpack semantics, which stay exact when scores differ).
 /// </summary>
 internal static class ZSetWalk
 {
     [ThreadStatic]
     private static ByteBuffer? t_from;
 
-    /// <summary>Ranks <paramref name="start"/>..<paramref name="end"/> (0 ≤ start ≤ end &lt; size), counted from the top when <paramref name="reverse"/>.</summary>
+    /// <summary>
+    /// Ranks <paramref name="start"/>..<paramref name="end"/> (0 ≤ start ≤ end &lt; size), counted from the top when
+    /// <paramref name="reverse"/>. The walk starts from whichever end of the score order is nearer, so it costs
+    /// O(min(rank, size - rank)) plus the range's length.
+    /// </summary>
     public static void ByRank<TView, TSink>(ref TView view, long start, long end, bool reverse, long size, ref TSink sink)
+        where TView : IZSetView, allows ref struct
+        where TSink : IZSink, allows ref struct
+    {
+        if (start <= size - 1 - end)
+        {
+            Walk(ref view, start, end, reverse, ref sink);
+            return;
+        }
+
+        // Nearer the other end: walk from there, keep the range, and emit it in the asked order.
+        using var kept = new ZEntryList();
+        var keep = new ListSink(kept);
+        Walk(ref view, size - 1 - end, size - 1 - start, !reverse, ref keep);
+        for (int i = kept.Count - 1; i >= 0; i--)
+        {
+            if (!sink.Add(kept.Member(i), kept.Score(i)))
+            {
+                return;
+            }
+        }
+    }
+
+    // Emits positions start..end counted from the lowest score, or from the highest when reverse.
+    private static void Walk<TView, TSink>(ref TView view, long start, long end, bool reverse, ref TSink sink)
         where TView : IZSetView, allows ref struct
         where TSink : IZSink, allows ref struct
     {
