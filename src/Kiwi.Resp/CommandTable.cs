@@ -87,6 +87,7 @@ internal static class CommandTable
         StringHandlers.Register(list);
         HashHandlers.Register(list);
         SetHandlers.Register(list);
+        ZSetHandlers.Register(list);
         KeyHandlers.Register(list);
         ConnectionHandlers.Register(list);
         ServerHandlers.Register(list);

@@ -111,9 +111,12 @@ internal sealed partial class ApplyContext
     public void DeleteMember(KeySpace space, int db, ReadOnlySpan<byte> key, ulong version, ReadOnlySpan<byte> member)
         => Writes.Delete(space, KeyCodec.Data(_dataKey, db, key, version, member));
 
-    /// <summary>Walks the members of a collection in byte order, as this batch sees them (see <see cref="MemberCursor"/>).</summary>
-    public MemberCursor OpenMembers(KeySpace space, int db, ReadOnlySpan<byte> key, ulong version)
-        => new(_engine.OpenCursor(space), Writes, space, KeyCodec.Data(_dataKey, db, key, version, default));
+    /// <summary>Walks the members of a collection in byte order, as this batch sees them (see <see cref="MemberCursor"/>), from the first at or after <paramref name="from"/>.</summary>
+    public MemberCursor OpenMembers(KeySpace space, int db, ReadOnlySpan<byte> key, ulong version, ReadOnlySpan<byte> from = default)
+        => new(_engine.OpenCursor(space), Writes, space, KeyCodec.Data(_dataKey, db, key, version, default), from);
+
+    /// <summary>A cursor over committed state alone (a walk that merges the batch itself, e.g. backwards).</summary>
+    public IStorageCursor OpenEngineCursor(KeySpace space) => _engine.OpenCursor(space);
 
     /// <summary>
     /// RENAME/COPY of a collection: its members are copied under <paramref name="destination"/> with a new version

@@ -158,6 +158,14 @@ internal static class CommandExecutor
             case OpCode.LMPop:
                 Lists.ListWrites.MultiPop(ctx, ref cmd, reply);
                 break;
+            case OpCode.ZAdd:
+            case OpCode.ZRem:
+            case OpCode.ZPop:
+            case OpCode.ZRemRange:
+            case OpCode.ZStore:
+            case OpCode.ZRangeStore:
+                SortedSets.ZSetWrites.Dispatch(ctx, ref cmd, reply);
+                break;
             default:
                 reply.ReplyError(KiwiError.UnknownCommand);
                 break;

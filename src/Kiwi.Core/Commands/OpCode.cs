@@ -114,6 +114,26 @@ internal enum OpCode : byte
 
     /// <summary>LMPOP/BLPOP/BRPOP/BLMPOP key [key ...]; N1 = count.</summary>
     LMPop = 67,
+
+    // 70-79: sorted sets (see SortedSets.ZSetOps for their flags and arguments).
+
+    /// <summary>ZADD/ZINCRBY key (score:f64 LE, member)...; see <see cref="SortedSets.ZAddFlags"/>.</summary>
+    ZAdd = 70,
+
+    /// <summary>ZREM key member [member ...].</summary>
+    ZRem = 71,
+
+    /// <summary>ZPOPMIN/ZPOPMAX key, ZMPOP keys...; see <see cref="SortedSets.ZPopFlags"/>; N1 = count (-1: none given).</summary>
+    ZPop = 72,
+
+    /// <summary>ZREMRANGEBYRANK/SCORE/LEX key min max (as given); the flags are the <see cref="SortedSets.ZRangeKind"/>.</summary>
+    ZRemRange = 73,
+
+    /// <summary>ZUNIONSTORE/ZINTERSTORE/ZDIFFSTORE destination keys... [weights:f64 LE...]; see <see cref="SortedSets.ZStoreFlags"/>; N1 = number of keys.</summary>
+    ZStore = 74,
+
+    /// <summary>ZRANGESTORE destination source min max; see <see cref="SortedSets.ZRangeStoreFlags"/>; N1 = offset, N2 = limit.</summary>
+    ZRangeStore = 75,
 }
 
 /// <summary>Flags of <see cref="OpCode.HSet"/>.</summary>

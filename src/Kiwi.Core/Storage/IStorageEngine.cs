@@ -54,4 +54,10 @@ internal interface IStorageCursor : IDisposable
 
     /// <summary>Moves to the next key.</summary>
     void Next();
+
+    /// <summary>Moves to the last key at or before <paramref name="target"/>.</summary>
+    void SeekForPrev(ReadOnlySpan<byte> target);
+
+    /// <summary>Moves to the previous key.</summary>
+    void Prev();
 }

@@ -168,6 +168,19 @@ internal sealed class MemoryEngine : IStorageEngine
 
         public void Next() => _position++;
 
+        public void SeekForPrev(ReadOnlySpan<byte> target)
+        {
+            _position = snapshot.Length - 1;
+            while (_position >= 0 && snapshot[_position].Key.AsSpan().SequenceCompareTo(target) > 0)
+            {
+                _position--;
+            }
+
+            _position = _position < 0 ? snapshot.Length : _position;
+        }
+
+        public void Prev() => _position = _position == 0 ? snapshot.Length : _position - 1;
+
         public void Dispose()
         {
         }

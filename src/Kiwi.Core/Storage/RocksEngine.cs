@@ -222,6 +222,10 @@ internal sealed partial class RocksEngine : IStorageEngine
 
         public void Next() => iterator.Next();
 
+        public void SeekForPrev(ReadOnlySpan<byte> target) => iterator.SeekForPrev(target);
+
+        public void Prev() => iterator.Prev();
+
         public void Dispose()
         {
             iterator.Dispose();

@@ -70,6 +70,18 @@ public sealed unsafe class RocksIterator : IDisposable
         }
     }
 
+    /// <summary>Moves to the last key at or before <paramref name="target"/>.</summary>
+    public void SeekForPrev(ReadOnlySpan<byte> target)
+    {
+        fixed (byte* t = target)
+        {
+            RocksNative.Instance.rocksdb_iter_seek_for_prev(Live(), t, (nuint)target.Length);
+        }
+    }
+
+    /// <summary>Moves to the previous key.</summary>
+    public void Prev() => RocksNative.Instance.rocksdb_iter_prev(Live());
+
     /// <summary>Moves to the first key.</summary>
     public void SeekToFirst() => RocksNative.Instance.rocksdb_iter_seek_to_first(Live());
 

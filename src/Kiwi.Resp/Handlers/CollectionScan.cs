@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Kiwi.Core.Apply;
 using Kiwi.Core.Commands;
+using Kiwi.Core.Commands.SortedSets;
 using Kiwi.Core.Reads;
 using Kiwi.Core.Resp;
 using Kiwi.Core.Storage;
@@ -10,7 +11,7 @@ using Kiwi.Native.Memory;
 namespace Kiwi.Resp.Handlers;
 
 /// <summary>
-/// HSCAN and SSCAN (key cursor [MATCH pattern] [COUNT count]) over a collection's members in byte order. The
+/// HSCAN, SSCAN and ZSCAN (key cursor [MATCH pattern] [COUNT count]) over a collection's members in byte order. The
 /// cursor names the member to resume at, kept server-side (<see cref="ServerState.SaveCursor"/>), so a page costs
 /// one seek whatever its position.
 /// </summary>
@@ -49,6 +50,7 @@ internal static class CollectionScan
             return;
         }
 
+        bool zset = type == KeyType.ZSet;
         ByteBuffer body = t_body ??= new ByteBuffer();
         body.Clear();
         var elements = new RespWriter(body, ctx.Writer.Version);
@@ -60,6 +62,11 @@ internal static class CollectionScan
             for (; cursor.Valid; cursor.Next())
             {
                 ReadOnlySpan<byte> member = cursor.Member;
+                if (zset && member[0] != ZSetKeys.MemberTag)
+                {
+                    break; // a sorted set's member order ends where its score order starts
+                }
+
                 if (visited == count)
                 {
                     next = member.ToArray();
@@ -67,11 +74,17 @@ internal static class CollectionScan
                 }
 
                 visited++;
-                if (pattern is null || GlobPattern.IsMatch(pattern, member))
+                ReadOnlySpan<byte> name = zset ? member[1..] : member;
+                if (pattern is null || GlobPattern.IsMatch(pattern, name))
                 {
-                    elements.WriteBulk(member);
+                    elements.WriteBulk(name);
                     emitted++;
-                    if (withValues)
+                    if (zset)
+                    {
+                        WriteScore(elements, cursor.Value);
+                        emitted++;
+                    }
+                    else if (withValues)
                     {
                         elements.WriteBulk(cursor.Value);
                         emitted++;
@@ -85,6 +98,13 @@ internal static class CollectionScan
         ctx.Writer.WriteArrayHeader(emitted);
         ctx.Writer.WriteRaw(body.WrittenSpan);
         body.Clear();
+    }
+
+    // ZSCAN's scores are bulk strings in either protocol, %.17g as Redis 7.0 writes them.
+    private static void WriteScore(RespWriter writer, ReadOnlySpan<byte> value)
+    {
+        Span<byte> text = stackalloc byte[ZScore.MaxLength];
+        writer.WriteBulk(text[..ZScore.Format(ZSetKeys.ReadScoreValue(value), text)]);
     }
 
     private static bool TryOptions(ref CommandContext ctx, out byte[]? pattern, out long count)

@@ -207,6 +207,10 @@ internal static partial class KeyHandlers
                 // Redis 7.0 keeps every list in a quicklist (listpack lists came in 7.2).
                 ctx.Writer.WriteBulk("quicklist"u8);
             }
+            else if (type == KeyType.ZSet)
+            {
+                ctx.Writer.WriteBulk(MetaValue.Encoding(record) == CollectionEncoding.Compact ? "listpack"u8 : "skiplist"u8);
+            }
             else if (type != KeyType.String)
             {
                 // The encoding Redis 7.0 would have chosen, kept in the meta record (see CollectionEncoding).
