@@ -86,7 +86,7 @@ public sealed partial class KiwiLists
         return new KiwiListPop(index, KiwiValue.Copy(element.Text));
     }
 
-    private static async Task<ApplyRequest?> WaitAsync(BlockedWait wait, TimeSpan timeout, CancellationToken cancellationToken)
+    internal static async Task<ApplyRequest?> WaitAsync(BlockedWait wait, TimeSpan timeout, CancellationToken cancellationToken)
     {
         long timeoutMs = timeout == Timeout.InfiniteTimeSpan ? 0 : (long)timeout.TotalMilliseconds;
         ArgumentOutOfRangeException.ThrowIfNegative(timeoutMs, nameof(timeout));

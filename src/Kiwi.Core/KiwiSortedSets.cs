@@ -10,7 +10,7 @@ namespace Kiwi.Core;
 /// The sorted-set commands of a <see cref="KiwiDb"/> (<see cref="KiwiDb.SortedSets"/>): writes go through the writer
 /// as the same entries the RESP server submits, reads answer at once from committed state through one read view.
 /// </summary>
-public sealed class KiwiSortedSets
+public sealed partial class KiwiSortedSets
 {
     private readonly KiwiDb _db;
 

@@ -94,6 +94,7 @@ internal static class CommandTable
         RaftHandlers.Register(list);
         BitHandlers.Register(list);
         ListHandlers.Register(list);
+        SortHandlers.Register(list);
         for (int i = 0; i < list.Count; i++)
         {
             list[i].Index = i;

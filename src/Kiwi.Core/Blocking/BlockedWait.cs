@@ -138,6 +138,27 @@ internal abstract class BlockedWait
     /// </summary>
     protected int WokenBy { get; private set; }
 
+    /// <summary>The keys with the one that woke the current retry first, the others after it in their order.</summary>
+    protected ReadOnlySpan<ReadOnlyMemory<byte>> KeysWokenFirst()
+    {
+        if (WokenBy == 0)
+        {
+            return _waitKeys;
+        }
+
+        var ordered = new ReadOnlyMemory<byte>[_waitKeys.Length];
+        ordered[0] = _waitKeys[WokenBy];
+        for (int i = 0, j = 1; i < _waitKeys.Length; i++)
+        {
+            if (i != WokenBy)
+            {
+                ordered[j++] = _waitKeys[i];
+            }
+        }
+
+        return ordered;
+    }
+
     /// <summary>
     /// Under the lock: key <paramref name="keyIndex"/> of this wait got data. True when it must retry now (it was
     /// waiting and <paramref name="mayWake"/>: the key has a member left for it).

@@ -166,6 +166,9 @@ internal static class CommandExecutor
             case OpCode.ZRangeStore:
                 SortedSets.ZSetWrites.Dispatch(ctx, ref cmd, reply);
                 break;
+            case OpCode.SortStore:
+                Sort.SortWrites.Store(ctx, ref cmd, reply);
+                break;
             default:
                 reply.ReplyError(KiwiError.UnknownCommand);
                 break;

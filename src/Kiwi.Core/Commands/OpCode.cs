@@ -134,6 +134,9 @@ internal enum OpCode : byte
 
     /// <summary>ZRANGESTORE destination source min max; see <see cref="SortedSets.ZRangeStoreFlags"/>; N1 = offset, N2 = limit.</summary>
     ZRangeStore = 75,
+
+    /// <summary>SORT key [options...] STORE destination: the command's arguments from the key on, parsed again by the writer.</summary>
+    SortStore = 76,
 }
 
 /// <summary>Flags of <see cref="OpCode.HSet"/>.</summary>

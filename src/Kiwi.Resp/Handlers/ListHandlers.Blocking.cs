@@ -61,13 +61,13 @@ internal static partial class ListHandlers
         }
     }
 
-    private static void Block(ref CommandContext ctx, ListBlockedPop pop, long timeoutMs, bool nullArray)
+    internal static void Block(ref CommandContext ctx, Kiwi.Core.Blocking.BlockedWait pop, long timeoutMs, bool nullArray)
         => ctx.Session.Block(pop, timeoutMs, nullArray ? (ctx.Writer.IsResp3 ? RespReplies.Null : RespReplies.NullArray) : (ctx.Writer.IsResp3 ? RespReplies.Null : RespReplies.NullBulk), ctx.Spec);
 
     // The attempts are applied when submitted (not at the end of the session's read) and complete off the writer thread.
-    private static EntryTarget Detached(ref CommandContext ctx) => new(ctx.Db, ctx.Session.Database, ctx.Session.Protocol, session: false);
+    internal static EntryTarget Detached(ref CommandContext ctx) => new(ctx.Db, ctx.Session.Database, ctx.Session.Protocol, session: false);
 
-    private static ReadOnlyMemory<byte>[] CopyArgs(ref CommandContext ctx, int first, int count)
+    internal static ReadOnlyMemory<byte>[] CopyArgs(ref CommandContext ctx, int first, int count)
     {
         var keys = new ReadOnlyMemory<byte>[count];
         for (int i = 0; i < count; i++)

@@ -43,6 +43,7 @@ internal static partial class ZSetHandlers
         t.Add(new("zdiff", -3, RS, 0, 0, 0, static (ref CommandContext ctx) => Combine(ref ctx, SetOperation.Diff, "ERR at least 1 input key is needed for 'zdiff' command"u8)));
         t.Add(new("zintercard", -3, RS, 0, 0, 0, InterCard));
         t.Add(new("zscan", -3, RS, 1, 1, 1, static (ref CommandContext ctx) => CollectionScan.Run(ref ctx, Kiwi.Core.Storage.KeyType.ZSet, withValues: true)));
+        RegisterBlocking(t);
     }
 
     // ZPOPMIN/ZPOPMAX key [count]: a count of 0 replies an empty array once the key is found to be a sorted set or missing.

@@ -21,6 +21,18 @@ public sealed class EntryEncoderTests : KiwiDbTestBase
     }
 
     [Fact]
+    public void SortStore_ProposesTheCommandsArgumentsUnderOpCode76()
+    {
+        ReadOnlyMemory<byte>[] args = ["src"u8.ToArray(), "DESC"u8.ToArray(), "STORE"u8.ToArray(), "dst"u8.ToArray()];
+        ApplyRequest request = Ready(Kiwi.Core.Commands.Sort.SortEntries.Store(Db.Target, new MemoryArgs(args)));
+
+        byte[] expected = Entry(OpCode.SortStore, 0, 0, 0, "src"u8.ToArray(), "DESC"u8.ToArray(), "STORE"u8.ToArray(), "dst"u8.ToArray());
+        Assert.Equal(76, expected[11]);
+        Assert.Equal(expected, request.Payload.WrittenSpan.ToArray());
+        ApplyRequestPool.Return(request);
+    }
+
+    [Fact]
     public void Expire_InSeconds_ProposesUnixMilliseconds()
     {
         ApplyRequest request = Ready(KeyEntries.Expire(Db.Target, "k"u8, 5, ExpireCondition.Xx | ExpireCondition.Gt, ExpireCommand.Expire));

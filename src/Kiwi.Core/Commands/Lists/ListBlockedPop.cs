@@ -43,24 +43,7 @@ internal sealed class ListBlockedPop : BlockedWait
     {
         EncodedEntry entry = _move
             ? ListEntries.Move(_target, Keys[0].Span, _destination.Span, _right, _toRight, retry)
-            : ListEntries.MultiPop(_target, new MemoryArgs(retry && WokenBy > 0 ? WokenFirst() : Keys), _right, _count, _single, retry);
+            : ListEntries.MultiPop(_target, new MemoryArgs(retry ? KeysWokenFirst() : Keys), _right, _count, _single, retry);
         return _target.Db.SubmitRaw(entry.Request!);
-    }
-
-    // The keys with the one that woke this retry first, the others after it in their order.
-    private ReadOnlyMemory<byte>[] WokenFirst()
-    {
-        ReadOnlySpan<ReadOnlyMemory<byte>> keys = Keys;
-        var ordered = new ReadOnlyMemory<byte>[keys.Length];
-        ordered[0] = keys[WokenBy];
-        for (int i = 0, j = 1; i < keys.Length; i++)
-        {
-            if (i != WokenBy)
-            {
-                ordered[j++] = keys[i];
-            }
-        }
-
-        return ordered;
     }
 }

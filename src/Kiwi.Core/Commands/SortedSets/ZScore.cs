@@ -27,6 +27,29 @@ internal static class ZScore
         return !double.IsNaN(value) && !underflow && (!double.IsInfinity(value) || IsInfinityText(text));
     }
 
+    /// <summary>
+    /// SORT's parse of a value (<c>strtod</c> with Redis's checks): leading spaces allowed, the empty string is 0,
+    /// NaN, overflow and underflow (ERANGE) are refused.
+    /// </summary>
+    public static bool TryParseSortValue(ReadOnlySpan<byte> text, out double value)
+    {
+        value = 0;
+        int start = 0;
+        while (start < text.Length && IsSpace(text[start]))
+        {
+            start++;
+        }
+
+        if (start == text.Length)
+        {
+            return start == 0;
+        }
+
+        text = text[start..];
+        return TryStrtod(text, out value, out bool underflow)
+            && !double.IsNaN(value) && !underflow && (!double.IsInfinity(value) || IsInfinityText(text));
+    }
+
     /// <summary>A score range bound after its optional '(' (see <see cref="ZScoreRange"/>).</summary>
     public static bool TryParseBound(ReadOnlySpan<byte> text, out double value)
     {

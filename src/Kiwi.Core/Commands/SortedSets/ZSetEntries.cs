@@ -138,48 +138,83 @@ internal static class ZSetEntries
     public static EncodedEntry MultiPop<TArgs>(EntryTarget target, TArgs args)
         where TArgs : IEntryArgs, allows ref struct
     {
-        if (!ArgParser.TryInt64(args[0], out long numKeys) || numKeys < 1)
+        if (!TryParseMultiPop(args, out int numKeys, out bool max, out long count, out ReadOnlySpan<byte> error))
         {
-            return EncodedEntry.Refused("ERR numkeys should be greater than 0"u8);
-        }
-
-        long where = numKeys + 1;
-        if (where >= args.Count)
-        {
-            return EncodedEntry.Refused("ERR syntax error"u8);
-        }
-
-        bool max = ArgParser.Is(args[(int)where], "MAX"u8);
-        if (!max && !ArgParser.Is(args[(int)where], "MIN"u8))
-        {
-            return EncodedEntry.Refused("ERR syntax error"u8);
-        }
-
-        long count = -1;
-        for (int j = (int)where + 1; j < args.Count; j++)
-        {
-            if (count == -1 && ArgParser.Is(args[j], "COUNT"u8) && j + 1 < args.Count)
-            {
-                j++;
-                if (!ArgParser.TryInt64(args[j], out count) || count < 1)
-                {
-                    return EncodedEntry.Refused("ERR count should be greater than 0"u8);
-                }
-            }
-            else
-            {
-                return EncodedEntry.Refused("ERR syntax error"u8);
-            }
+            return EncodedEntry.Refused(error);
         }
 
         ApplyRequest request = target.Begin(target.NowMs());
-        byte flags = (byte)(ZPopFlags.Multi | (max ? ZPopFlags.Max : ZPopFlags.Min));
-        CommandFormat.AddCommand(request.Payload, OpCode.ZPop, flags, target.Database, (int)numKeys, count == -1 ? 1 : count);
+        CommandFormat.AddCommand(request.Payload, OpCode.ZPop, (byte)(ZPopFlags.Multi | (max ? ZPopFlags.Max : ZPopFlags.Min)), target.Database, numKeys, count);
         for (int i = 1; i <= numKeys; i++)
         {
             CommandFormat.AddArg(request.Payload, args[i]);
         }
 
+        return EncodedEntry.Ready(request);
+    }
+
+    /// <summary>
+    /// The options of ZMPOP and BZMPOP (<paramref name="args"/> from numkeys on), checked as Redis does: the number of
+    /// keys, MIN|MAX, then COUNT (1 when not given). False with the error text.
+    /// </summary>
+    public static bool TryParseMultiPop<TArgs>(TArgs args, out int numKeys, out bool max, out long count, out ReadOnlySpan<byte> error)
+        where TArgs : IEntryArgs, allows ref struct
+    {
+        max = false;
+        count = 1;
+        numKeys = 0;
+        error = "ERR syntax error"u8;
+        if (!ArgParser.TryInt64(args[0], out long keys) || keys < 1)
+        {
+            error = "ERR numkeys should be greater than 0"u8;
+            return false;
+        }
+
+        long where = keys + 1;
+        if (where >= args.Count)
+        {
+            return false;
+        }
+
+        max = ArgParser.Is(args[(int)where], "MAX"u8);
+        if (!max && !ArgParser.Is(args[(int)where], "MIN"u8))
+        {
+            return false;
+        }
+
+        bool counted = false;
+        for (int j = (int)where + 1; j < args.Count; j++)
+        {
+            if (!counted && ArgParser.Is(args[j], "COUNT"u8) && j + 1 < args.Count)
+            {
+                j++;
+                counted = true;
+                if (!ArgParser.TryInt64(args[j], out count) || count < 1)
+                {
+                    error = "ERR count should be greater than 0"u8;
+                    return false;
+                }
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        numKeys = (int)keys;
+        return true;
+    }
+
+    /// <summary>
+    /// The multi-key pop over <paramref name="keys"/> (ZMPOP, or a blocked pop's attempt with <see cref="ZPopFlags.Retry"/>
+    /// and <see cref="ZPopFlags.SingleReply"/>): the first sorted set found is popped.
+    /// </summary>
+    public static EncodedEntry MultiPop<TArgs>(EntryTarget target, TArgs keys, ZPopFlags flags, long count)
+        where TArgs : IEntryArgs, allows ref struct
+    {
+        ApplyRequest request = target.Begin(target.NowMs());
+        CommandFormat.AddCommand(request.Payload, OpCode.ZPop, (byte)(flags | ZPopFlags.Multi), target.Database, keys.Count, count);
+        CommandFormat.AddArgs(request.Payload, keys);
         return EncodedEntry.Ready(request);
     }
 

@@ -38,6 +38,15 @@ internal enum ZPopFlags : byte
 
     /// <summary>ZMPOP: the arguments are the keys, the reply names the key.</summary>
     Multi = 2,
+
+    /// <summary>
+    /// A blocked client's retry (BZPOPMIN, BZPOPMAX, BZMPOP after a wake-up): a key of another type counts as empty,
+    /// as Redis keeps such a client blocked; the first attempt replies WRONGTYPE instead.
+    /// </summary>
+    Retry = 4,
+
+    /// <summary>BZPOPMIN/BZPOPMAX (with <see cref="Multi"/>): reply <c>[key, member, score]</c>.</summary>
+    SingleReply = 8,
 }
 
 /// <summary>How a range is given. Persisted: append only.</summary>

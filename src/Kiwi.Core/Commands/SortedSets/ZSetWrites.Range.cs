@@ -30,7 +30,7 @@ internal static partial class ZSetWrites
         return start <= end && start < size;
     }
 
-    /// <summary>ZPOPMIN/ZPOPMAX key, or ZMPOP's keys (the first non-empty one is popped).</summary>
+    /// <summary>ZPOPMIN/ZPOPMAX key, or the keys of ZMPOP and the blocking pops' attempts (the first non-empty one is popped).</summary>
     public static void Pop(ApplyContext ctx, ref CommandView cmd, ApplyRequest reply)
     {
         var flags = (ZPopFlags)cmd.Flags;
@@ -39,10 +39,17 @@ internal static partial class ZSetWrites
         RespWriter writer = reply.Writer;
         ReadOnlySpan<byte> key = default;
         KeyType type = KeyType.None;
-        for (int i = 0; i < cmd.ArgCount && type == KeyType.None; i++)
+        bool retry = (flags & ZPopFlags.Retry) != 0;
+        for (int i = 0; i < cmd.ArgCount; i++)
         {
             key = cmd.NextArg();
             type = ctx.Read(cmd.Db, key);
+            if (type == KeyType.ZSet || (type != KeyType.None && !retry))
+            {
+                break;
+            }
+
+            type = KeyType.None;
         }
 
         if (type != KeyType.ZSet)
@@ -80,6 +87,17 @@ internal static partial class ZSetWrites
         ZSetWalk.ByRank(ref view, 0, count - 1, (flags & ZPopFlags.Max) != 0, size, ref sink);
 
         bool nested = multi || (writer.IsResp3 && wanted >= 0);
+        if ((flags & ZPopFlags.SingleReply) != 0)
+        {
+            writer.WriteArrayHeader(3);
+            writer.WriteBulk(key);
+            writer.WriteBulk(popped.Member(0));
+            ZScore.Write(writer, popped.Score(0));
+            ZSetStore.Remove(ctx, cmd.Db, key, version, popped.Member(0), popped.Score(0));
+            ctx.PutCollection(cmd.Db, key, KeyType.ZSet, expireAt, version, size - 1, encoding);
+            return;
+        }
+
         if (multi)
         {
             writer.WriteArrayHeader(2);

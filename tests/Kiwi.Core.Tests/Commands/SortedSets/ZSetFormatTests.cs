@@ -13,7 +13,7 @@ public sealed class ZSetFormatTests
     {
         Assert.Equal([70, 71, 72, 73, 74, 75], new[] { OpCode.ZAdd, OpCode.ZRem, OpCode.ZPop, OpCode.ZRemRange, OpCode.ZStore, OpCode.ZRangeStore }.Select(o => (int)o));
         Assert.Equal([1, 2, 4, 8, 16, 32], new[] { ZAddFlags.Nx, ZAddFlags.Xx, ZAddFlags.Gt, ZAddFlags.Lt, ZAddFlags.Ch, ZAddFlags.Incr }.Select(f => (int)f));
-        Assert.Equal([0, 1, 2], new[] { ZPopFlags.Min, ZPopFlags.Max, ZPopFlags.Multi }.Select(f => (int)f));
+        Assert.Equal([0, 1, 2, 4, 8], new[] { ZPopFlags.Min, ZPopFlags.Max, ZPopFlags.Multi, ZPopFlags.Retry, ZPopFlags.SingleReply }.Select(f => (int)f));
         Assert.Equal([1, 2, 3], new[] { ZRangeKind.Rank, ZRangeKind.Score, ZRangeKind.Lex }.Select(f => (int)f));
         Assert.Equal(4, (int)ZRangeStoreFlags.Reverse);
         Assert.Equal(0x1A, ZStoreFlags.Pack(SetOperation.Union, ZAggregate.Max, ZStoreFlags.SyntaxError) & 0xFF);
