@@ -226,7 +226,10 @@ gc2_after="$(info_stat "$kiwi_port" gc_collections_gen2)"
 
 # --- report -------------------------------------------------------------------------------------------------
 declare -A target=(["SET"]=0.8 ["GET"]=0.8 ["SET -P 16"]=0.4 ["GET -P 16"]=0.6
-    ["HSET"]=0.75 ["SADD"]=0.75 ["HSET -P 16"]=0.5 ["SADD -P 16"]=0.5)
+    ["HSET"]=0.75 ["SADD"]=0.75 ["HSET -P 16"]=0.5 ["SADD -P 16"]=0.5
+    ["LPUSH"]=0.7 ["RPOP"]=0.7 ["ZADD"]=0.7 ["ZPOPMIN"]=0.7 ["LRANGE_100"]=0.7
+    ["LPUSH -P 16"]=0.4 ["RPOP -P 16"]=0.4 ["ZADD -P 16"]=0.4 ["ZPOPMIN -P 16"]=0.4
+    ["LRANGE_100 -P 16"]=0.4)
 version="$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || true)"
 if [[ -n "$version" ]] && ! git -C "$repo" diff --quiet HEAD 2>/dev/null; then version+="+dirty"; fi
 echo
@@ -245,7 +248,7 @@ else
         "test" "Kiwi ops/s" "Redis ops/s" "Kiwi/Redis" "target" "Kiwi CPU/op" "Redis CPU/op"
     printf '|%s|%s|%s|%s|%s|%s|%s|\n' "------------" "-------------:" "-------------:" "-----------:" ":-------:" "-------------:" "-------------:"
     for name in "${tests[@]}"; do
-        awk -v t="$name" -v k="${kiwi_rps[$name]:-0}" -v r="${redis_rps[$name]:-0}" -v g="${target[$name]}" \
+        awk -v t="$name" -v k="${kiwi_rps[$name]:-0}" -v r="${redis_rps[$name]:-0}" -v g="${target[$name]:-}" \
             -v kc="${kiwi_cpu[$name]}" -v rc="${redis_cpu[$name]}" 'BEGIN {
             ratio = (r > 0 ? k / r : 0)
             printf "| %-10s | %12.0f | %12.0f | %10.2f | %-2s %-4s | %9s µs | %9s µs |\n", t, k, r, ratio, (g == "" ? "" : (ratio >= g ? "ok" : "<")), g, kc, rc
