@@ -13,16 +13,8 @@ internal static class CollectionWrites
     public static void RemoveMembers(ApplyContext ctx, ref CommandView cmd, ApplyRequest reply, KeyType type)
     {
         ReadOnlySpan<byte> key = cmd.NextArg();
-        KeyType found = ctx.Read(cmd.Db, key);
-        if (found == KeyType.None)
+        if (!TryOpenForRemoval(ctx, cmd.Db, key, type, reply))
         {
-            reply.ReplyInteger(0);
-            return;
-        }
-
-        if (found != type)
-        {
-            reply.ReplyError(KiwiError.WrongType);
             return;
         }
 
@@ -48,5 +40,29 @@ internal static class CollectionWrites
         }
 
         reply.ReplyInteger(removed);
+    }
+
+    /// <summary>
+    /// Loads <paramref name="key"/> for a command that removes from a collection of <paramref name="type"/>: false
+    /// when there is nothing to do, after replying 0 (no key) or WRONGTYPE (another type).
+    /// </summary>
+    public static bool TryOpenForRemoval(ApplyContext ctx, int db, ReadOnlySpan<byte> key, KeyType type, ApplyRequest reply)
+    {
+        KeyType found = ctx.Read(db, key);
+        if (found == type)
+        {
+            return true;
+        }
+
+        if (found == KeyType.None)
+        {
+            reply.ReplyInteger(0);
+        }
+        else
+        {
+            reply.ReplyError(KiwiError.WrongType);
+        }
+
+        return false;
     }
 }

@@ -126,18 +126,8 @@ internal static partial class ZSetWrites
         ReadOnlySpan<byte> key = cmd.NextArg();
         ReadOnlySpan<byte> min = cmd.NextArg();
         ReadOnlySpan<byte> max = cmd.NextArg();
-        KeyType type = ctx.Read(cmd.Db, key);
-        if (type != KeyType.ZSet)
+        if (!CollectionWrites.TryOpenForRemoval(ctx, cmd.Db, key, KeyType.ZSet, reply))
         {
-            if (type == KeyType.None)
-            {
-                reply.ReplyInteger(0);
-            }
-            else
-            {
-                reply.ReplyError(KiwiError.WrongType);
-            }
-
             return;
         }
 

@@ -134,18 +134,8 @@ internal static partial class ZSetWrites
     public static void Remove(ApplyContext ctx, ref CommandView cmd, ApplyRequest reply)
     {
         ReadOnlySpan<byte> key = cmd.NextArg();
-        KeyType type = ctx.Read(cmd.Db, key);
-        if (type != KeyType.ZSet)
+        if (!CollectionWrites.TryOpenForRemoval(ctx, cmd.Db, key, KeyType.ZSet, reply))
         {
-            if (type == KeyType.None)
-            {
-                reply.ReplyInteger(0);
-            }
-            else
-            {
-                reply.ReplyError(KiwiError.WrongType);
-            }
-
             return;
         }
 
