@@ -18,6 +18,19 @@ internal enum BlockOutcome
     Cancelled,
 }
 
+/// <summary>What a signal did to a wait.</summary>
+internal enum WakeResult
+{
+    /// <summary>It had ended (or was already told): nothing.</summary>
+    None,
+
+    /// <summary>It was waiting: it retries now.</summary>
+    Woken,
+
+    /// <summary>Its attempt is in flight: it tries once more if that attempt finds nothing.</summary>
+    LooksAgain,
+}
+
 /// <summary>
 /// One blocked command (a client in BLPOP, BLMOVE, BLMPOP...): its keys, its timeout, and its state. It tries its pop
 /// as an ordinary write entry; a null reply means nothing was there, and it waits for <see cref="BlockingKeys"/> to wake
@@ -36,6 +49,7 @@ internal abstract class BlockedWait
     private readonly TaskCompletionSource<BlockOutcome> _outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _state;
     private bool _again;
+    private bool _blocked;
     private BlockOutcome? _stopAs;
     private Timer? _timer;
     private CancellationTokenRegistration _cancellation;
@@ -159,26 +173,24 @@ internal abstract class BlockedWait
         return ordered;
     }
 
-    /// <summary>
-    /// Under the lock: key <paramref name="keyIndex"/> of this wait got data. True when it must retry now (it was
-    /// waiting and <paramref name="mayWake"/>: the key has a member left for it).
-    /// </summary>
-    internal bool SignalLocked(bool mayWake, int keyIndex)
+    /// <summary>Under the lock: key <paramref name="keyIndex"/> of this wait got data.</summary>
+    internal WakeResult SignalLocked(int keyIndex)
     {
-        if (_state == Waiting && mayWake)
+        if (_state == Waiting)
         {
             _state = Attempting;
             WokenBy = keyIndex;
-            return true;
+            return WakeResult.Woken;
         }
 
-        if (_state == Attempting)
+        if (_state == Attempting && _stopAs is null)
         {
             // The attempt in flight may have run before the data arrived: one more when it returns empty.
             _again = true;
+            return WakeResult.LooksAgain;
         }
 
-        return false;
+        return WakeResult.None;
     }
 
     /// <summary>Encodes one attempt; <paramref name="retry"/> after a wake-up (a key of another type then counts as empty).</summary>
@@ -234,6 +246,11 @@ internal abstract class BlockedWait
             else if (_stopAs is { } stop)
             {
                 outcome = stop;
+                if (_again)
+                {
+                    // It kept its place for data it will not take now: the next waiter gets a look.
+                    _keys.PassOnLocked(this);
+                }
             }
             else if (_again)
             {
@@ -245,6 +262,12 @@ internal abstract class BlockedWait
             else
             {
                 _state = Waiting;
+                if (!_blocked)
+                {
+                    _blocked = true;
+                    _keys.BlockedLocked();
+                }
+
                 ApplyRequestPool.Return(request);
                 return;
             }
@@ -263,7 +286,7 @@ internal abstract class BlockedWait
     private void FinishLocked()
     {
         _state = Done;
-        _keys.UnregisterLocked(this);
+        _keys.UnregisterLocked(this, _blocked);
     }
 
     private void Complete(BlockOutcome outcome)

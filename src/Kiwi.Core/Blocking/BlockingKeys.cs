@@ -25,15 +25,22 @@ internal sealed class BlockingKeys : IDisposable
     private readonly ConcurrentQueue<BlockedWait> _wakeQueue = new();
     private readonly ByteBuffer _noted = new();
     private readonly List<BlockedWait> _woken = [];
-    private int _waiting;
+    private int _registered;
+    private int _blocked;
     private int _draining;
     private long _nextTicket;
 
-    /// <summary>True while some client waits (the writer notes written keys only then).</summary>
-    public bool HasWaiters => Volatile.Read(ref _waiting) != 0;
+    /// <summary>
+    /// True while some wait is registered, its first attempt included (the writer notes written keys only then, so a
+    /// push applied between that attempt and the wait's blocking still wakes it).
+    /// </summary>
+    public bool HasWaiters => Volatile.Read(ref _registered) != 0;
 
-    /// <summary>Clients blocked now (INFO's blocked_clients).</summary>
-    public int Count => Volatile.Read(ref _waiting);
+    /// <summary>
+    /// Clients blocked now (INFO's blocked_clients): waits whose first attempt found nothing, as Redis counts a client
+    /// once its command blocked.
+    /// </summary>
+    public int Count => Volatile.Read(ref _blocked);
 
     /// <summary>Writer thread: a collection at (<paramref name="db"/>, <paramref name="key"/>) was written and has <paramref name="count"/> members.</summary>
     public void Note(int db, ReadOnlySpan<byte> key, long count)
@@ -91,7 +98,7 @@ internal sealed class BlockingKeys : IDisposable
             {
                 foreach (BlockedWait wait in waits)
                 {
-                    if (!_woken.Contains(wait) && wait.SignalLocked(mayWake: true, 0))
+                    if (!_woken.Contains(wait) && wait.SignalLocked(0) == WakeResult.Woken)
                     {
                         _woken.Add(wait);
                     }
@@ -119,8 +126,9 @@ internal sealed class BlockingKeys : IDisposable
         ScheduleDrain();
     }
 
-    // Wakes the first `count` waiting waits of the key in the order they blocked (one per member it has: more would
-    // only pop nothing); a wait whose attempt is in flight is told to look again if that attempt finds nothing.
+    // Wakes the first `count` waits of the key in the order they blocked (one per member it has: more would only pop
+    // nothing). A wait whose attempt is in flight keeps its place: it takes one of the count and looks again if that
+    // attempt finds nothing, so a later waiter is not served ahead of it.
     private void WakeLocked(int db, ReadOnlySpan<byte> key, long count, BlockedWait? except)
     {
         if (!_byKey.TryGetValue(Hash(db, key), out List<BlockedWait>? waits))
@@ -130,11 +138,26 @@ internal sealed class BlockingKeys : IDisposable
 
         foreach (BlockedWait wait in waits)
         {
-            int index = wait == except ? -1 : wait.IndexOf(db, key);
-            if (index >= 0 && wait.SignalLocked(mayWake: count > 0, index))
+            if (count <= 0)
             {
-                _woken.Add(wait);
-                count--;
+                return;
+            }
+
+            int index = wait == except ? -1 : wait.IndexOf(db, key);
+            if (index < 0)
+            {
+                continue;
+            }
+
+            switch (wait.SignalLocked(index))
+            {
+                case WakeResult.Woken:
+                    _woken.Add(wait);
+                    count--;
+                    break;
+                case WakeResult.LooksAgain:
+                    count--;
+                    break;
             }
         }
     }
@@ -175,13 +198,21 @@ internal sealed class BlockingKeys : IDisposable
                 }
             }
 
-            _waiting++;
+            _registered++;
         }
     }
 
+    /// <summary>Under <see cref="Sync"/>: a wait's first attempt found nothing; it counts as blocked from now.</summary>
+    internal void BlockedLocked() => _blocked++;
+
     /// <summary>Removes <paramref name="wait"/> from every key (called under <see cref="Sync"/> by the wait itself).</summary>
-    internal void UnregisterLocked(BlockedWait wait)
+    internal void UnregisterLocked(BlockedWait wait, bool blocked)
     {
+        if (blocked)
+        {
+            _blocked--;
+        }
+
         for (int i = 0; i < wait.KeyCount; i++)
         {
             ulong hash = Hash(wait.Database, wait.Key(i));
@@ -191,7 +222,7 @@ internal sealed class BlockingKeys : IDisposable
             }
         }
 
-        _waiting--;
+        _registered--;
     }
 
     /// <summary>The lock every wait's state changes under (blocking is rare; one lock keeps it simple).</summary>
