@@ -22,6 +22,12 @@ internal sealed partial class ApplyContext : IDisposable
     /// <summary>The batch being built.</summary>
     public WriteSet Writes { get; }
 
+    /// <summary>Where the live entries of sorted sets popped from begin and end (writer-side seek bounds).</summary>
+    public Commands.SortedSets.ZSetEdges ZSetEdges { get; } = new();
+
+    /// <summary>The pairs a pop took, reused by every pop (a pop never runs inside another).</summary>
+    public Commands.SortedSets.ZEntryList Popped { get; } = new();
+
     /// <summary>
     /// Set by a command after which the batch must be committed before the next entry runs (FLUSHDB: its range
     /// delete of an in-place family must not share a storage write with later puts there). Cleared per batch.
@@ -146,6 +152,8 @@ internal sealed partial class ApplyContext : IDisposable
     {
         _metaKey.Dispose();
         _indexKey.Dispose();
+        ZSetEdges.Dispose();
+        Popped.Dispose();
         Current.Dispose();
         Build.Dispose();
         _dataKey.Dispose();

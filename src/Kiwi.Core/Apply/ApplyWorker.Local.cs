@@ -55,6 +55,7 @@ internal sealed partial class ApplyWorker
         {
             using RocksEngine source = RocksEngine.Open(directory, blockCacheBytes: 8L * 1024 * 1024);
             AppliedState.Position position = AppliedState.Read(source);
+            _context.ZSetEdges.Clear();
 
             _writes.Clear();
             _writes.Put(KeySpace.Raft, InstallingKey, request.Payload.WrittenSpan);

@@ -259,6 +259,7 @@ internal sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSou
             // The write ids this batch recorded are not stored: back to what storage holds.
             ReloadDedup();
             Blocking.Discard();
+            _context.ZSetEdges.Clear();
             FailBatch(batch, ex);
             return taken;
         }

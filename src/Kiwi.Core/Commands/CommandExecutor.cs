@@ -31,6 +31,7 @@ internal static class CommandExecutor
             {
                 // A bug in one command must not take the batch down: drop what it wrote and report it.
                 ctx.Writes.Rollback(mark);
+                ctx.ZSetEdges.Clear();
                 request.ReplyBuffer.SetLength(replyMark);
                 request.Writer.WriteError(KiwiError.StorageFailure, ex.Message);
             }

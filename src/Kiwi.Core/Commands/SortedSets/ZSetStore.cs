@@ -57,8 +57,17 @@ internal static class ZSetStore
         Span<byte> value = stackalloc byte[8];
         ZSetKeys.WriteScoreValue(value, score);
         ctx.PutMember(KeySpace.ZSet, db, key, version, ZSetKeys.Member(Suffix(), member), value);
-        ctx.PutMember(KeySpace.ZSet, db, key, version, ZSetKeys.Score(Suffix(), score, member), value);
+        ReadOnlySpan<byte> entry = ZSetKeys.Score(Suffix(), score, member);
+        ctx.PutMember(KeySpace.ZSet, db, key, version, entry, value);
+        ctx.ZSetEdges.Inserted(version, entry);
     }
+
+    /// <summary>
+    /// The lowest (<paramref name="top"/>: highest) entries of the set, the last of them
+    /// <paramref name="member"/> with <paramref name="score"/>, were removed: later walks of the batch start past them.
+    /// </summary>
+    public static void PoppedThrough(ApplyContext ctx, ulong version, ReadOnlySpan<byte> member, double score, bool top)
+        => ctx.ZSetEdges.Popped(version, ZSetKeys.Score(Suffix(), score, member), top);
 
     /// <summary>Deletes <paramref name="member"/>, whose score is <paramref name="score"/>, from both orders.</summary>
     public static void Remove(ApplyContext ctx, int db, ReadOnlySpan<byte> key, ulong version, ReadOnlySpan<byte> member, double score)
@@ -86,11 +95,11 @@ internal readonly ref struct BatchZSet(ApplyContext ctx, int db, ReadOnlySpan<by
     private static ByteBuffer? t_group;
 
     /// <inheritdoc/>
-    public MemberCursor OpenScores(ReadOnlySpan<byte> from) => ctx.OpenMembers(KeySpace.ZSet, db, _key, version, from);
+    public MemberCursor OpenScores(ReadOnlySpan<byte> from) => ctx.OpenMembers(KeySpace.ZSet, db, _key, version, ctx.ZSetEdges.Floor(version, from));
 
     /// <inheritdoc/>
     public ZReverseCursor OpenScoresReverse(ReadOnlySpan<byte> before)
-        => new(ctx.OpenEngineCursor(KeySpace.ZSet), ctx.Writes, KeySpace.ZSet, KeyCodec.Data(t_group ??= new ByteBuffer(), db, _key, version, default), before);
+        => new(ctx.OpenEngineCursor(KeySpace.ZSet), ctx.Writes, KeySpace.ZSet, KeyCodec.Data(t_group ??= new ByteBuffer(), db, _key, version, default), ctx.ZSetEdges.Ceiling(version, before));
 }
 
 /// <summary>Keeps the pairs of a walk (copied) for a command that writes after it.</summary>

@@ -81,7 +81,8 @@ internal static partial class ZSetWrites
         long expireAt = ctx.CurrentExpireAt;
         CollectionEncoding encoding = ctx.CurrentEncoding;
         long count = Math.Min(wanted < 0 ? 1 : wanted, size);
-        using var popped = new ZEntryList();
+        ZEntryList popped = ctx.Popped;
+        popped.Clear();
         var view = new BatchZSet(ctx, cmd.Db, key, version);
         var sink = new ListSink(popped);
         ZSetWalk.ByRank(ref view, 0, count - 1, (flags & ZPopFlags.Max) != 0, size, ref sink);
@@ -94,6 +95,7 @@ internal static partial class ZSetWrites
             writer.WriteBulk(popped.Member(0));
             ZScore.Write(writer, popped.Score(0));
             ZSetStore.Remove(ctx, cmd.Db, key, version, popped.Member(0), popped.Score(0));
+            ZSetStore.PoppedThrough(ctx, version, popped.Member(0), popped.Score(0), (flags & ZPopFlags.Max) != 0);
             ctx.PutCollection(cmd.Db, key, KeyType.ZSet, expireAt, version, size - 1, encoding);
             return;
         }
@@ -117,6 +119,8 @@ internal static partial class ZSetWrites
             ZSetStore.Remove(ctx, cmd.Db, key, version, popped.Member(i), popped.Score(i));
         }
 
+        int last = popped.Count - 1;
+        ZSetStore.PoppedThrough(ctx, version, popped.Member(last), popped.Score(last), (flags & ZPopFlags.Max) != 0);
         ctx.PutCollection(cmd.Db, key, KeyType.ZSet, expireAt, version, size - popped.Count, encoding);
     }
 
