@@ -17,6 +17,11 @@ internal sealed class WriteSet : IDisposable
     private int _count;
     private int _stamp = 1;
     private readonly List<int> _ranges = [];
+
+    // The puts of each key space, chained in order (Op.NextPut): a walk over one collection looks at the puts of
+    // its own space only, so a batch of pops (deletes) and meta updates does not rescan itself for every pop.
+    private readonly int[] _firstPut = [-1, -1, -1, -1, -1, -1, -1, -1];
+    private readonly int[] _lastPut = [-1, -1, -1, -1, -1, -1, -1, -1];
     private OpKeyComparer? _keyComparer;
 
     /// <summary>The kind of one operation.</summary>
@@ -55,6 +60,7 @@ internal sealed class WriteSet : IDisposable
         public int ValueLength;
         public int Hash;
         public int Next;
+        public int NextPut;
         public bool Retired;
     }
 
@@ -70,6 +76,8 @@ internal sealed class WriteSet : IDisposable
         _count = 0;
         _ranges.Clear();
         _arena.Clear();
+        _firstPut.AsSpan().Fill(-1);
+        _lastPut.AsSpan().Fill(-1);
         if (++_stamp == int.MaxValue)
         {
             Array.Clear(_bucketStamp);
@@ -108,6 +116,7 @@ internal sealed class WriteSet : IDisposable
 
         _count = mark;
         _arena.SetLength(arenaLength);
+        RelinkPuts();
         while (_ranges.Count > 0 && _ranges[^1] >= mark)
         {
             _ranges.RemoveAt(_ranges.Count - 1);
@@ -235,14 +244,9 @@ internal sealed class WriteSet : IDisposable
     {
         ArgumentNullException.ThrowIfNull(result);
         result.Clear();
-        for (int i = 0; i < _count; i++)
+        for (int i = _firstPut[(int)space]; i >= 0; i = _ops[i].NextPut)
         {
             ref Op op = ref _ops[i];
-            if (op.Space != space || op.Kind != OpKind.Put)
-            {
-                continue;
-            }
-
             ReadOnlySpan<byte> key = _arena.WrittenSpan.Slice(op.KeyOffset, op.KeyLength);
             if (key.StartsWith(prefix) && IsLatestPut(space, key, i))
             {
@@ -330,9 +334,46 @@ internal sealed class WriteSet : IDisposable
         op.Hash = hash;
         op.Retired = false;
         op.Next = _bucketStamp[bucket] == _stamp ? _bucketHead[bucket] : -1;
+        op.NextPut = -1;
         _bucketHead[bucket] = index;
         _bucketStamp[bucket] = _stamp;
+        if (kind == OpKind.Put)
+        {
+            LinkPut(index, (int)space);
+        }
+
         return ref op;
+    }
+
+    private void LinkPut(int index, int space)
+    {
+        int last = _lastPut[space];
+        if (last < 0)
+        {
+            _firstPut[space] = index;
+        }
+        else
+        {
+            _ops[last].NextPut = index;
+        }
+
+        _lastPut[space] = index;
+    }
+
+    // After a rollback: the chains of puts again over the operations left.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void RelinkPuts()
+    {
+        _firstPut.AsSpan().Fill(-1);
+        _lastPut.AsSpan().Fill(-1);
+        for (int i = 0; i < _count; i++)
+        {
+            _ops[i].NextPut = -1;
+            if (_ops[i].Kind == OpKind.Put)
+            {
+                LinkPut(i, (int)_ops[i].Space);
+            }
+        }
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -24,6 +24,49 @@ public sealed class WriteSetTests
     }
 
     [Fact]
+    public void CollectPuts_finds_the_latest_puts_under_a_prefix_of_its_space_only_in_key_order()
+    {
+        using var writes = new WriteSet();
+        var found = new List<int>();
+        writes.Put(KeySpace.ZSet, "z|c"u8, "1"u8);
+        writes.Put(KeySpace.Set, "z|a"u8, "s"u8);
+        writes.Put(KeySpace.ZSet, "z|a"u8, "2"u8);
+        writes.Delete(KeySpace.ZSet, "z|c"u8);
+        writes.Put(KeySpace.ZSet, "y|b"u8, "3"u8);
+        writes.Put(KeySpace.ZSet, "z|b"u8, "4"u8);
+        writes.CollectPuts(KeySpace.ZSet, "z|"u8, found);
+        Assert.Equal(["z|a", "z|b"], Keys(writes, found));
+
+        // A rollback takes its puts out of the chain; puts after it are found again.
+        int mark = writes.Mark;
+        writes.Put(KeySpace.ZSet, "z|d"u8, "5"u8);
+        writes.Rollback(mark);
+        writes.CollectPuts(KeySpace.ZSet, "z|"u8, found);
+        Assert.Equal(["z|a", "z|b"], Keys(writes, found));
+        writes.Put(KeySpace.ZSet, "z|0"u8, "6"u8);
+        writes.CollectPuts(KeySpace.ZSet, "z|"u8, found);
+        Assert.Equal(["z|0", "z|a", "z|b"], Keys(writes, found));
+
+        writes.Clear();
+        writes.CollectPuts(KeySpace.ZSet, "z|"u8, found);
+        Assert.Empty(found);
+        writes.Put(KeySpace.ZSet, "z|e"u8, "7"u8);
+        writes.CollectPuts(KeySpace.ZSet, "z|"u8, found);
+        Assert.Equal(["z|e"], Keys(writes, found));
+    }
+
+    private static List<string> Keys(WriteSet writes, List<int> ops)
+    {
+        var keys = new List<string>();
+        foreach (int op in ops)
+        {
+            keys.Add(System.Text.Encoding.ASCII.GetString(writes.KeyOf(op)));
+        }
+
+        return keys;
+    }
+
+    [Fact]
     public void Clear_ForgetsEverything()
     {
         using var writes = new WriteSet();
