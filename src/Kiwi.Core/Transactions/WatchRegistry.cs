@@ -167,6 +167,12 @@ internal sealed partial class WatchRegistry : WriteSet.IWriteObserver, IDisposab
             return;
         }
 
+        if (space == KeySpace.Meta && kind == WriteSet.OpKind.Delete && !Exists(metaKey))
+        {
+            // Deleting a key that is not there (SUNIONSTORE of nothing, DEL of a missing key) changes nothing.
+            return;
+        }
+
         foreach (WatchedKey watched in list)
         {
             if (watched.Owner.Dirty || !watched.MetaKey.AsSpan().SequenceEqual(metaKey))
