@@ -163,11 +163,6 @@ internal sealed partial class ClientSession
 
     private ReadOnlySpan<byte> QueueRefusal(CommandSpec spec)
     {
-        if ((spec.Flags & CommandFlags.Blocking) != 0)
-        {
-            return "ERR blocking commands are not supported inside MULTI yet"u8;
-        }
-
         if (spec.ReadsOnly(_args))
         {
             return (spec.Flags & CommandFlags.BatchRead) != 0 ? default : "ERR this read is not supported inside MULTI yet"u8;

@@ -75,9 +75,26 @@ public sealed class TransactionTests(ServerFixture server) : IClassFixture<Serve
 
         // What cannot run inside MULTI yet is refused clearly, never run wrongly.
         Assert.Equal("+OK\r\n", await Call(c, "MULTI"));
-        Assert.Equal("-ERR blocking commands are not supported inside MULTI yet\r\n", await Call(c, "BLPOP", "tx:l", "0"));
         Assert.Equal("-ERR this read is not supported inside MULTI yet\r\n", await Call(c, "KEYS", "*"));
         Assert.Equal("-EXECABORT Transaction discarded because of previous errors.\r\n", await Call(c, "EXEC"));
+    }
+
+    [Fact]
+    public async Task Blocking_commands_inside_multi_run_once_as_their_non_blocking_form()
+    {
+        using RawClient c = await RawClient.ConnectAsync(server.Port);
+        Assert.Equal("+OK\r\n", await Call(c, "MULTI"));
+        Assert.Equal("+QUEUED\r\n", await Call(c, "BLPOP", "tx:b:l", "0"));
+        Assert.Equal("+QUEUED\r\n", await Call(c, "RPUSH", "tx:b:l", "x", "y"));
+        Assert.Equal("+QUEUED\r\n", await Call(c, "BRPOP", "tx:b:l", "0"));
+        Assert.Equal("+QUEUED\r\n", await Call(c, "BLMOVE", "tx:b:l", "tx:b:m", "LEFT", "RIGHT", "0"));
+        Assert.Equal("+QUEUED\r\n", await Call(c, "BLMOVE", "tx:b:l", "tx:b:m", "LEFT", "RIGHT", "0"));
+        Assert.Equal("+QUEUED\r\n", await Call(c, "BZPOPMIN", "tx:b:z", "0"));
+        Assert.Equal("+QUEUED\r\n", await Call(c, "BLPOP", "tx:b:l", "x"));
+        Assert.Equal(
+            "*7\r\n*-1\r\n:2\r\n*2\r\n$6\r\ntx:b:l\r\n$1\r\ny\r\n$1\r\nx\r\n$-1\r\n*-1\r\n-ERR timeout is not a float or out of range\r\n",
+            await Call(c, "EXEC"));
+        Assert.Equal("*1\r\n$1\r\nx\r\n", await Call(c, "LRANGE", "tx:b:m", "0", "-1"));
     }
 
     [Fact]
