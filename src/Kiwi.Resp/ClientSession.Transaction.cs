@@ -168,12 +168,12 @@ internal sealed partial class ClientSession
             return (spec.Flags & CommandFlags.BatchRead) != 0 ? default : "ERR this read is not supported inside MULTI yet"u8;
         }
 
-        if (spec.Name is "ping" or "echo" or "time")
+        if (spec.Name is "ping" or "echo" or "time" or "unwatch")
         {
             return default;
         }
 
-        if (!spec.IsWrite || spec.Name is "flushdb" or "flushall")
+        if (!spec.IsWrite || spec.Name is "flushdb" or "flushall" || spec.Name.StartsWith("kiwi.", StringComparison.Ordinal))
         {
             return "ERR this command is not supported inside MULTI yet"u8;
         }
@@ -181,7 +181,7 @@ internal sealed partial class ClientSession
         return default;
     }
 
-    // A write (or PING, ECHO, TIME): its handler runs as outside MULTI, its entry joins the transaction; a reply it writes instead (an
+    // A write (or PING, ECHO, TIME, UNWATCH): its handler runs as outside MULTI, its entry joins the transaction; a reply it writes instead (an
     // error found by its checks) is queued as that command's reply, as Redis answers it inside EXEC's array.
     private bool QueueWrite(CommandSpec spec)
     {

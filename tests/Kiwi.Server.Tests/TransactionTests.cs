@@ -132,6 +132,19 @@ public sealed class TransactionTests(ServerFixture server) : IClassFixture<Serve
             await Call(other, "SET", "tx:w4", "x");
         }));
 
+        // UNWATCH queued inside MULTI answers OK in the array; the keys were checked before it runs.
+        Assert.Equal("+OK\r\n", await Call(c, "WATCH", "tx:w7"));
+        await Call(other, "SET", "tx:w7", "x");
+        Assert.Equal("+OK\r\n", await Call(c, "MULTI"));
+        Assert.Equal("+QUEUED\r\n", await Call(c, "UNWATCH"));
+        Assert.Equal(Aborted, await Call(c, "EXEC"));
+        Assert.Equal(Ran, await Attempt("tx:w7", async () =>
+        {
+            Assert.Equal("+OK\r\n", await Call(c, "MULTI"));
+            Assert.Equal("+QUEUED\r\n", await Call(c, "UNWATCH"));
+            Assert.Equal("*1\r\n+OK\r\n", await Call(c, "EXEC"));
+        }));
+
         // EXEC without MULTI keeps the WATCH; DISCARD drops it.
         Assert.Equal("+OK\r\n", await Call(c, "WATCH", "tx:w5"));
         Assert.Equal("-ERR EXEC without MULTI\r\n", await Call(c, "EXEC"));

@@ -78,6 +78,13 @@ internal static class TransactionHandlers
 
     private static void Unwatch(ref CommandContext ctx)
     {
+        if (ctx.Session.Queueing)
+        {
+            // Queued: Redis runs it after EXEC checked the watched keys, so it only answers OK there.
+            ctx.Writer.WriteSimpleString("OK"u8);
+            return;
+        }
+
         if (ctx.Session.TakeUnwatch(ctx.Target) is { } request)
         {
             // The writer drops the token and answers OK, in order with this client's other replies.
