@@ -170,6 +170,13 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
     internal Cleanup.CollectionCleanup? CollectionCleanup => _cleanup;
 
     /// <summary>Has the writer delete member groups (see <see cref="ApplyWorker.RunCleanupAsync"/>); for tests.</summary>
+    /// <summary>Runs reads queued in transactions on the writer (the RESP server's read code); set before serving.</summary>
+    internal Transactions.ITransactionReads? TransactionReads
+    {
+        get => _worker.TransactionReads;
+        set => _worker.TransactionReads = value;
+    }
+
     internal Task<long> RunCleanupAsync(ReadOnlyMemory<byte> groups) => _worker.RunCleanupAsync(groups);
 
     /// <summary>Number of live keys in database <paramref name="db"/> (walks the key space: O(keys)).</summary>

@@ -223,11 +223,28 @@ internal sealed partial class ClientSession
         }
         finally
         {
-            // Writes already submitted must finish before their requests go back to the pool.
+            // Keys it watched are forgotten; writes already submitted must finish before their requests go back to the pool.
+            UnwatchAll();
             await DrainQuietlyAsync().ConfigureAwait(false);
             Server.Clients.TryRemove(Id, out _);
             _args.Dispose();
             _large?.Dispose();
+        }
+    }
+
+    // Redis's execCommandAbort: the transaction (if any) and the WATCHed keys are dropped, whatever the state.
+    private void AbortExec(ref CommandContext context, string reason)
+    {
+        DiscardTransaction();
+        UnwatchAll();
+        context.Error("EXECABORT Transaction discarded because of: " + reason);
+    }
+
+    private void FailTransactionIfQueueing()
+    {
+        if (InMulti)
+        {
+            FailTransaction();
         }
     }
 
@@ -285,7 +302,7 @@ internal sealed partial class ClientSession
                     return Outcome.Drain;
                 }
 
-                if (readsOnly && Server.LinearizableReads)
+                if (readsOnly && !InMulti && Server.LinearizableReads)
                 {
                     if (!_readBarrierPassed)
                     {
@@ -340,21 +357,44 @@ internal sealed partial class ClientSession
         // Redis's order (processCommand): unknown command, then arity, then authentication.
         if (spec is null)
         {
+            FailTransactionIfQueueing();
             CommandErrors.UnknownCommand(ref context);
             return;
         }
 
         if (!spec.AcceptsArgCount(_args.Count))
         {
+            FailTransactionIfQueueing();
             Server.Stats.Rejected(spec);
+            if (spec.Name == "exec")
+            {
+                // Redis's rejectCommand ends the transaction when the command refused is EXEC itself.
+                AbortExec(ref context, "wrong number of arguments for 'exec' command");
+                return;
+            }
+
             CommandErrors.WrongArity(ref context, spec);
             return;
         }
 
         if (!Authenticated && (spec.Flags & CommandFlags.NoAuth) == 0)
         {
+            FailTransactionIfQueueing();
             Server.Stats.Rejected(spec);
+            if (spec.Name == "exec")
+            {
+                AbortExec(ref context, "NOAUTH Authentication required.");
+                return;
+            }
+
             context.Error("NOAUTH Authentication required."u8);
+            return;
+        }
+
+        if (InMulti && (spec.Flags & CommandFlags.NotQueued) == 0 && spec.Name is not ("quit" or "reset"))
+        {
+            Touch(spec);
+            QueueCommand(spec, writer);
             return;
         }
 

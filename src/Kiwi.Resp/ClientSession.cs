@@ -107,7 +107,11 @@ internal sealed partial class ClientSession : IDisposable, IErrorReplyObserver
     }
 
     /// <summary>Releases the kill token.</summary>
-    public void Dispose() => _kill.Dispose();
+    public void Dispose()
+    {
+        _kill.Dispose();
+        DisposeTransaction();
+    }
 
     /// <summary>Queues a write in flight of <paramref name="spec"/>'s command; its reply follows earlier ones.</summary>
     internal void AddPending(ApplyRequest request, CommandSpec? spec)

@@ -2,6 +2,7 @@ using System.Text;
 using Kiwi.Core;
 using Kiwi.Core.Apply;
 using Kiwi.Core.Commands;
+using Kiwi.Core.Reads;
 using Kiwi.Core.Resp;
 using Kiwi.Core.Storage;
 
@@ -29,6 +30,36 @@ internal ref struct CommandContext
 
     private StorageSnapshot _view;
     private bool _viewOpen;
+    private readonly bool _inBatch;
+    private readonly long _batchNow;
+
+    /// <summary>
+    /// A context for a read queued in a transaction, run by the writer: it reads <paramref name="batchView"/> (the
+    /// batch, with the transaction's earlier writes) at the entry's clock <paramref name="nowMs"/>.
+    /// </summary>
+    internal CommandContext(ClientSession session, CommandArgs args, RespWriter writer, CommandSpec spec, StorageSnapshot batchView, long nowMs)
+        : this(session, args, writer, spec)
+    {
+        _view = batchView;
+        _viewOpen = true;
+        _inBatch = true;
+        _batchNow = nowMs;
+    }
+
+    /// <summary>True for a read queued in a transaction, run by the writer against its batch.</summary>
+    public readonly bool InBatch => _inBatch;
+
+    /// <summary>The clock reading a read uses ("now" for expiry): the entry's inside a transaction.</summary>
+    public readonly long NowMs => _inBatch ? _batchNow : Db.NowMs();
+
+    /// <summary>
+    /// Looks <paramref name="key"/> up in the session's database (see <see cref="ReadPath.Lookup(IStorageEngine, int, ReadOnlySpan{byte}, long)"/>):
+    /// committed state, or the transaction's batch.
+    /// </summary>
+    public readonly KeyType Lookup(ReadOnlySpan<byte> key)
+        => _inBatch
+            ? ReadPath.Lookup(_view, Session.Database, key, _batchNow)
+            : ReadPath.Lookup(Db.Engine, Session.Database, key, Db.NowMs());
 
     /// <summary>
     /// The read view of this command: opened on first use and closed when the command returns, so every record
@@ -52,7 +83,7 @@ internal ref struct CommandContext
     /// <summary>Closes the command's read view, if it opened one.</summary>
     internal void CloseView()
     {
-        if (_viewOpen)
+        if (_viewOpen && !_inBatch)
         {
             _viewOpen = false;
             _view.Dispose();
@@ -95,6 +126,13 @@ internal ref struct CommandContext
         if (entry.Request is null)
         {
             Error(entry.Error);
+            return;
+        }
+
+        if (Session.Queueing)
+        {
+            // Inside MULTI: the command joins the transaction's entry instead.
+            Session.Queue(entry.Request);
             return;
         }
 

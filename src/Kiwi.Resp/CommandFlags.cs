@@ -33,4 +33,14 @@ internal enum CommandFlags : ushort
 
     /// <summary>May block the client (BLPOP...): the session waits for its reply before it reads further commands.</summary>
     Blocking = 128,
+
+    /// <summary>
+    /// A read whose handler reads only through the context (<see cref="CommandContext.View"/>,
+    /// <see cref="CommandContext.Lookup"/>, <see cref="CommandContext.NowMs"/>), so it also runs inside EXEC, on the
+    /// writer, against the batch with the transaction's earlier writes. Reads without it are refused inside MULTI.
+    /// </summary>
+    BatchRead = 256,
+
+    /// <summary>Runs at once even inside MULTI instead of being queued (MULTI, EXEC, DISCARD, WATCH; QUIT and RESET by name).</summary>
+    NotQueued = 512,
 }

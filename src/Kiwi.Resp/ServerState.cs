@@ -22,6 +22,7 @@ internal sealed class ServerState
         LinearizableReads = settings.LinearizableReads;
         StartedAt = DateTimeOffset.UtcNow;
         RunId = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) + "00000000";
+        db.TransactionReads = new TransactionReads(this);
     }
 
     /// <summary>The database.</summary>

@@ -160,6 +160,7 @@ internal sealed partial class ApplyContext : IDisposable
         _memberScratch.Dispose();
         _groupEnd.Dispose();
         _element.Dispose();
+        DisposeTransactions();
     }
 
     // Index entries are never removed when an expiry changes: the expiry cycle checks each one against the

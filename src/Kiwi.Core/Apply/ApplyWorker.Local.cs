@@ -70,6 +70,7 @@ internal sealed partial class ApplyWorker
             }
 
             WriteDedup.DeleteAll(_writes);
+            Transactions.WatchRegistry.DeleteAll(_writes);
 
             _engine.Commit(_writes, sync: false);
             _writes.Clear();
@@ -91,10 +92,12 @@ internal sealed partial class ApplyWorker
 
             // The snapshot's write ids come with its data: retries of writes it holds are not applied again.
             WriteDedup.CopyAll(source, _writes);
+            Transactions.WatchRegistry.CopyAll(source, _writes);
             AppliedState.Write(_writes, position);
             _writes.Delete(KeySpace.Raft, InstallingKey);
             _engine.Commit(_writes, sync: true);
             _dedup.Load(_engine);
+            _context.Watches.Load(_engine);
             _appliedSub = position.Sub;
             _appliedSubCount = position.SubCount;
             Volatile.Write(ref _appliedTerm, position.Term);

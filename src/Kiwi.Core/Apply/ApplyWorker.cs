@@ -59,12 +59,20 @@ internal sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSou
         (_appliedIndex, _appliedTerm, _appliedSub, _appliedSubCount) = position;
         _fullyAppliedIndex = position.FullyApplied;
         _dedup.Load(engine);
+        _context.Watches.Load(engine);
         _inlineApply = inlineApply && !_syncEachBatch;
         _thread = new Thread(Run) { IsBackground = true, Name = "kiwi-apply" };
     }
 
     /// <summary>The keys blocked clients wait on: woken after each committed batch that wrote them.</summary>
     internal Blocking.BlockingKeys Blocking { get; } = new();
+
+    /// <summary>Runs reads queued in transactions (set once, before the first entry).</summary>
+    internal Transactions.ITransactionReads? TransactionReads
+    {
+        get => _context.TransactionReads;
+        set => _context.TransactionReads = value;
+    }
 
     /// <summary>The storage the writer commits to.</summary>
     internal IStorageEngine Engine => _engine;
@@ -249,6 +257,7 @@ internal sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSou
         var position = new AppliedState.Position(index, term, sub, subCount);
         AppliedState.Write(_writes, position);
         _dedup.WriteChanges(_writes);
+        _context.Watches.WriteChanges(_writes);
         long started = Stopwatch.GetTimestamp();
         try
         {
@@ -290,6 +299,7 @@ internal sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSou
         try
         {
             _dedup.Load(_engine);
+            _context.Watches.Load(_engine);
         }
         catch (Exception ex) when (ex is Kiwi.Native.Rocks.StorageException or InvalidDataException or IOException)
         {

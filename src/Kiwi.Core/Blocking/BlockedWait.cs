@@ -196,6 +196,13 @@ internal abstract class BlockedWait
     /// <summary>Encodes one attempt; <paramref name="retry"/> after a wake-up (a key of another type then counts as empty).</summary>
     protected abstract ApplyRequest EncodeAttempt(bool retry);
 
+    /// <summary>
+    /// The non-blocking command's entry for <paramref name="target"/>, not submitted: inside MULTI a blocking command
+    /// runs once, as its non-blocking form (nil when there is nothing to pop), as in Redis.
+    /// </summary>
+    internal virtual Commands.EncodedEntry EncodeOnce(Commands.EntryTarget target)
+        => Commands.EncodedEntry.Refused("ERR this blocking command is not supported inside MULTI"u8);
+
     /// <summary>Sends an attempt through the writer and handles its reply when it comes back.</summary>
     internal void SubmitAttempt(bool retry)
     {

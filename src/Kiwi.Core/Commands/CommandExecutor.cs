@@ -21,27 +21,64 @@ internal static class CommandExecutor
         int executed = 0;
         while (reader.TryRead(out CommandView command))
         {
-            int mark = ctx.Writes.Mark;
-            int replyMark = request.ReplyBuffer.Length;
-            try
+            if (command.Op == OpCode.Exec)
             {
-                Dispatch(ctx, ref command, request);
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                // A bug in one command must not take the batch down: drop what it wrote and report it.
-                ctx.Writes.Rollback(mark);
-                ctx.ZSetEdges.Clear();
-                request.ReplyBuffer.SetLength(replyMark);
-                request.Writer.WriteError(KiwiError.StorageFailure, ex.Message);
+                executed += RunTransaction(ctx, ref reader, ref command, request);
+                continue;
             }
 
+            RunOne(ctx, ref command, request);
             executed++;
         }
 
         if (!reader.IsValid)
         {
             request.ReplyError(KiwiError.UnknownCommand);
+        }
+
+        return executed;
+    }
+
+    // One command; a bug in it must not take the batch down: drop what it wrote and report it.
+    private static void RunOne(ApplyContext ctx, ref CommandView command, ApplyRequest request)
+    {
+        int mark = ctx.Writes.Mark;
+        int replyMark = request.ReplyBuffer.Length;
+        try
+        {
+            Dispatch(ctx, ref command, request);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            ctx.Writes.Rollback(mark);
+            ctx.ZSetEdges.Clear();
+            request.ReplyBuffer.SetLength(replyMark);
+            request.Writer.WriteError(KiwiError.StorageFailure, ex.Message);
+        }
+    }
+
+    // EXEC: the next N1 commands, replied as one array, or none of them (a null array) when a watched key changed.
+    private static int RunTransaction(ApplyContext ctx, ref EntryReader reader, ref CommandView exec, ApplyRequest request)
+    {
+        int count = (int)exec.N1;
+        bool admitted = Transactions.TransactionWrites.Admit(ctx, exec.N2);
+        if (admitted)
+        {
+            request.Writer.WriteArrayHeader(count);
+        }
+        else
+        {
+            request.Writer.WriteNullArray();
+        }
+
+        int executed = 0;
+        for (int i = 0; i < count && reader.TryRead(out CommandView command); i++)
+        {
+            if (admitted)
+            {
+                RunOne(ctx, ref command, request);
+                executed++;
+            }
         }
 
         return executed;
@@ -169,6 +206,12 @@ internal static class CommandExecutor
                 break;
             case OpCode.SortStore:
                 Sort.SortWrites.Store(ctx, ref cmd, reply);
+                break;
+            case OpCode.TxRead:
+                Transactions.TransactionWrites.Read(ctx, ref cmd, reply);
+                break;
+            case OpCode.Watch:
+                Transactions.TransactionWrites.Watch(ctx, ref cmd, reply);
                 break;
             default:
                 reply.ReplyError(KiwiError.UnknownCommand);

@@ -137,6 +137,23 @@ internal enum OpCode : byte
 
     /// <summary>SORT key [options...] STORE destination: the command's arguments from the key on, parsed again by the writer.</summary>
     SortStore = 76,
+
+    // 77-79: transactions (see Transactions.TransactionWrites).
+
+    /// <summary>
+    /// EXEC: the next N1 commands of the entry are one transaction, replied as one array; N2 = the WATCH token
+    /// checked first (0: none): when a watched key changed since WATCH, none of them runs and the reply is a null array.
+    /// </summary>
+    Exec = 77,
+
+    /// <summary>
+    /// A read queued in a transaction, run by the writer against the batch view: its RESP arguments (name first);
+    /// with flag 1 the one argument is instead a reply fixed at queue time (an error), copied as is.
+    /// </summary>
+    TxRead = 78,
+
+    /// <summary>WATCH key [key ...] under the token N1; with flag 1 (no arguments) UNWATCH: the token is dropped.</summary>
+    Watch = 79,
 }
 
 /// <summary>Flags of <see cref="OpCode.HSet"/>.</summary>

@@ -151,6 +151,22 @@ internal sealed class CommandArgs : IDisposable
         Mode = ParseMode.None;
     }
 
+    /// <summary>Replaces the command with the arguments of an entry's command (a read queued in a transaction).</summary>
+    internal void Load(ref Commands.CommandView command)
+    {
+        Begin(ParseMode.None);
+        UseScratch();
+        for (int i = 0; i < command.ArgCount; i++)
+        {
+            ReadOnlySpan<byte> arg = command.NextArg();
+            int offset = _scratch.Length;
+            _scratch.Write(arg);
+            Add(offset, arg.Length);
+        }
+
+        Complete(default);
+    }
+
     /// <summary>Records a protocol error and drops the command in progress.</summary>
     internal void Fail(RespProtocolError error, byte unexpected = 0)
     {

@@ -67,6 +67,12 @@ internal sealed class WriteSet : IDisposable
     /// <summary>Operations in the batch.</summary>
     public int Count => _count;
 
+    /// <summary>
+    /// Told of every write to a key of the data spaces before it is recorded (the writer's WATCH registry, while
+    /// something is watched); null otherwise, so a write costs one null check more.
+    /// </summary>
+    public IWriteObserver? Observer { get; set; }
+
     /// <summary>Bytes of keys and values held.</summary>
     public int ArenaBytes => _arena.Length;
 
@@ -136,12 +142,25 @@ internal sealed class WriteSet : IDisposable
     /// </summary>
     public Span<byte> Reserve(KeySpace space, ReadOnlySpan<byte> key, int valueLength)
     {
+        if (Observer is not null && space < KeySpace.Expire)
+        {
+            Observer.OnWrite(space, OpKind.Put, key, default);
+        }
+
         ref Op op = ref Add(space, OpKind.Put, key, valueLength);
         return _arena.WrittenSpanMutable.Slice(op.ValueOffset, valueLength);
     }
 
     /// <summary>Records a delete of <paramref name="key"/>.</summary>
-    public void Delete(KeySpace space, ReadOnlySpan<byte> key) => Add(space, OpKind.Delete, key, 0);
+    public void Delete(KeySpace space, ReadOnlySpan<byte> key)
+    {
+        if (Observer is not null && space < KeySpace.Expire)
+        {
+            Observer.OnWrite(space, OpKind.Delete, key, default);
+        }
+
+        Add(space, OpKind.Delete, key, 0);
+    }
 
     /// <summary>
     /// Records a delete of every key in [<paramref name="begin"/>, <paramref name="end"/>). <paramref name="retired"/>
@@ -151,6 +170,11 @@ internal sealed class WriteSet : IDisposable
     /// </summary>
     public void DeleteRange(KeySpace space, ReadOnlySpan<byte> begin, ReadOnlySpan<byte> end, bool retired = false)
     {
+        if (Observer is not null && space < KeySpace.Expire && !retired)
+        {
+            Observer.OnWrite(space, OpKind.DeleteRange, begin, end);
+        }
+
         int index = _count;
         ref Op op = ref Add(space, OpKind.DeleteRange, begin, end.Length);
         op.Retired = retired;
@@ -290,6 +314,13 @@ internal sealed class WriteSet : IDisposable
 
     /// <summary>Returns the arena to the pool.</summary>
     public void Dispose() => _arena.Dispose();
+
+    /// <summary>Is told of writes to the data spaces (see <see cref="Observer"/>).</summary>
+    public interface IWriteObserver
+    {
+        /// <summary>A write of <paramref name="kind"/> to <paramref name="key"/> (to [key, end) for a range delete).</summary>
+        void OnWrite(KeySpace space, OpKind kind, ReadOnlySpan<byte> key, ReadOnlySpan<byte> end);
+    }
 
     /// <summary>Receives the operations of a <see cref="WriteSet"/>.</summary>
     public interface IVisitor

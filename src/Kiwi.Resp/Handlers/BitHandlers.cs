@@ -211,7 +211,7 @@ internal static partial class BitHandlers
             CommandFormat.AddArg(request.Payload, ctx[i]);
         }
 
-        ctx.Submit(ctx.Db.SubmitRaw(request));
+        ctx.Submit(EncodedEntry.Ready(request));
     }
 
     private static void BitField(ref CommandContext ctx) => BitFieldGeneric(ref ctx, readOnly: false);

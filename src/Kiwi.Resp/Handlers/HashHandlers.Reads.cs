@@ -46,7 +46,7 @@ internal static partial class HashHandlers
 
     private static void MGet(ref CommandContext ctx)
     {
-        KeyType type = CollectionReads.Lookup(ctx.View, ctx.Session.Database, ctx[1], ctx.Db.NowMs(), out ulong version, out _);
+        KeyType type = CollectionReads.Lookup(ctx.View, ctx.Session.Database, ctx[1], ctx.NowMs, out ulong version, out _);
         if (type != KeyType.None && type != KeyType.Hash)
         {
             ctx.Writer.WriteError(KiwiError.WrongType);

@@ -8,7 +8,7 @@ internal static partial class HashHandlers
     public static void Register(List<CommandSpec> t)
     {
         const CommandFlags W = CommandFlags.Write | CommandFlags.Fast;
-        const CommandFlags R = CommandFlags.ReadOnly | CommandFlags.Fast;
+        const CommandFlags R = CommandFlags.ReadOnly | CommandFlags.Fast | CommandFlags.BatchRead;
         t.Add(new("hset", -4, W, 1, 1, 1, static (ref CommandContext ctx) => SubmitSet(ref ctx, HashSetFlags.None)));
         t.Add(new("hmset", -4, W, 1, 1, 1, static (ref CommandContext ctx) => SubmitSet(ref ctx, HashSetFlags.ReplyOk)));
         t.Add(new("hsetnx", 4, W, 1, 1, 1, static (ref CommandContext ctx) => SubmitSet(ref ctx, HashSetFlags.OnlyNew)));
@@ -20,10 +20,10 @@ internal static partial class HashHandlers
         t.Add(new("hexists", 3, R, 1, 1, 1, Exists));
         t.Add(new("hlen", 2, R, 1, 1, 1, Len));
         t.Add(new("hstrlen", 3, R, 1, 1, 1, StrLen));
-        t.Add(new("hkeys", 2, CommandFlags.ReadOnly, 1, 1, 1, static (ref CommandContext ctx) => GetAll(ref ctx, HashParts.Fields)));
-        t.Add(new("hvals", 2, CommandFlags.ReadOnly, 1, 1, 1, static (ref CommandContext ctx) => GetAll(ref ctx, HashParts.Values)));
-        t.Add(new("hgetall", 2, CommandFlags.ReadOnly, 1, 1, 1, static (ref CommandContext ctx) => GetAll(ref ctx, HashParts.Both)));
-        t.Add(new("hrandfield", -2, CommandFlags.ReadOnly, 1, 1, 1, RandField));
+        t.Add(new("hkeys", 2, CommandFlags.ReadOnly | CommandFlags.BatchRead, 1, 1, 1, static (ref CommandContext ctx) => GetAll(ref ctx, HashParts.Fields)));
+        t.Add(new("hvals", 2, CommandFlags.ReadOnly | CommandFlags.BatchRead, 1, 1, 1, static (ref CommandContext ctx) => GetAll(ref ctx, HashParts.Values)));
+        t.Add(new("hgetall", 2, CommandFlags.ReadOnly | CommandFlags.BatchRead, 1, 1, 1, static (ref CommandContext ctx) => GetAll(ref ctx, HashParts.Both)));
+        t.Add(new("hrandfield", -2, CommandFlags.ReadOnly | CommandFlags.BatchRead, 1, 1, 1, RandField));
         t.Add(new("hscan", -3, CommandFlags.ReadOnly, 1, 1, 1, Scan));
     }
 

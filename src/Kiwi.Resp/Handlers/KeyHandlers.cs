@@ -11,7 +11,7 @@ internal static partial class KeyHandlers
     public static void Register(List<CommandSpec> t)
     {
         const CommandFlags W = CommandFlags.Write;
-        const CommandFlags R = CommandFlags.ReadOnly | CommandFlags.Fast;
+        const CommandFlags R = CommandFlags.ReadOnly | CommandFlags.Fast | CommandFlags.BatchRead;
         t.Add(new("del", -2, W, 1, -1, 1, Del));
         t.Add(new("unlink", -2, W | CommandFlags.Fast, 1, -1, 1, Unlink));
         t.Add(new("exists", -2, R, 1, -1, 1, Exists));
@@ -20,10 +20,10 @@ internal static partial class KeyHandlers
         t.Add(new("pexpire", -3, W | CommandFlags.Fast, 1, 1, 1, static (ref CommandContext ctx) => Expire(ref ctx, ExpireCommand.PExpire)));
         t.Add(new("expireat", -3, W | CommandFlags.Fast, 1, 1, 1, static (ref CommandContext ctx) => Expire(ref ctx, ExpireCommand.ExpireAt)));
         t.Add(new("pexpireat", -3, W | CommandFlags.Fast, 1, 1, 1, static (ref CommandContext ctx) => Expire(ref ctx, ExpireCommand.PExpireAt)));
-        t.Add(new("ttl", 2, R, 1, 1, 1, static (ref CommandContext ctx) => ctx.Writer.WriteInteger(ReadPath.Ttl(ctx.Db.Engine, ctx.Session.Database, ctx[1], ctx.Db.NowMs(), milliseconds: false))));
-        t.Add(new("pttl", 2, R, 1, 1, 1, static (ref CommandContext ctx) => ctx.Writer.WriteInteger(ReadPath.Ttl(ctx.Db.Engine, ctx.Session.Database, ctx[1], ctx.Db.NowMs(), milliseconds: true))));
-        t.Add(new("expiretime", 2, R, 1, 1, 1, static (ref CommandContext ctx) => ctx.Writer.WriteInteger(ReadPath.ExpireTime(ctx.Db.Engine, ctx.Session.Database, ctx[1], ctx.Db.NowMs(), milliseconds: false))));
-        t.Add(new("pexpiretime", 2, R, 1, 1, 1, static (ref CommandContext ctx) => ctx.Writer.WriteInteger(ReadPath.ExpireTime(ctx.Db.Engine, ctx.Session.Database, ctx[1], ctx.Db.NowMs(), milliseconds: true))));
+        t.Add(new("ttl", 2, R, 1, 1, 1, static (ref CommandContext ctx) => ctx.Writer.WriteInteger(Ttl(ref ctx, milliseconds: false))));
+        t.Add(new("pttl", 2, R, 1, 1, 1, static (ref CommandContext ctx) => ctx.Writer.WriteInteger(Ttl(ref ctx, milliseconds: true))));
+        t.Add(new("expiretime", 2, R, 1, 1, 1, static (ref CommandContext ctx) => ctx.Writer.WriteInteger(ExpireTime(ref ctx, milliseconds: false))));
+        t.Add(new("pexpiretime", 2, R, 1, 1, 1, static (ref CommandContext ctx) => ctx.Writer.WriteInteger(ExpireTime(ref ctx, milliseconds: true))));
         t.Add(new("persist", 2, W | CommandFlags.Fast, 1, 1, 1, Persist));
         t.Add(new("type", 2, R, 1, 1, 1, Type));
         RegisterMore(t);
@@ -35,17 +35,17 @@ internal static partial class KeyHandlers
 
     private static void Exists(ref CommandContext ctx)
     {
-        long now = ctx.Db.NowMs();
+        long now = ctx.NowMs;
         int db = ctx.Session.Database;
         long count = 0;
         if (ctx.Count == 2)
         {
-            count = ReadPath.Lookup(ctx.Db.Engine, db, ctx[1], now) == KeyType.None ? 0 : 1;
+            count = ctx.Lookup(ctx[1]) == KeyType.None ? 0 : 1;
         }
         else
         {
             // Several keys: one view, so the count never includes part of one write.
-            using StorageSnapshot view = ctx.Db.Engine.OpenSnapshot();
+            StorageSnapshot view = ctx.View;
             for (int i = 1; i < ctx.Count; i++)
             {
                 if (ReadPath.Lookup(view, db, ctx[i], now) != KeyType.None)
@@ -105,11 +105,43 @@ internal static partial class KeyHandlers
         ctx.Submit(KeyEntries.Expire(ctx.Target, ctx[1], when, condition, command));
     }
 
+    // TTL/PTTL: -2 no key, -1 no expiry, else the time left (seconds rounded as Redis does, or ms).
+    private static long Ttl(ref CommandContext ctx, bool milliseconds)
+    {
+        long at = ExpireAt(ref ctx);
+        if (at < 0)
+        {
+            return at;
+        }
+
+        long ttl = Math.Max(0, at - ctx.NowMs);
+        return milliseconds ? ttl : (ttl + 500) / 1000;
+    }
+
+    // EXPIRETIME/PEXPIRETIME: Redis shares TTL's rounding here, (ms + 500) / 1000.
+    private static long ExpireTime(ref CommandContext ctx, bool milliseconds)
+    {
+        long at = ExpireAt(ref ctx);
+        return at < 0 || milliseconds ? at : (at + 500) / 1000;
+    }
+
+    private static long ExpireAt(ref CommandContext ctx)
+    {
+        if (ctx.Lookup(ctx[1]) == KeyType.None)
+        {
+            return -2;
+        }
+
+        long at = MetaValue.ExpireAt(ReadPath.Record);
+        ReadPath.Release();
+        return at == 0 ? -1 : at;
+    }
+
     private static void Persist(ref CommandContext ctx) => ctx.Submit(KeyEntries.Persist(ctx.Target, ctx[1]));
 
     private static void Type(ref CommandContext ctx)
     {
-        KeyType type = ReadPath.Lookup(ctx.Db.Engine, ctx.Session.Database, ctx[1], ctx.Db.NowMs());
+        KeyType type = ctx.Lookup(ctx[1]);
         ReadPath.Release();
         ctx.Writer.WriteSimpleString(TypeName(type));
     }

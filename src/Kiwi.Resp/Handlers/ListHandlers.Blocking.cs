@@ -62,7 +62,16 @@ internal static partial class ListHandlers
     }
 
     internal static void Block(ref CommandContext ctx, Kiwi.Core.Blocking.BlockedWait pop, long timeoutMs, bool nullArray)
-        => ctx.Session.Block(pop, timeoutMs, nullArray ? (ctx.Writer.IsResp3 ? RespReplies.Null : RespReplies.NullArray) : (ctx.Writer.IsResp3 ? RespReplies.Null : RespReplies.NullBulk), ctx.Spec);
+    {
+        if (ctx.Session.Queueing)
+        {
+            // Inside MULTI: the non-blocking form, once (Redis never blocks inside a transaction).
+            ctx.Submit(pop.EncodeOnce(ctx.Target));
+            return;
+        }
+
+        ctx.Session.Block(pop, timeoutMs, nullArray ? (ctx.Writer.IsResp3 ? RespReplies.Null : RespReplies.NullArray) : (ctx.Writer.IsResp3 ? RespReplies.Null : RespReplies.NullBulk), ctx.Spec);
+    }
 
     // The attempts are applied when submitted (not at the end of the session's read) and complete off the writer thread.
     internal static EntryTarget Detached(ref CommandContext ctx) => new(ctx.Db, ctx.Session.Database, ctx.Session.Protocol, session: false);

@@ -12,7 +12,7 @@ internal static partial class ListHandlers
     /// <summary>Loads the list at <c>ctx[1]</c>: false when a reply was written (missing → <paramref name="missing"/>, or WRONGTYPE).</summary>
     private static bool Find(ref CommandContext ctx, out ListState list, scoped ReadOnlySpan<byte> missing)
     {
-        KeyType found = ListReads.Lookup(ctx.View, ctx.Session.Database, ctx[1], ctx.Db.NowMs(), out list);
+        KeyType found = ListReads.Lookup(ctx.View, ctx.Session.Database, ctx[1], ctx.NowMs, out list);
         if (found == KeyType.List)
         {
             return true;

@@ -13,7 +13,7 @@ internal static partial class ListHandlers
     public static void Register(List<CommandSpec> t)
     {
         const CommandFlags W = CommandFlags.Write | CommandFlags.Fast;
-        const CommandFlags R = CommandFlags.ReadOnly | CommandFlags.Fast;
+        const CommandFlags R = CommandFlags.ReadOnly | CommandFlags.Fast | CommandFlags.BatchRead;
         t.Add(new("lpush", -3, W, 1, 1, 1, static (ref CommandContext ctx) => ctx.Submit(ListEntries.Push(ctx.Target, right: false, onlyExisting: false, ctx[1], ctx.ArgsFrom(2)))));
         t.Add(new("rpush", -3, W, 1, 1, 1, static (ref CommandContext ctx) => ctx.Submit(ListEntries.Push(ctx.Target, right: true, onlyExisting: false, ctx[1], ctx.ArgsFrom(2)))));
         t.Add(new("lpushx", -3, W, 1, 1, 1, static (ref CommandContext ctx) => ctx.Submit(ListEntries.Push(ctx.Target, right: false, onlyExisting: true, ctx[1], ctx.ArgsFrom(2)))));
@@ -28,9 +28,9 @@ internal static partial class ListHandlers
         t.Add(new("rpoplpush", 3, CommandFlags.Write, 1, 2, 1, static (ref CommandContext ctx) => ctx.Submit(ListEntries.Move(ctx.Target, ctx[1], ctx[2], fromRight: true, toRight: false))));
         t.Add(new("lmpop", -4, CommandFlags.Write, 0, 0, 0, MultiPop));
         t.Add(new("llen", 2, R, 1, 1, 1, Length));
-        t.Add(new("lindex", 3, CommandFlags.ReadOnly, 1, 1, 1, Index));
-        t.Add(new("lrange", 4, CommandFlags.ReadOnly, 1, 1, 1, Range));
-        t.Add(new("lpos", -3, CommandFlags.ReadOnly, 1, 1, 1, Position));
+        t.Add(new("lindex", 3, CommandFlags.ReadOnly | CommandFlags.BatchRead, 1, 1, 1, Index));
+        t.Add(new("lrange", 4, CommandFlags.ReadOnly | CommandFlags.BatchRead, 1, 1, 1, Range));
+        t.Add(new("lpos", -3, CommandFlags.ReadOnly | CommandFlags.BatchRead, 1, 1, 1, Position));
         RegisterBlocking(t);
     }
 

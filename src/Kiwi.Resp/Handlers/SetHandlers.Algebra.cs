@@ -71,7 +71,7 @@ internal static partial class SetHandlers
     private static bool TryLoad(ref CommandContext ctx, int first, int count, out CommittedSets sets)
     {
         sets = new CommittedSets(ctx.View, ctx.Session.Database, count);
-        long now = ctx.Db.NowMs();
+        long now = ctx.NowMs;
         for (int i = 0; i < count; i++)
         {
             if (!sets.Load(i, ctx[first + i], now))

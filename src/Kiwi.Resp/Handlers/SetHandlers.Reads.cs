@@ -40,7 +40,7 @@ internal static partial class SetHandlers
 
     private static void MIsMember(ref CommandContext ctx)
     {
-        KeyType type = CollectionReads.Lookup(ctx.View, ctx.Session.Database, ctx[1], ctx.Db.NowMs(), out ulong version, out _);
+        KeyType type = CollectionReads.Lookup(ctx.View, ctx.Session.Database, ctx[1], ctx.NowMs, out ulong version, out _);
         if (type != KeyType.None && type != KeyType.Set)
         {
             ctx.Writer.WriteError(KiwiError.WrongType);

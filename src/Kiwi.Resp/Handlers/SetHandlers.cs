@@ -8,7 +8,7 @@ internal static partial class SetHandlers
     public static void Register(List<CommandSpec> t)
     {
         const CommandFlags W = CommandFlags.Write | CommandFlags.Fast;
-        const CommandFlags R = CommandFlags.ReadOnly | CommandFlags.Fast;
+        const CommandFlags R = CommandFlags.ReadOnly | CommandFlags.Fast | CommandFlags.BatchRead;
         t.Add(new("sadd", -3, W, 1, 1, 1, static (ref CommandContext ctx) => ctx.Submit(SetEntries.Add(ctx.Target, ctx[1], ctx.ArgsFrom(2)))));
         t.Add(new("srem", -3, W, 1, 1, 1, static (ref CommandContext ctx) => ctx.Submit(SetEntries.Remove(ctx.Target, ctx[1], ctx.ArgsFrom(2)))));
         t.Add(new("spop", -2, W, 1, 1, 1, Pop));
@@ -19,12 +19,12 @@ internal static partial class SetHandlers
         t.Add(new("scard", 2, R, 1, 1, 1, Card));
         t.Add(new("sismember", 3, R, 1, 1, 1, IsMember));
         t.Add(new("smismember", -3, R, 1, 1, 1, MIsMember));
-        t.Add(new("smembers", 2, CommandFlags.ReadOnly, 1, 1, 1, Members));
-        t.Add(new("srandmember", -2, CommandFlags.ReadOnly, 1, 1, 1, RandMember));
-        t.Add(new("sinter", -2, CommandFlags.ReadOnly, 1, -1, 1, static (ref CommandContext ctx) => Combine(ref ctx, SetOperation.Inter)));
-        t.Add(new("sunion", -2, CommandFlags.ReadOnly, 1, -1, 1, static (ref CommandContext ctx) => Combine(ref ctx, SetOperation.Union)));
-        t.Add(new("sdiff", -2, CommandFlags.ReadOnly, 1, -1, 1, static (ref CommandContext ctx) => Combine(ref ctx, SetOperation.Diff)));
-        t.Add(new("sintercard", -3, CommandFlags.ReadOnly, 0, 0, 0, InterCard));
+        t.Add(new("smembers", 2, CommandFlags.ReadOnly | CommandFlags.BatchRead, 1, 1, 1, Members));
+        t.Add(new("srandmember", -2, CommandFlags.ReadOnly | CommandFlags.BatchRead, 1, 1, 1, RandMember));
+        t.Add(new("sinter", -2, CommandFlags.ReadOnly | CommandFlags.BatchRead, 1, -1, 1, static (ref CommandContext ctx) => Combine(ref ctx, SetOperation.Inter)));
+        t.Add(new("sunion", -2, CommandFlags.ReadOnly | CommandFlags.BatchRead, 1, -1, 1, static (ref CommandContext ctx) => Combine(ref ctx, SetOperation.Union)));
+        t.Add(new("sdiff", -2, CommandFlags.ReadOnly | CommandFlags.BatchRead, 1, -1, 1, static (ref CommandContext ctx) => Combine(ref ctx, SetOperation.Diff)));
+        t.Add(new("sintercard", -3, CommandFlags.ReadOnly | CommandFlags.BatchRead, 0, 0, 0, InterCard));
         t.Add(new("sscan", -3, CommandFlags.ReadOnly, 1, 1, 1, Scan));
     }
 

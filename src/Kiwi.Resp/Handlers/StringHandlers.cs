@@ -15,12 +15,12 @@ internal static partial class StringHandlers
     public static void Register(List<CommandSpec> t)
     {
         const CommandFlags W = CommandFlags.Write;
-        const CommandFlags R = CommandFlags.ReadOnly | CommandFlags.Fast;
+        const CommandFlags R = CommandFlags.ReadOnly | CommandFlags.Fast | CommandFlags.BatchRead;
         t.Add(new("set", -3, W, 1, 1, 1, Set));
         t.Add(new("get", 2, R, 1, 1, 1, Get));
         t.Add(new("getset", 3, W | CommandFlags.Fast, 1, 1, 1, GetSet));
         t.Add(new("getdel", 2, W | CommandFlags.Fast, 1, 1, 1, GetDel));
-        t.Add(new("getex", -2, W | CommandFlags.ReadWhenBare | CommandFlags.Fast, 1, 1, 1, GetEx));
+        t.Add(new("getex", -2, W | CommandFlags.ReadWhenBare | CommandFlags.BatchRead | CommandFlags.Fast, 1, 1, 1, GetEx));
         t.Add(new("setnx", 3, W | CommandFlags.Fast, 1, 1, 1, SetNx));
         t.Add(new("setex", 4, W, 1, 1, 1, SetEx));
         t.Add(new("psetex", 4, W, 1, 1, 1, PSetEx));
@@ -29,8 +29,8 @@ internal static partial class StringHandlers
         t.Add(new("mget", -2, R, 1, -1, 1, MGet));
         t.Add(new("append", 3, W | CommandFlags.Fast, 1, 1, 1, Append));
         t.Add(new("strlen", 2, R, 1, 1, 1, StrLen));
-        t.Add(new("getrange", 4, CommandFlags.ReadOnly, 1, 1, 1, GetRange));
-        t.Add(new("substr", 4, CommandFlags.ReadOnly, 1, 1, 1, GetRange));
+        t.Add(new("getrange", 4, CommandFlags.ReadOnly | CommandFlags.BatchRead, 1, 1, 1, GetRange));
+        t.Add(new("substr", 4, CommandFlags.ReadOnly | CommandFlags.BatchRead, 1, 1, 1, GetRange));
         t.Add(new("setrange", 4, W, 1, 1, 1, SetRange));
         t.Add(new("incr", 2, W | CommandFlags.Fast, 1, 1, 1, Incr));
         t.Add(new("decr", 2, W | CommandFlags.Fast, 1, 1, 1, Decr));
@@ -41,7 +41,7 @@ internal static partial class StringHandlers
 
     private static void Get(ref CommandContext ctx)
     {
-        KeyType type = ReadPath.Lookup(ctx.Db.Engine, ctx.Session.Database, ctx[1], ctx.Db.NowMs());
+        KeyType type = ctx.Lookup(ctx[1]);
         if (type == KeyType.String)
         {
             ctx.Writer.WriteBulk(MetaValue.Payload(ReadPath.Record));
@@ -59,18 +59,18 @@ internal static partial class StringHandlers
 
     private static void MGet(ref CommandContext ctx)
     {
-        long now = ctx.Db.NowMs();
+        long now = ctx.NowMs;
         int db = ctx.Session.Database;
         ctx.Writer.WriteArrayHeader(ctx.Count - 1);
         if (ctx.Count == 2)
         {
             // One record is read whole anyway: no view, and the read cache answers it.
-            WriteStringOrNull(ref ctx, ReadPath.Lookup(ctx.Db.Engine, db, ctx[1], now));
+            WriteStringOrNull(ref ctx, ctx.Lookup(ctx[1]));
         }
         else
         {
             // One view for every key, so the reply never holds half of an MSET.
-            using StorageSnapshot view = ctx.Db.Engine.OpenSnapshot();
+            StorageSnapshot view = ctx.View;
             for (int i = 1; i < ctx.Count; i++)
             {
                 WriteStringOrNull(ref ctx, ReadPath.Lookup(view, db, ctx[i], now));
@@ -94,7 +94,7 @@ internal static partial class StringHandlers
 
     private static void StrLen(ref CommandContext ctx)
     {
-        KeyType type = ReadPath.Lookup(ctx.Db.Engine, ctx.Session.Database, ctx[1], ctx.Db.NowMs());
+        KeyType type = ctx.Lookup(ctx[1]);
         if (type == KeyType.String)
         {
             ctx.Writer.WriteInteger(MetaValue.Payload(ReadPath.Record).Length);
@@ -118,7 +118,7 @@ internal static partial class StringHandlers
             return;
         }
 
-        KeyType type = ReadPath.Lookup(ctx.Db.Engine, ctx.Session.Database, ctx[1], ctx.Db.NowMs());
+        KeyType type = ctx.Lookup(ctx[1]);
         if (type == KeyType.None)
         {
             ctx.Writer.WriteBulk(default);

@@ -39,6 +39,11 @@ internal sealed class ListBlockedPop : BlockedWait
         => new(target, [source], fromRight, false, 1, destination, toRight, move: true);
 
     /// <inheritdoc />
+    internal override EncodedEntry EncodeOnce(EntryTarget target) => _move
+        ? ListEntries.Move(target, Keys[0].Span, _destination.Span, _right, _toRight)
+        : ListEntries.MultiPop(target, new MemoryArgs(Keys), _right, _count, _single);
+
+    /// <inheritdoc />
     protected override ApplyRequest EncodeAttempt(bool retry)
     {
         EncodedEntry entry = _move

@@ -23,6 +23,9 @@ internal sealed class ZSetBlockedPop : BlockedWait
     }
 
     /// <inheritdoc />
+    internal override EncodedEntry EncodeOnce(EntryTarget target) => ZSetEntries.MultiPop(target, new MemoryArgs(Keys), _flags, _count);
+
+    /// <inheritdoc />
     protected override ApplyRequest EncodeAttempt(bool retry)
     {
         EncodedEntry entry = retry

@@ -1,0 +1,54 @@
+using Kiwi.Core.Storage;
+using Kiwi.Native.Memory;
+
+namespace Kiwi.Core.Transactions;
+
+/// <summary>
+/// The writer's batch as a read view (<see cref="StorageSnapshot"/>): committed state with the batch's own puts and
+/// deletes on top, so the reads queued in a transaction see its earlier writes through the same read code that
+/// serves committed state. Used on the writer thread only, between two commands of an entry; committed state does
+/// not move meanwhile (the writer is the only one committing), so no storage snapshot is needed.
+/// </summary>
+internal sealed class BatchView : IStorageSnapshotSource
+{
+    private readonly IStorageEngine _engine;
+    private readonly WriteSet _writes;
+
+    /// <summary>Creates the view of <paramref name="writes"/> over <paramref name="engine"/>.</summary>
+    public BatchView(IStorageEngine engine, WriteSet writes)
+    {
+        _engine = engine;
+        _writes = writes;
+    }
+
+    /// <summary>The view as a handle for read code.</summary>
+    public StorageSnapshot Snapshot => new(this, 0);
+
+    /// <inheritdoc />
+    public WriteSet? PendingWrites => _writes;
+
+    /// <inheritdoc />
+    public bool TryGet(int token, KeySpace space, ReadOnlySpan<byte> key, ByteBuffer value)
+    {
+        switch (_writes.Find(space, key, out ReadOnlySpan<byte> pending))
+        {
+            case WriteSet.Lookup.Put:
+                value.Set(pending);
+                return true;
+            case WriteSet.Lookup.Deleted:
+                value.Clear();
+                return false;
+            default:
+                return _engine.TryGet(space, key, value);
+        }
+    }
+
+    /// <inheritdoc />
+    public IStorageCursor OpenCursor(int token, KeySpace space) => _engine.OpenCursor(space);
+
+    /// <inheritdoc />
+    public void Release(int token)
+    {
+        // Nothing to release: the view lives as long as the writer.
+    }
+}
