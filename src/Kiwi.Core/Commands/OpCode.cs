@@ -137,6 +137,9 @@ internal enum OpCode : byte
 
     /// <summary>SORT key [options...] STORE destination: the command's arguments from the key on, parsed again by the writer.</summary>
     SortStore = 76,
+
+    /// <summary>RESTORE key payload; see <see cref="RestoreFlags"/>; N1 = absolute expiry (unix ms, 0 = none).</summary>
+    Restore = 87,
 }
 
 /// <summary>Flags of <see cref="OpCode.HSet"/>.</summary>
