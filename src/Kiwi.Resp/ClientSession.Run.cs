@@ -35,6 +35,7 @@ internal sealed partial class ClientSession
         Flush,
         Close,
         ReadBarrier,
+        Paused,
     }
 
     // Linearizable reads (cluster mode): one read barrier per batch of input, taken before its first read.
@@ -145,6 +146,13 @@ internal sealed partial class ClientSession
 
                     if (outcome == Outcome.Drain)
                     {
+                        continue;
+                    }
+
+                    if (outcome == Outcome.Paused)
+                    {
+                        await FlushAsync(output, token).ConfigureAwait(false);
+                        await Server.Pause.WaitAsync(token).ConfigureAwait(false);
                         continue;
                     }
 
@@ -285,6 +293,14 @@ internal sealed partial class ClientSession
                     return Outcome.Drain;
                 }
 
+                if (Server.Pause.IsActive && Server.Pause.Holds(writes: spec is not null && spec.IsWrite && !readsOnly))
+                {
+                    // CLIENT PAUSE: held, not refused; parsed again once the pause ends.
+                    _args.Reset();
+                    buffer = buffer.Slice(before);
+                    return Outcome.Paused;
+                }
+
                 if (readsOnly && Server.LinearizableReads)
                 {
                     if (!_readBarrierPassed)
@@ -334,7 +350,7 @@ internal sealed partial class ClientSession
         }
     }
 
-    private void Execute(CommandSpec? spec, RespWriter writer)
+    private void ExecuteCore(CommandSpec? spec, RespWriter writer)
     {
         var context = new CommandContext(this, _args, writer, spec);
         // Redis's order (processCommand): unknown command, then arity, then authentication.

@@ -63,6 +63,9 @@ internal sealed class ServerState
     /// <summary>Commands processed since start.</summary>
     public long TotalCommands => Volatile.Read(ref _totalCommands);
 
+    /// <summary>CLIENT PAUSE / UNPAUSE.</summary>
+    public ClientPause Pause { get; } = new();
+
     /// <summary>INFO commandstats and errorstats.</summary>
     public CommandStats Stats { get; } = new();
 
