@@ -407,6 +407,11 @@ internal sealed partial class ClientSession
         }
 
         // A write's time is its submission; an error it gets from the writer counts when its reply is written.
-        Server.Stats.Called(spec, Stopwatch.GetTimestamp() - started, failed: _errorReplies != errorsBefore);
+        long elapsed = Stopwatch.GetTimestamp() - started;
+        Server.Stats.Called(spec, elapsed, failed: _errorReplies != errorsBefore);
+        if (Server.SlowLog.IsSlow(elapsed))
+        {
+            Server.SlowLog.Add(_args, elapsed * 1_000_000 / Stopwatch.Frequency, this);
+        }
     }
 }
