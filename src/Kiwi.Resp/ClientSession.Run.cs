@@ -35,6 +35,7 @@ internal sealed partial class ClientSession
         Flush,
         Close,
         ReadBarrier,
+        Paused,
     }
 
     // Linearizable reads (cluster mode): one read barrier per batch of input, taken before its first read.
@@ -145,6 +146,13 @@ internal sealed partial class ClientSession
 
                     if (outcome == Outcome.Drain)
                     {
+                        continue;
+                    }
+
+                    if (outcome == Outcome.Paused)
+                    {
+                        await FlushAsync(output, token).ConfigureAwait(false);
+                        await Server.Pause.WaitAsync(token).ConfigureAwait(false);
                         continue;
                     }
 
@@ -302,6 +310,14 @@ internal sealed partial class ClientSession
                     return Outcome.Drain;
                 }
 
+                if (Server.Pause.IsActive && Server.Pause.Holds(writes: spec is not null && spec.IsWrite && !readsOnly))
+                {
+                    // CLIENT PAUSE: held, not refused; parsed again once the pause ends.
+                    _args.Reset();
+                    buffer = buffer.Slice(before);
+                    return Outcome.Paused;
+                }
+
                 if (readsOnly && !InMulti && Server.LinearizableReads)
                 {
                     if (!_readBarrierPassed)
@@ -351,7 +367,7 @@ internal sealed partial class ClientSession
         }
     }
 
-    private void Execute(CommandSpec? spec, RespWriter writer)
+    private void ExecuteCore(CommandSpec? spec, RespWriter writer)
     {
         var context = new CommandContext(this, _args, writer, spec);
         // Redis's order (processCommand): unknown command, then arity, then authentication.
@@ -431,6 +447,11 @@ internal sealed partial class ClientSession
         }
 
         // A write's time is its submission; an error it gets from the writer counts when its reply is written.
-        Server.Stats.Called(spec, Stopwatch.GetTimestamp() - started, failed: _errorReplies != errorsBefore);
+        long elapsed = Stopwatch.GetTimestamp() - started;
+        Server.Stats.Called(spec, elapsed, failed: _errorReplies != errorsBefore);
+        if (Server.SlowLog.IsSlow(elapsed))
+        {
+            Server.SlowLog.Add(_args, elapsed * 1_000_000 / Stopwatch.Frequency, this);
+        }
     }
 }

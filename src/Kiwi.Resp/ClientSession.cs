@@ -16,6 +16,7 @@ internal sealed partial class ClientSession : IDisposable, IErrorReplyObserver
     // The command of each goes alongside, so an error reply it gets later counts as that command's failure.
     private ApplyRequest[] _pending = new ApplyRequest[8];
     private CommandSpec?[] _pendingSpecs = new CommandSpec?[8];
+    private bool[] _pendingQuiet = new bool[8];
     private int _pendingHead;
     private int _pendingCount;
     private readonly CancellationTokenSource _kill = new();
@@ -124,6 +125,7 @@ internal sealed partial class ClientSession : IDisposable, IErrorReplyObserver
         int slot = (_pendingHead + _pendingCount) & (_pending.Length - 1);
         _pending[slot] = request;
         _pendingSpecs[slot] = spec;
+        _pendingQuiet[slot] = _quietCommand;
         _pendingCount++;
     }
 
@@ -131,15 +133,18 @@ internal sealed partial class ClientSession : IDisposable, IErrorReplyObserver
     {
         var larger = new ApplyRequest[_pending.Length * 2];
         var largerSpecs = new CommandSpec?[_pending.Length * 2];
+        var largerQuiet = new bool[_pending.Length * 2];
         for (int i = 0; i < _pendingCount; i++)
         {
             int slot = (_pendingHead + i) & (_pending.Length - 1);
             larger[i] = _pending[slot];
             largerSpecs[i] = _pendingSpecs[slot];
+            largerQuiet[i] = _pendingQuiet[slot];
         }
 
         _pending = larger;
         _pendingSpecs = largerSpecs;
+        _pendingQuiet = largerQuiet;
         _pendingHead = 0;
     }
 
@@ -158,6 +163,7 @@ internal sealed partial class ClientSession : IDisposable, IErrorReplyObserver
     internal void WriteHeadReply(System.IO.Pipelines.PipeWriter output)
     {
         CommandSpec? spec = _pendingSpecs[_pendingHead];
+        bool quiet = _pendingQuiet[_pendingHead];
         ApplyRequest request = TakeHead();
         ReadOnlySpan<byte> reply = request.ReplyBuffer.WrittenSpan;
         if (!reply.IsEmpty && reply[0] == (byte)'-')
@@ -172,7 +178,11 @@ internal sealed partial class ClientSession : IDisposable, IErrorReplyObserver
             ((IErrorReplyObserver)this).OnErrorReply(reply[1..(end < 0 ? reply.Length : end)]);
         }
 
-        new RespWriter(output, Protocol).WriteRaw(reply);
+        if (!quiet)
+        {
+            new RespWriter(output, Protocol).WriteRaw(reply);
+        }
+
         ApplyRequestPool.Return(request);
     }
 
@@ -231,8 +241,8 @@ internal sealed partial class ClientSession : IDisposable, IErrorReplyObserver
             .Append(" fd=8 name=").Append(Name ?? string.Empty)
             .Append(" age=").Append((now - CreatedAtMs) / 1000)
             .Append(" idle=").Append((now - LastInteractionMs) / 1000)
-            .Append(Blocked is null ? " flags=N db=" : " flags=b db=").Append(Database)
-            .Append(" sub=0 psub=0 ssub=0 multi=-1 watch=0 qbuf=").Append(QueryBufferBytes)
+            .Append(Blocked is not null ? " flags=b db=" : InMulti ? " flags=x db=" : " flags=N db=").Append(Database)
+            .Append(" sub=0 psub=0 ssub=0 multi=").Append(InMulti ? QueuedCount : -1).Append(" watch=").Append(Watching ? 1 : 0).Append(" qbuf=").Append(QueryBufferBytes)
             .Append(" qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=")
             .Append(LastCommand)
             .Append(" user=default redir=-1 resp=").Append((int)Protocol)

@@ -21,13 +21,18 @@ internal sealed class CommandStats
     private const int MaxCodeSearch = 31;
 
     private readonly Counters[] _commands;
+    private readonly LatencyHistogram?[] _latency;
     private readonly ErrorCount?[] _errors = new ErrorCount?[MaxErrorCodes];
     private readonly Lock _addError = new();
     private int _errorCodes;
     private long _errorReplies;
 
     /// <summary>Creates zeroed counters for the commands of <see cref="CommandTable"/>.</summary>
-    public CommandStats() => _commands = new Counters[CommandTable.All.Count];
+    public CommandStats()
+    {
+        _commands = new Counters[CommandTable.All.Count];
+        _latency = new LatencyHistogram?[CommandTable.All.Count];
+    }
 
     /// <summary>Error replies sent since start or the last reset (INFO's total_error_replies).</summary>
     public long ErrorReplies => Volatile.Read(ref _errorReplies);
@@ -41,6 +46,38 @@ internal sealed class CommandStats
         if (failed)
         {
             Interlocked.Increment(ref counters.Failed);
+        }
+
+        (Volatile.Read(ref _latency[spec.Index]) ?? AddLatency(spec.Index)).Record(ticks);
+    }
+
+    private LatencyHistogram AddLatency(int index)
+    {
+        var created = new LatencyHistogram();
+        return Interlocked.CompareExchange(ref _latency[index], created, null) ?? created;
+    }
+
+    /// <summary>INFO latencystats lines: each command called since start or the last reset, in table order.</summary>
+    internal void AppendLatencyStats(StringBuilder text)
+    {
+        IReadOnlyList<CommandSpec> specs = CommandTable.All;
+        for (int i = 0; i < specs.Count; i++)
+        {
+            if (Volatile.Read(ref _latency[i]) is not { } histogram)
+            {
+                continue;
+            }
+
+            int start = text.Length;
+            text.Append("latency_percentiles_usec_").Append(specs[i].Name).Append(':');
+            if (histogram.AppendPercentiles(text))
+            {
+                text.Append("\r\n");
+            }
+            else
+            {
+                text.Length = start;
+            }
         }
     }
 
@@ -80,6 +117,11 @@ internal sealed class CommandStats
             Volatile.Write(ref counters.Ticks, 0);
             Volatile.Write(ref counters.Rejected, 0);
             Volatile.Write(ref counters.Failed, 0);
+        }
+
+        foreach (LatencyHistogram? histogram in _latency)
+        {
+            histogram?.Reset();
         }
 
         lock (_addError)
@@ -147,6 +189,11 @@ internal sealed class CommandStats
 
     private void AddErrorCode(ReadOnlySpan<byte> code)
     {
+        foreach (LatencyHistogram? histogram in _latency)
+        {
+            histogram?.Reset();
+        }
+
         lock (_addError)
         {
             int known = _errorCodes;

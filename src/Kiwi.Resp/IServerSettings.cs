@@ -27,6 +27,28 @@ internal interface IServerSettings
     /// </summary>
     bool LinearizableReads => false;
 
+    /// <summary>slowlog-log-slower-than: commands slower than this many microseconds are logged (negative: none).</summary>
+    long SlowlogLogSlowerThan => 10_000;
+
+    /// <summary>slowlog-max-len: entries SLOWLOG keeps.</summary>
+    long SlowlogMaxLen => 128;
+
+    /// <summary>
+    /// CONFIG REWRITE: writes the running settings into the config file the server was started with; false with
+    /// Redis's reason when it cannot (no config file, an I/O error).
+    /// </summary>
+    bool TryRewrite(out string error)
+    {
+        error = "The server is running without a config file";
+        return false;
+    }
+
+    /// <summary>The config file the server was started with (INFO server's config_file), or null.</summary>
+    string? ConfigFile => null;
+
+    /// <summary>Where SAVE and BGSAVE write their RocksDB checkpoint (null: saving is not possible).</summary>
+    string? SaveDirectory => null;
+
     /// <summary>Every setting by redis.conf name.</summary>
     IEnumerable<KeyValuePair<string, string>> All();
 

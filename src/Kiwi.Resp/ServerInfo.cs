@@ -14,10 +14,10 @@ internal static class ServerInfo
     public static ReadOnlySpan<byte> RedisVersion => "7.2.4"u8;
 
     // Redis 7.0's order, with Kiwi's own sections where Redis has its modules'.
-    private static readonly string[] s_sections = ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "kiwi", "storage", "raft", "commandstats", "errorstats", "cluster", "keyspace"];
+    private static readonly string[] s_sections = ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "kiwi", "storage", "raft", "commandstats", "errorstats", "latencystats", "cluster", "keyspace"];
 
     // What INFO and INFO default leave out, as Redis does: one line per command ever called.
-    private static readonly string[] s_notDefault = ["commandstats"];
+    private static readonly string[] s_notDefault = ["commandstats", "latencystats"];
 
     /// <summary>Builds the INFO reply for the requested sections ("default", "all", "everything" or names).</summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> fired while the keyspace
@@ -71,20 +71,31 @@ internal static class ServerInfo
                 long uptime = (long)(DateTimeOffset.UtcNow - server.StartedAt).TotalSeconds;
                 Line(text, "redis_version", Encoding.ASCII.GetString(RedisVersion));
                 Line(text, "kiwi_fast_version", typeof(ServerInfo).Assembly.GetName().Version?.ToString() ?? "0");
+                Line(text, "redis_git_sha1", "00000000");
+                Line(text, "redis_git_dirty", "0");
                 Line(text, "redis_mode", "standalone");
-                Line(text, "os", RuntimeInformation.OSDescription);
+                Line(text, "os", RuntimeInformation.OSDescription + " " + RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant());
                 Line(text, "arch_bits", (IntPtr.Size * 8).ToString(c));
+                Line(text, "multiplexing_api", "epoll");
                 Line(text, "runtime", RuntimeInformation.FrameworkDescription);
                 Line(text, "process_id", Environment.ProcessId.ToString(c));
                 Line(text, "run_id", server.RunId);
                 Line(text, "tcp_port", server.Settings.Port.ToString(c));
+                Line(text, "server_time_usec", ((DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks / 10).ToString(c));
                 Line(text, "uptime_in_seconds", uptime.ToString(c));
                 Line(text, "uptime_in_days", (uptime / 86400).ToString(c));
+                Line(text, "hz", "10");
+                Line(text, "configured_hz", "10");
+                Line(text, "executable", Environment.ProcessPath ?? string.Empty);
+                Line(text, "config_file", server.Settings.ConfigFile ?? string.Empty);
+                Line(text, "io_threads_active", "0");
                 break;
             case "clients":
                 Line(text, "connected_clients", server.Clients.Count.ToString(c));
                 Line(text, "maxclients", server.Settings.MaxClients.ToString(c));
                 Line(text, "blocked_clients", server.Db.Blocking.Count.ToString(c));
+                Line(text, "tracking_clients", "0");
+                Line(text, "clients_in_timeout_table", "0");
                 break;
             case "memory":
                 long managed = GC.GetTotalMemory(false);
@@ -96,14 +107,12 @@ internal static class ServerInfo
                 Line(text, "gc_heap_size", GC.GetGCMemoryInfo().HeapSizeBytes.ToString(c));
                 StorageInfo.AppendMemory(text, db);
                 Line(text, "maxmemory", "0");
+                Line(text, "maxmemory_human", "0B");
                 Line(text, "maxmemory_policy", "noeviction");
+                Line(text, "mem_allocator", "dotnet");
                 break;
             case "persistence":
-                Line(text, "loading", "0");
-                Line(text, "aof_enabled", "1");
-                Line(text, "rdb_changes_since_last_save", "0");
-                Line(text, "rdb_bgsave_in_progress", "0");
-                Line(text, "aof_rewrite_in_progress", "0");
+                server.Saves.AppendInfo(text);
                 break;
             case "stats":
                 Line(text, "total_connections_received", Interlocked.Read(ref server.TotalConnections).ToString(c));
@@ -113,6 +122,7 @@ internal static class ServerInfo
                 Line(text, "client_output_buffer_limit_disconnections", Interlocked.Read(ref server.OutputLimitDisconnections).ToString(c));
                 Line(text, "total_error_replies", server.Stats.ErrorReplies.ToString(c));
                 Line(text, "expired_keys", db.ExpiredKeys.ToString(c));
+                Line(text, "evicted_keys", "0");
                 Line(text, "cleaned_collection_groups", db.CleanedGroups.ToString(c));
                 (long cacheHits, long cacheMisses) = db.Engine is RocksEngine rocks ? rocks.ReadCacheStats : default;
                 Line(text, "read_cache_hits", cacheHits.ToString(c));
@@ -123,8 +133,7 @@ internal static class ServerInfo
                 Line(text, "gc_collections_gen2", GC.CollectionCount(2).ToString(c));
                 break;
             case "replication":
-                Line(text, "role", "master");
-                Line(text, "connected_slaves", "0");
+                ReplicationInfo.AppendSection(text, server);
                 break;
             case "cpu":
                 using (Process process = Process.GetCurrentProcess())
@@ -155,6 +164,9 @@ internal static class ServerInfo
                 break;
             case "errorstats":
                 server.Stats.AppendErrorStats(text);
+                break;
+            case "latencystats":
+                server.Stats.AppendLatencyStats(text);
                 break;
             case "cluster":
                 // Kiwi.Fast does not speak the Redis Cluster protocol, not even as a Raft cluster: clients

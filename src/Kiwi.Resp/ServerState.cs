@@ -23,7 +23,12 @@ internal sealed class ServerState
         StartedAt = DateTimeOffset.UtcNow;
         RunId = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) + "00000000";
         db.TransactionReads = new TransactionReads(this);
+        SlowLog.Configure(settings.SlowlogLogSlowerThan, settings.SlowlogMaxLen);
+        Saves = new ServerSaves(db, settings.SaveDirectory);
     }
+
+    /// <summary>SAVE, BGSAVE, LASTSAVE and INFO persistence.</summary>
+    public ServerSaves Saves { get; }
 
     /// <summary>The database.</summary>
     public KiwiDb Db { get; }
@@ -63,6 +68,12 @@ internal sealed class ServerState
 
     /// <summary>Commands processed since start.</summary>
     public long TotalCommands => Volatile.Read(ref _totalCommands);
+
+    /// <summary>SLOWLOG (configured from <see cref="IServerSettings.SlowlogLogSlowerThan"/> and <see cref="IServerSettings.SlowlogMaxLen"/>).</summary>
+    public SlowLog SlowLog { get; } = new();
+
+    /// <summary>CLIENT PAUSE / UNPAUSE.</summary>
+    public ClientPause Pause { get; } = new();
 
     /// <summary>INFO commandstats and errorstats.</summary>
     public CommandStats Stats { get; } = new();

@@ -76,6 +76,7 @@ public sealed partial class ServerConfig
         int i = 0;
         if (args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal))
         {
+            config.ConfigFile = Path.GetFullPath(args[0]);
             foreach (string raw in File.ReadAllLines(args[0]))
             {
                 string line = raw.Trim();
@@ -145,7 +146,13 @@ public sealed partial class ServerConfig
             case "raft-snapshot-port": RaftSnapshotPort = ParseSnapshotPort(value); break;
             case "raft-write-retry": RaftWriteRetryMs = long.Parse(value, System.Globalization.NumberStyles.None, CultureInfo.InvariantCulture); break;
             case "raft-snapshot-every": RaftSnapshotEvery = long.Parse(value, System.Globalization.NumberStyles.None, CultureInfo.InvariantCulture) is > 0 and var every ? every : throw new FormatException("raft-snapshot-every must be at least 1"); break;
-            default: throw new FormatException($"unknown setting '{name}'");
+            default:
+                if (!TrySetAdmin(name.ToLowerInvariant(), value))
+                {
+                    throw new FormatException($"unknown setting '{name}'");
+                }
+
+                break;
         }
     }
 
@@ -181,6 +188,11 @@ public sealed partial class ServerConfig
         yield return new("raft-request-timeout", RaftRequestTimeoutMs.ToString(CultureInfo.InvariantCulture));
         yield return new("raft-snapshot-port", RaftSnapshotPort.ToString(CultureInfo.InvariantCulture));
         yield return new("raft-write-retry", RaftWriteRetryMs.ToString(CultureInfo.InvariantCulture));
+        foreach (KeyValuePair<string, string> setting in AdminSettings())
+        {
+            yield return setting;
+        }
+
         yield return new("databases", "1");
         yield return new("save", string.Empty);
         yield return new("appendonly", "yes");

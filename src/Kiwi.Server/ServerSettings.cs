@@ -8,6 +8,7 @@ internal sealed class ServerSettings(ServerConfig config, Func<int> boundPort) :
     private static readonly HashSet<string> s_runtime = new(StringComparer.OrdinalIgnoreCase)
     {
         "requirepass", "maxclients", "proto-max-bulk-len", "client-query-buffer-limit", "client-output-buffer-limit",
+        "slowlog-log-slower-than", "slowlog-max-len",
     };
 
     private readonly Lock _lock = new();
@@ -25,6 +26,39 @@ internal sealed class ServerSettings(ServerConfig config, Func<int> boundPort) :
     public bool LinearizableReads => config.ClusterMode && !config.RaftStaleReads;
 
     public int Port => boundPort();
+
+    public long SlowlogLogSlowerThan => config.SlowlogLogSlowerThan;
+
+    public long SlowlogMaxLen => config.SlowlogMaxLen;
+
+    public string? ConfigFile => config.ConfigFile;
+
+    public string? SaveDirectory => Path.Combine(Path.GetFullPath(config.Dir), "save");
+
+    public bool TryRewrite(out string error)
+    {
+        if (config.ConfigFile is null)
+        {
+            error = "The server is running without a config file";
+            return false;
+        }
+
+        try
+        {
+            lock (_lock)
+            {
+                config.Rewrite();
+            }
+
+            error = string.Empty;
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            error = "Rewriting config file: " + ex.Message;
+            return false;
+        }
+    }
 
     public IEnumerable<KeyValuePair<string, string>> All()
     {

@@ -6,7 +6,7 @@ using StackExchange.Redis;
 namespace Kiwi.Server.Tests;
 
 /// <summary>The server in cluster mode: three in-process nodes replicating through Raft on loopback.</summary>
-public sealed class RaftServerTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
+public sealed partial class RaftServerTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
 {
     private TestCluster Cluster => fixture.Cluster;
 

@@ -136,6 +136,9 @@ internal static class CommandExecutor
             case OpCode.Copy:
                 KeyWrites.Copy(ctx, ref cmd, reply);
                 break;
+            case OpCode.Restore:
+                KeyWrites.Restore(ctx, ref cmd, reply);
+                break;
             case OpCode.HSet:
                 HashWrites.Set(ctx, ref cmd, reply);
                 break;

@@ -154,6 +154,9 @@ internal enum OpCode : byte
 
     /// <summary>WATCH key [key ...] under the token N1; with flag 1 (no arguments) UNWATCH: the token is dropped.</summary>
     Watch = 79,
+
+    /// <summary>RESTORE key payload; see <see cref="RestoreFlags"/>; N1 = absolute expiry (unix ms, 0 = none).</summary>
+    Restore = 87,
 }
 
 /// <summary>Flags of <see cref="OpCode.HSet"/>.</summary>

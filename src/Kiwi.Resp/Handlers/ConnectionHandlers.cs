@@ -5,7 +5,7 @@ using Kiwi.Core.Resp;
 
 namespace Kiwi.Resp.Handlers;
 
-/// <summary>Connection commands: PING, ECHO, QUIT, SELECT, AUTH, HELLO, CLIENT.</summary>
+/// <summary>Connection commands: PING, ECHO, QUIT, SELECT, AUTH, HELLO, CLIENT, RESET.</summary>
 internal static partial class ConnectionHandlers
 {
     public static void Register(List<CommandSpec> t)
@@ -18,6 +18,11 @@ internal static partial class ConnectionHandlers
         t.Add(new("auth", -2, C | CommandFlags.NoAuth, 0, 0, 0, Auth));
         t.Add(new("hello", -1, C | CommandFlags.NoAuth, 0, 0, 0, Hello));
         t.Add(new("client", -2, CommandFlags.Connection, 0, 0, 0, Client));
+        t.Add(new("reset", 1, C | CommandFlags.NoAuth, 0, 0, 0, static (ref CommandContext ctx) =>
+        {
+            ctx.Session.ResetConnection();
+            ctx.Writer.WriteSimpleString("RESET"u8);
+        }));
     }
 
     private static void Ping(ref CommandContext ctx)

@@ -175,19 +175,45 @@ internal static partial class KeyHandlers
         ctx.Submit(KeyEntries.Copy(ctx.Target, ctx[1], ctx[2], targetDb, replace));
     }
 
+    private static readonly string[] s_objectHelp =
+    [
+        "ENCODING <key>",
+        "    Return the kind of internal representation used in order to store the value",
+        "    associated with a <key>.",
+        "FREQ <key>",
+        "    Return the access frequency index of the <key>. The returned integer is",
+        "    proportional to the logarithm of the recent access frequency of the key.",
+        "IDLETIME <key>",
+        "    Return the idle time of the <key>, that is the approximated number of",
+        "    seconds elapsed since the last access to the key.",
+        "REFCOUNT <key>",
+        "    Return the number of references of the value associated with the specified",
+        "    <key>.",
+    ];
+
     private static void ObjectCommand(ref CommandContext ctx)
     {
         ReadOnlySpan<byte> sub = ctx[1];
         if (ArgParser.Is(sub, "HELP"u8))
         {
-            ctx.Writer.WriteArrayHeader(1);
-            ctx.Writer.WriteSimpleString("OBJECT <subcommand> [<arg> ...]: ENCODING, FREQ, IDLETIME, REFCOUNT <key>"u8);
+            if (Subcommands.Arity(ref ctx, 2, "object", "help"))
+            {
+                Subcommands.Help(ref ctx, "OBJECT", s_objectHelp);
+            }
+
             return;
         }
 
-        if (ctx.Count != 3)
+        string? name = ArgParser.Is(sub, "ENCODING"u8) ? "encoding" : ArgParser.Is(sub, "FREQ"u8) ? "freq"
+            : ArgParser.Is(sub, "IDLETIME"u8) ? "idletime" : ArgParser.Is(sub, "REFCOUNT"u8) ? "refcount" : null;
+        if (name is null)
         {
-            ctx.Error($"ERR unknown subcommand or wrong number of arguments for '{CommandErrors.Latin(sub)}'. Try OBJECT HELP.");
+            Subcommands.Unknown(ref ctx, "OBJECT");
+            return;
+        }
+
+        if (!Subcommands.Arity(ref ctx, 3, "object", name))
+        {
             return;
         }
 
@@ -237,10 +263,6 @@ internal static partial class KeyHandlers
         else if (ArgParser.Is(sub, "FREQ"u8))
         {
             ctx.Error("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust."u8);
-        }
-        else
-        {
-            ctx.Error($"ERR unknown subcommand or wrong number of arguments for '{CommandErrors.Latin(sub)}'. Try OBJECT HELP.");
         }
 
         ReadPath.Release();

@@ -27,6 +27,7 @@ internal static partial class KeyHandlers
         t.Add(new("persist", 2, W | CommandFlags.Fast, 1, 1, 1, Persist));
         t.Add(new("type", 2, R, 1, 1, 1, Type));
         RegisterMore(t);
+        RegisterDump(t);
     }
 
     private static void Del(ref CommandContext ctx) => ctx.Submit(KeyEntries.Del(ctx.Target, ctx.ArgsFrom(1)));

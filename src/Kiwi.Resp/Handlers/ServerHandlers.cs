@@ -17,6 +17,7 @@ internal static partial class ServerHandlers
         t.Add(new("config", -2, CommandFlags.Admin, 0, 0, 0, Config));
         t.Add(new("command", -1, CommandFlags.Connection, 0, 0, 0, Command));
         t.Add(new("shutdown", -1, CommandFlags.Admin | CommandFlags.NoAuth, 0, 0, 0, Shutdown));
+        RegisterAdmin(t);
     }
 
     private static void Info(ref CommandContext ctx)
@@ -48,63 +49,6 @@ internal static partial class ServerHandlers
         }
 
         ctx.Submit(KeyEntries.Flush(ctx.Target, all));
-    }
-
-    private static void Config(ref CommandContext ctx)
-    {
-        ReadOnlySpan<byte> sub = ctx[1];
-        if (ArgParser.Is(sub, "GET"u8) && ctx.Count >= 3)
-        {
-            var matches = new List<KeyValuePair<string, string>>();
-            foreach (KeyValuePair<string, string> setting in ctx.Server.Settings.All())
-            {
-                byte[] name = Encoding.UTF8.GetBytes(setting.Key);
-                for (int i = 2; i < ctx.Count; i++)
-                {
-                    if (GlobPattern.IsMatch(ctx[i], name, ignoreCase: true))
-                    {
-                        matches.Add(setting);
-                        break;
-                    }
-                }
-            }
-
-            ctx.Writer.WriteMapHeader(matches.Count);
-            foreach (KeyValuePair<string, string> match in matches)
-            {
-                ctx.Writer.WriteBulk(Encoding.UTF8.GetBytes(match.Key));
-                ctx.Writer.WriteBulk(Encoding.UTF8.GetBytes(match.Value));
-            }
-        }
-        else if (ArgParser.Is(sub, "SET"u8) && ctx.Count >= 4 && (ctx.Count & 1) == 0)
-        {
-            for (int i = 2; i < ctx.Count; i += 2)
-            {
-                string name = Encoding.UTF8.GetString(ctx[i]);
-                if (!ctx.Server.Settings.TrySet(name, Encoding.UTF8.GetString(ctx[i + 1]), out string? error))
-                {
-                    ctx.Error(error is null
-                        ? $"ERR Unknown option or number of arguments for CONFIG SET - '{name}'"
-                        : $"ERR CONFIG SET failed (possibly related to argument '{name}') - {error}");
-                    return;
-                }
-            }
-
-            ctx.Writer.WriteOk();
-        }
-        else if (ArgParser.Is(sub, "RESETSTAT"u8) && ctx.Count == 2)
-        {
-            ctx.Server.ResetStats();
-            ctx.Writer.WriteOk();
-        }
-        else if (ArgParser.Is(sub, "REWRITE"u8) && ctx.Count == 2)
-        {
-            ctx.Writer.WriteOk();
-        }
-        else
-        {
-            ctx.Error($"ERR unknown subcommand or wrong number of arguments for '{CommandErrors.Latin(sub)}'. Try CONFIG HELP.");
-        }
     }
 
     private static void Shutdown(ref CommandContext ctx)
@@ -144,9 +88,26 @@ internal static partial class ServerHandlers
         }
 
         ReadOnlySpan<byte> sub = ctx[1];
-        if (ArgParser.Is(sub, "COUNT"u8) && ctx.Count == 2)
+        if (ArgParser.Is(sub, "COUNT"u8))
         {
-            ctx.Writer.WriteInteger(CommandTable.All.Count);
+            if (Subcommands.Arity(ref ctx, 2, "command", "count"))
+            {
+                ctx.Writer.WriteInteger(CommandTable.All.Count);
+            }
+        }
+        else if (ArgParser.Is(sub, "GETKEYS"u8))
+        {
+            if (Subcommands.Arity(ref ctx, -4, "command", "getkeys"))
+            {
+                GetKeys(ref ctx);
+            }
+        }
+        else if (ArgParser.Is(sub, "HELP"u8))
+        {
+            if (Subcommands.Arity(ref ctx, 2, "command", "help"))
+            {
+                Subcommands.Help(ref ctx, "COMMAND", s_commandHelp);
+            }
         }
         else if (ArgParser.Is(sub, "INFO"u8))
         {
@@ -213,7 +174,7 @@ internal static partial class ServerHandlers
         }
         else
         {
-            ctx.Error($"ERR unknown subcommand or wrong number of arguments for '{CommandErrors.Latin(sub)}'. Try COMMAND HELP.");
+            Subcommands.Unknown(ref ctx, "COMMAND");
         }
     }
 
