@@ -43,6 +43,10 @@ public sealed class LocalFeedTests
             foreach (string id in new[] { "kiwi.native", "kiwi.core" })
             {
                 TryDelete(Path.Combine(cache, id, version));
+                if (Directory.Exists(Path.Combine(cache, id)) && !Directory.EnumerateFileSystemEntries(Path.Combine(cache, id)).Any())
+                {
+                    TryDelete(Path.Combine(cache, id));
+                }
             }
         }
     }
