@@ -5,14 +5,33 @@ using Microsoft.Extensions.Options;
 namespace Kiwi.Extensions.Hosting;
 
 /// <summary>
-/// Owns the host's <see cref="KiwiDb"/>: opened once, by the hosted service at start or by the first service that
-/// needs it earlier, and closed once when the host stops. A closed database is not opened again.
+/// Holds the host's <see cref="KiwiDb"/>. Opened from options, it is opened once, by the hosted service at start or
+/// by the first service that needs it earlier, and closed once when the host stops; a closed database is not
+/// opened again. Given open (the application owns it), it is only let go when the host stops, never closed.
 /// </summary>
-internal sealed class KiwiDbLifetime(IOptions<KiwiDbOptions> options, ILogger<KiwiDbLifetime> logger) : IDisposable
+internal sealed class KiwiDbLifetime : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly IOptions<KiwiDbOptions>? _options;
+    private readonly ILogger<KiwiDbLifetime> _logger;
+    private readonly bool _owned;
     private KiwiDb? _db;
     private bool _closed;
+
+    /// <summary>A database opened from <paramref name="options"/> and closed with the host.</summary>
+    public KiwiDbLifetime(IOptions<KiwiDbOptions> options, ILogger<KiwiDbLifetime> logger)
+    {
+        _options = options;
+        _logger = logger;
+        _owned = true;
+    }
+
+    /// <summary>A database the application opened and closes itself.</summary>
+    public KiwiDbLifetime(KiwiDb open, ILogger<KiwiDbLifetime> logger)
+    {
+        _db = open;
+        _logger = logger;
+    }
 
     /// <summary>The open database, or null before it opened and after it closed.</summary>
     public KiwiDb? Current => Volatile.Read(ref _db);
@@ -35,7 +54,7 @@ internal sealed class KiwiDbLifetime(IOptions<KiwiDbOptions> options, ILogger<Ki
             ObjectDisposedException.ThrowIf(_closed, typeof(KiwiDb));
             if (_db is null)
             {
-                KiwiDbOptions settings = options.Value;
+                KiwiDbOptions settings = _options!.Value;
                 KiwiDb db;
                 try
                 {
@@ -43,11 +62,11 @@ internal sealed class KiwiDbLifetime(IOptions<KiwiDbOptions> options, ILogger<Ki
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    KiwiDbLog.OpenFailed(logger, settings.Path, ex);
+                    KiwiDbLog.OpenFailed(_logger, settings.Path, ex);
                     throw;
                 }
 
-                KiwiDbLog.Opened(logger, Path.GetFullPath(settings.Path), settings.Durability, settings.Raft is null ? "standalone" : "cluster", db.AppliedIndex);
+                KiwiDbLog.Opened(_logger, Path.GetFullPath(settings.Path), settings.Durability, settings.Raft is null ? "standalone" : "cluster", db.AppliedIndex);
                 Volatile.Write(ref _db, db);
             }
 
@@ -78,20 +97,24 @@ internal sealed class KiwiDbLifetime(IOptions<KiwiDbOptions> options, ILogger<Ki
             _gate.Release();
         }
 
-        if (db is null)
+        if (db is null || !_owned)
         {
             return;
         }
 
         // KiwiDb's close blocks until the writer drained: keep it off the host's stopping thread.
         await Task.Run(db.Dispose, CancellationToken.None).WaitAsync(cancellationToken).ConfigureAwait(false);
-        KiwiDbLog.Closed(logger, db.AppliedIndex);
+        KiwiDbLog.Closed(_logger, db.AppliedIndex);
     }
 
     /// <summary>Closes the database if the host did not (the container is disposed without a stop).</summary>
     public void Dispose()
     {
         _closed = true;
-        Interlocked.Exchange(ref _db, null)?.Dispose();
+        KiwiDb? db = Interlocked.Exchange(ref _db, null);
+        if (_owned)
+        {
+            db?.Dispose();
+        }
     }
 }

@@ -3,6 +3,7 @@ using Kiwi.Extensions.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -46,10 +47,26 @@ public static class KiwiDbServiceCollectionExtensions
         return AddCore(services);
     }
 
+    /// <summary>
+    /// Registers a database the application opened (and closes itself, after the host stopped): the host logs its
+    /// engine events while it runs and the health check (<c>AddHealthChecks().AddKiwiDb()</c>) reports on it, but
+    /// the host neither opens nor closes it. For applications that open the database before the host is built
+    /// (kiwi-server does: it reports open failures and bounds the close itself).
+    /// </summary>
+    public static IServiceCollection AddKiwiDb(this IServiceCollection services, KiwiDb database)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(database);
+        services.TryAddSingleton(sp => new KiwiDbLifetime(database, sp.GetRequiredService<ILogger<KiwiDbLifetime>>()));
+        services.TryAddSingleton(database);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, KiwiDbHostedService>());
+        return services;
+    }
+
     private static IServiceCollection AddCore(IServiceCollection services)
     {
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KiwiDbOptions>, KiwiDbOptionsValidator>());
-        services.TryAddSingleton<KiwiDbLifetime>();
+        services.TryAddSingleton(static sp => new KiwiDbLifetime(sp.GetRequiredService<IOptions<KiwiDbOptions>>(), sp.GetRequiredService<ILogger<KiwiDbLifetime>>()));
         services.TryAddSingleton(static sp => sp.GetRequiredService<KiwiDbLifetime>().Database);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, KiwiDbHostedService>());
         return services;

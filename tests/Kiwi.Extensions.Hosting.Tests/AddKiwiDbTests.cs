@@ -106,4 +106,26 @@ public sealed class AddKiwiDbTests
         await host.StopAsync();
         Assert.False(early.IsWriterRunning);
     }
+
+    [Fact]
+    public async Task AnOpenDatabase_IsServedAndChecked_ButNotClosedByTheHost()
+    {
+        using var dir = new TempDir();
+        using KiwiDb db = KiwiDb.Open(dir.Path);
+        HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddKiwiDb(db);
+        builder.Services.AddHealthChecks().AddKiwiDb();
+        using (IHost host = builder.Build())
+        {
+            await host.StartAsync();
+            Assert.Same(db, host.Services.GetRequiredService<KiwiDb>());
+            var health = host.Services.GetRequiredService<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckService>();
+            Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, (await health.CheckHealthAsync()).Status);
+            await host.StopAsync();
+        }
+
+        Assert.True(db.IsWriterRunning, "the application closes what it opened");
+        await db.SetAsync("still", "open");
+        Assert.Equal("still".Length, db.StrLen("still"));
+    }
 }
