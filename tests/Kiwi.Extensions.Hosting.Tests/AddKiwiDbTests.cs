@@ -126,6 +126,6 @@ public sealed class AddKiwiDbTests
 
         Assert.True(db.IsWriterRunning, "the application closes what it opened");
         await db.SetAsync("still", "open");
-        Assert.Equal("still".Length, db.StrLen("still"));
+        Assert.Equal("open".Length, db.StrLen("still"));
     }
 }
