@@ -39,6 +39,9 @@ public static class KiwiServer
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton(state);
+        // The embedding hosting's event log and health check over the database Program opened (and closes).
+        builder.Services.AddKiwiDb(db);
+        builder.Services.AddHealthChecks().AddKiwiDb();
         // How long stopping waits for the sessions: killed, each finishes its in-flight writes and closes in
         // milliseconds, and commands that walk keys stop at once (ClientSession.Cancellation). Only a command that
         // cannot stop is waited for, and not for long: Program then bounds the storage close as well.
