@@ -53,6 +53,7 @@ internal sealed partial class ClientSession
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, _kill.Token);
         CancellationToken token = linked.Token;
         Cancellation = token;
+        _input = input;
         Server.Clients[Id] = this;
         try
         {
@@ -225,6 +226,7 @@ internal sealed partial class ClientSession
         {
             // Writes already submitted must finish before their requests go back to the pool.
             await DrainQuietlyAsync().ConfigureAwait(false);
+            EndPubSub();
             Server.Clients.TryRemove(Id, out _);
             _args.Dispose();
             _large?.Dispose();
@@ -305,6 +307,12 @@ internal sealed partial class ClientSession
                 }
 
                 executed++;
+                if (_outbox is not null)
+                {
+                    // Messages published before this command ran go out before its reply.
+                    WritePushes(output);
+                }
+
                 Execute(spec, writer);
                 _args.Reset();
                 if (_blockedReply is not null)
@@ -358,6 +366,13 @@ internal sealed partial class ClientSession
             return;
         }
 
+        if ((spec.Flags & CommandFlags.PubSubAllowed) == 0 && Protocol == RespVersion.Resp2 && InPubSubMode)
+        {
+            Server.Stats.Rejected(spec);
+            context.Error($"ERR Can't execute '{FullName(spec, _args)}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
+            return;
+        }
+
         Touch(spec);
         long errorsBefore = _errorReplies;
         long started = Stopwatch.GetTimestamp();
@@ -393,4 +408,10 @@ internal sealed partial class ClientSession
         // A write's time is its submission; an error it gets from the writer counts when its reply is written.
         Server.Stats.Called(spec, Stopwatch.GetTimestamp() - started, failed: _errorReplies != errorsBefore);
     }
+
+    // Redis names a subcommand "container|sub" in its refusals (client|list, config|get).
+    private static string FullName(CommandSpec spec, CommandArgs args)
+        => args.Count >= 2 && spec.Name is "client" or "config" or "pubsub" or "object" or "command" or "memory" or "cluster" or "slowlog" or "latency" or "acl" or "function" or "script" or "module" or "xinfo" or "xgroup"
+            ? spec.Name + "|" + CommandErrors.Latin(args[1]).ToLowerInvariant()
+            : spec.Name;
 }

@@ -155,6 +155,11 @@ internal sealed partial class ClientSession : IDisposable, IErrorReplyObserver
     {
         CommandSpec? spec = _pendingSpecs[_pendingHead];
         ApplyRequest request = TakeHead();
+        if (_outbox is not null)
+        {
+            WritePushes(output);
+        }
+
         ReadOnlySpan<byte> reply = request.ReplyBuffer.WrittenSpan;
         if (!reply.IsEmpty && reply[0] == (byte)'-')
         {
@@ -227,8 +232,11 @@ internal sealed partial class ClientSession : IDisposable, IErrorReplyObserver
             .Append(" fd=8 name=").Append(Name ?? string.Empty)
             .Append(" age=").Append((now - CreatedAtMs) / 1000)
             .Append(" idle=").Append((now - LastInteractionMs) / 1000)
-            .Append(Blocked is null ? " flags=N db=" : " flags=b db=").Append(Database)
-            .Append(" sub=0 psub=0 ssub=0 multi=-1 watch=0 qbuf=").Append(QueryBufferBytes)
+            .Append(Blocked is not null ? " flags=b db=" : InPubSubMode ? " flags=P db=" : " flags=N db=").Append(Database)
+            .Append(" sub=").Append(ChannelCount)
+            .Append(" psub=").Append(PatternCount)
+            .Append(" ssub=").Append(ShardSubscriptionCount)
+            .Append(" multi=-1 watch=0 qbuf=").Append(QueryBufferBytes)
             .Append(" qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=")
             .Append(LastCommand)
             .Append(" user=default redir=-1 resp=").Append((int)Protocol)

@@ -33,4 +33,10 @@ internal enum CommandFlags : ushort
 
     /// <summary>May block the client (BLPOP...): the session waits for its reply before it reads further commands.</summary>
     Blocking = 128,
+
+    /// <summary>
+    /// Allowed to a RESP2 client with subscriptions: (P|S)SUBSCRIBE, (P|S)UNSUBSCRIBE, PING, QUIT and RESET; any
+    /// other command is refused with Redis's "only ... are allowed in this context".
+    /// </summary>
+    PubSubAllowed = 0x2000,
 }

@@ -20,6 +20,8 @@ internal sealed class ServerSettings(ServerConfig config, Func<int> boundPort) :
 
     public OutputLimit ClientOutputBufferLimit => config.ClientOutputBufferLimit;
 
+    public OutputLimit PubSubOutputBufferLimit => config.PubSubOutputBufferLimit;
+
     public int MaxClients => config.MaxClients;
 
     public bool LinearizableReads => config.ClusterMode && !config.RaftStaleReads;
