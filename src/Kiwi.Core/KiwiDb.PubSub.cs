@@ -6,5 +6,15 @@ namespace Kiwi.Core;
 public sealed partial class KiwiDb
 {
     /// <summary>This node's subscriptions and the fan-out of published messages (and keyspace events) to them.</summary>
-    internal PubSubHub PubSub { get; } = new();
+    internal PubSubHub PubSub => _worker.PubSub;
+
+    /// <summary>
+    /// Which keyspace notifications are produced (Redis's notify-keyspace-events; none by default). Events are
+    /// published after the batch holding their write is committed, in apply order, to this node's subscribers.
+    /// </summary>
+    public KeyspaceEventClasses KeyspaceEvents
+    {
+        get => _worker.Events.Classes;
+        set => _worker.Events.Classes = value;
+    }
 }

@@ -3,11 +3,12 @@ using Kiwi.Resp;
 namespace Kiwi.Server;
 
 /// <summary>The running server's settings, seen by the protocol layer; CONFIG SET changes the runtime ones.</summary>
-internal sealed class ServerSettings(ServerConfig config, Func<int> boundPort) : IServerSettings
+internal sealed class ServerSettings(ServerConfig config, Func<int> boundPort, Kiwi.Core.KiwiDb? db = null) : IServerSettings
 {
     private static readonly HashSet<string> s_runtime = new(StringComparer.OrdinalIgnoreCase)
     {
         "requirepass", "maxclients", "proto-max-bulk-len", "client-query-buffer-limit", "client-output-buffer-limit",
+        "notify-keyspace-events",
     };
 
     private readonly Lock _lock = new();
@@ -54,10 +55,19 @@ internal sealed class ServerSettings(ServerConfig config, Func<int> boundPort) :
             lock (_lock)
             {
                 config.Set(name, value);
+                if (db is not null && name.Equals("notify-keyspace-events", StringComparison.OrdinalIgnoreCase))
+                {
+                    db.KeyspaceEvents = config.NotifyKeyspaceEvents;
+                }
             }
 
             error = null;
             return true;
+        }
+        catch (FormatException) when (name.Equals("notify-keyspace-events", StringComparison.OrdinalIgnoreCase))
+        {
+            error = Kiwi.Core.PubSub.KeyspaceEventFormat.InvalidClass;
+            return false;
         }
         catch (FormatException)
         {

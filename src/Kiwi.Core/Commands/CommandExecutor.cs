@@ -23,6 +23,7 @@ internal static class CommandExecutor
         {
             int mark = ctx.Writes.Mark;
             int replyMark = request.ReplyBuffer.Length;
+            int eventMark = ctx.Events.Mark;
             try
             {
                 Dispatch(ctx, ref command, request);
@@ -31,6 +32,7 @@ internal static class CommandExecutor
             {
                 // A bug in one command must not take the batch down: drop what it wrote and report it.
                 ctx.Writes.Rollback(mark);
+                ctx.Events.Rollback(eventMark);
                 ctx.ZSetEdges.Clear();
                 request.ReplyBuffer.SetLength(replyMark);
                 request.Writer.WriteError(KiwiError.StorageFailure, ex.Message);
