@@ -172,6 +172,9 @@ internal static class CommandExecutor
             case OpCode.SortStore:
                 Sort.SortWrites.Store(ctx, ref cmd, reply);
                 break;
+            case OpCode.Publish:
+                PubSub.PubSubWrites.Publish(ctx, ref cmd, reply);
+                break;
             default:
                 reply.ReplyError(KiwiError.UnknownCommand);
                 break;

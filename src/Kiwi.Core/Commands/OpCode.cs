@@ -137,6 +137,15 @@ internal enum OpCode : byte
 
     /// <summary>SORT key [options...] STORE destination: the command's arguments from the key on, parsed again by the writer.</summary>
     SortStore = 76,
+
+    // 84-86: pub/sub.
+
+    /// <summary>
+    /// PUBLISH/SPUBLISH channel message in cluster mode (flag 1 = SPUBLISH): changes no data; every member hands it to
+    /// its subscribers once the batch holding it is committed. N1 = the receivers counted on the member that took the
+    /// command (the reply, Redis cluster's local count).
+    /// </summary>
+    Publish = 84,
 }
 
 /// <summary>Flags of <see cref="OpCode.HSet"/>.</summary>

@@ -5,7 +5,7 @@ using Kiwi.Native.Memory;
 namespace Kiwi.Core.PubSub;
 
 /// <summary>
-/// Keyspace notifications, writer side. Each write notes its events (<see cref="Note"/>) into one reused buffer as it
+/// Keyspace notifications (and cluster mode's PUBLISH entries), writer side. Each write notes its events (<see cref="Note"/>) into one reused buffer as it
 /// is applied; once the batch is committed, <see cref="Publish"/> turns them, in apply order, into messages on
 /// <c>__keyspace@&lt;db&gt;__:&lt;key&gt;</c> and <c>__keyevent@&lt;db&gt;__:&lt;event&gt;</c>; a failed batch
 /// forgets them (<see cref="Discard"/>), a command that throws takes back its own (<see cref="Rollback"/>). With
@@ -13,8 +13,12 @@ namespace Kiwi.Core.PubSub;
 /// </summary>
 internal sealed class KeyspaceEvents : IDisposable
 {
-    // A note: db:u16 | len(event):u8 | len(key):i32 | event | key.
-    private const int NoteHeader = 7;
+    // A note: kind:u8 | db:u16 | len(a):i32 | len(b):i32 | a | b; a keyspace event's a is its name and b its key, a
+    // publish's a is its channel and b its message.
+    private const int NoteHeader = 11;
+    private const byte KindEvent = 0;
+    private const byte KindPublish = 1;
+    private const byte KindShardPublish = 2;
 
     private readonly PubSubHub _hub;
     private readonly ByteBuffer _noted = new();
@@ -52,9 +56,13 @@ internal sealed class KeyspaceEvents : IDisposable
     {
         if ((_classes & (int)classes) != 0)
         {
-            Append(name, db, key);
+            Append(KindEvent, db, name, key);
         }
     }
+
+    /// <summary>Writer thread: a PUBLISH (or SPUBLISH) entry of cluster mode, delivered with the batch's events after its commit.</summary>
+    public void NotePublish(ReadOnlySpan<byte> channel, ReadOnlySpan<byte> message, bool shard)
+        => Append(shard ? KindShardPublish : KindPublish, 0, channel, message);
 
     /// <summary>Writer thread: a command failed part way; its notes go.</summary>
     public void Rollback(int mark) => _noted.SetLength(mark);
@@ -76,12 +84,19 @@ internal sealed class KeyspaceEvents : IDisposable
             ReadOnlySpan<byte> noted = _noted.WrittenSpan;
             while (noted.Length >= NoteHeader)
             {
-                int db = BinaryPrimitives.ReadUInt16LittleEndian(noted);
-                int nameLength = noted[2];
-                int keyLength = BinaryPrimitives.ReadInt32LittleEndian(noted[3..]);
+                byte kind = noted[0];
+                int db = BinaryPrimitives.ReadUInt16LittleEndian(noted[1..]);
+                int nameLength = BinaryPrimitives.ReadInt32LittleEndian(noted[3..]);
+                int keyLength = BinaryPrimitives.ReadInt32LittleEndian(noted[7..]);
                 ReadOnlySpan<byte> name = noted.Slice(NoteHeader, nameLength);
                 ReadOnlySpan<byte> key = noted.Slice(NoteHeader + nameLength, keyLength);
                 noted = noted[(NoteHeader + nameLength + keyLength)..];
+                if (kind != KindEvent)
+                {
+                    _ = kind == KindShardPublish ? _hub.PublishShard(name, key) : _hub.Publish(name, key);
+                    continue;
+                }
+
                 if ((classes & KeyspaceEventClasses.Keyspace) != 0)
                 {
                     _hub.Publish(Channel("__keyspace@"u8, db, key), name);
@@ -105,12 +120,13 @@ internal sealed class KeyspaceEvents : IDisposable
         _channel.Dispose();
     }
 
-    private void Append(ReadOnlySpan<byte> name, int db, ReadOnlySpan<byte> key)
+    private void Append(byte kind, int db, ReadOnlySpan<byte> name, ReadOnlySpan<byte> key)
     {
         Span<byte> note = _noted.GetSpan(NoteHeader + name.Length + key.Length);
-        BinaryPrimitives.WriteUInt16LittleEndian(note, (ushort)db);
-        note[2] = (byte)name.Length;
-        BinaryPrimitives.WriteInt32LittleEndian(note[3..], key.Length);
+        note[0] = kind;
+        BinaryPrimitives.WriteUInt16LittleEndian(note[1..], (ushort)db);
+        BinaryPrimitives.WriteInt32LittleEndian(note[3..], name.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(note[7..], key.Length);
         name.CopyTo(note[NoteHeader..]);
         key.CopyTo(note[(NoteHeader + name.Length)..]);
         _noted.Advance(NoteHeader + name.Length + key.Length);
