@@ -51,8 +51,8 @@ public sealed class KeyspaceEventTests(ServerFixture server) : IClassFixture<Ser
     public async Task Set_events()
     {
         using RawClient sub = await WatchAsync("Ks", "ks:");
-        await RunAsync("SADD ks:a x y z", "SADD ks:a x", "SREM ks:a x", "SPOP ks:a", "SMOVE ks:a ks:b z", "SADD ks:c q", "SINTERSTORE ks:d ks:b ks:b", "SUNIONSTORE ks:e ks:c", "SDIFFSTORE ks:f ks:c ks:none", "HSET ks:h f v");
-        await ExpectAsync(sub, "ks:", "ks:a sadd", "ks:a srem", "ks:a spop", "ks:a srem", "ks:b sadd", "ks:c sadd", "ks:d sinterstore", "ks:e sunionstore", "ks:f sdiffstore");
+        await RunAsync("SADD ks:a x y z", "SADD ks:a x", "SREM ks:a x", "SMOVE ks:a ks:b z", "SADD ks:p only", "SPOP ks:p", "SADD ks:c q", "SINTERSTORE ks:d ks:b ks:b", "SUNIONSTORE ks:e ks:c", "SDIFFSTORE ks:f ks:c ks:none", "HSET ks:h f v");
+        await ExpectAsync(sub, "ks:", "ks:a sadd", "ks:a srem", "ks:a srem", "ks:b sadd", "ks:p sadd", "ks:p spop", "ks:c sadd", "ks:d sinterstore", "ks:e sunionstore", "ks:f sdiffstore");
     }
 
     [Fact]
