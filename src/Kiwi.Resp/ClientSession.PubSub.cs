@@ -170,5 +170,8 @@ internal sealed partial class ClientSession : IPubSubSink, IThreadPoolWorkItem
     {
         UnsubscribeAll();
         _outbox?.Dispose();
+
+        // A wake-up still queued must not touch the pipe of a connection that has ended.
+        _input = null;
     }
 }
