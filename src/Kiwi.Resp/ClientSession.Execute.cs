@@ -54,6 +54,14 @@ internal sealed partial class ClientSession
             return;
         }
 
+        if ((spec.Flags & CommandFlags.PubSubAllowed) == 0 && Protocol == RespVersion.Resp2 && InPubSubMode)
+        {
+            FailTransactionIfQueueing();
+            Server.Stats.Rejected(spec);
+            context.Error($"ERR Can't execute '{FullName(spec, _args)}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
+            return;
+        }
+
         if (InMulti && (spec.Flags & CommandFlags.NotQueued) == 0 && spec.Name is not ("quit" or "reset"))
         {
             Touch(spec);
@@ -117,4 +125,10 @@ internal sealed partial class ClientSession
             FailTransaction();
         }
     }
+
+    // Redis names a subcommand "container|sub" in its refusals (client|list, config|get).
+    private static string FullName(CommandSpec spec, CommandArgs args)
+        => args.Count >= 2 && spec.Name is "client" or "config" or "pubsub" or "object" or "command" or "memory" or "cluster" or "slowlog" or "latency" or "acl" or "function" or "script" or "module" or "xinfo" or "xgroup"
+            ? spec.Name + "|" + CommandErrors.Latin(args[1]).ToLowerInvariant()
+            : spec.Name;
 }

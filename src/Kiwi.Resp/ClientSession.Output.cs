@@ -14,6 +14,26 @@ internal sealed partial class ClientSession
     /// </summary>
     private ValueTask<FlushResult> FlushAsync(PipeWriter output, CancellationToken token)
     {
+        if (_outbox is not null)
+        {
+            return FlushWithPushesAsync(output, token);
+        }
+
+        return FlushRepliesAsync(output, token);
+    }
+
+    // A subscriber: its waiting messages go with the replies, and once the client took them they no longer count
+    // against its pub/sub limit.
+    private async ValueTask<FlushResult> FlushWithPushesAsync(PipeWriter output, CancellationToken token)
+    {
+        WritePushes(output);
+        FlushResult result = await FlushRepliesAsync(output, token).ConfigureAwait(false);
+        PushesFlushed();
+        return result;
+    }
+
+    private ValueTask<FlushResult> FlushRepliesAsync(PipeWriter output, CancellationToken token)
+    {
         long pending = output.CanGetUnflushedBytes ? output.UnflushedBytes : 0;
         ValueTask<FlushResult> flush = output.FlushAsync(token);
         if (flush.IsCompleted)

@@ -6,13 +6,14 @@ namespace Kiwi.Resp;
 internal sealed partial class ClientSession
 {
     /// <summary>
-    /// RESET (Redis 7.0's clearClientConnectionState, for what this server has): out of MULTI and nothing watched,
-    /// database 0, RESP2, replies on, no name, and authenticated only when no password is required.
+    /// RESET (Redis 7.0's clearClientConnectionState, for what this server has): out of MULTI, nothing watched, no
+    /// subscriptions, database 0, RESP2, replies on, no name, and authenticated only when no password is required.
     /// </summary>
     internal void ResetConnection()
     {
         DiscardTransaction();
         UnwatchAll();
+        UnsubscribeAll();
         Database = 0;
         Protocol = RespVersion.Resp2;
         RepliesOn();

@@ -54,6 +54,7 @@ internal sealed partial class ClientSession
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, _kill.Token);
         CancellationToken token = linked.Token;
         Cancellation = token;
+        _input = input;
         Server.Clients[Id] = this;
         try
         {
@@ -234,6 +235,7 @@ internal sealed partial class ClientSession
             // Keys it watched are forgotten; writes already submitted must finish before their requests go back to the pool.
             UnwatchAll();
             await DrainQuietlyAsync().ConfigureAwait(false);
+            EndPubSub();
             Server.Clients.TryRemove(Id, out _);
             _args.Dispose();
             _large?.Dispose();
@@ -322,6 +324,12 @@ internal sealed partial class ClientSession
                 }
 
                 executed++;
+                if (_outbox is not null)
+                {
+                    // Messages published before this command ran go out before its reply.
+                    WritePushes(output);
+                }
+
                 Execute(spec, writer);
                 _args.Reset();
                 if (_blockedReply is not null)

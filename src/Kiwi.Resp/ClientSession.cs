@@ -165,6 +165,11 @@ internal sealed partial class ClientSession : IDisposable, IErrorReplyObserver
         CommandSpec? spec = _pendingSpecs[_pendingHead];
         bool quiet = _pendingQuiet[_pendingHead];
         ApplyRequest request = TakeHead();
+        if (_outbox is not null)
+        {
+            WritePushes(output);
+        }
+
         ReadOnlySpan<byte> reply = request.ReplyBuffer.WrittenSpan;
         if (!reply.IsEmpty && reply[0] == (byte)'-')
         {
@@ -241,8 +246,13 @@ internal sealed partial class ClientSession : IDisposable, IErrorReplyObserver
             .Append(" fd=8 name=").Append(Name ?? string.Empty)
             .Append(" age=").Append((now - CreatedAtMs) / 1000)
             .Append(" idle=").Append((now - LastInteractionMs) / 1000)
-            .Append(Blocked is not null ? " flags=b db=" : InMulti ? " flags=x db=" : " flags=N db=").Append(Database)
-            .Append(" sub=0 psub=0 ssub=0 multi=").Append(InMulti ? QueuedCount : -1).Append(" watch=").Append(Watching ? 1 : 0).Append(" qbuf=").Append(QueryBufferBytes)
+            .Append(" flags=").Append(Blocked is not null ? "b" : string.Empty).Append(InMulti ? "x" : string.Empty)
+            .Append(InPubSubMode ? "P" : string.Empty).Append(Blocked is null && !InMulti && !InPubSubMode ? "N" : string.Empty)
+            .Append(" db=").Append(Database)
+            .Append(" sub=").Append(ChannelCount)
+            .Append(" psub=").Append(PatternCount)
+            .Append(" ssub=").Append(ShardSubscriptionCount)
+            .Append(" multi=").Append(InMulti ? QueuedCount : -1).Append(" watch=").Append(Watching ? 1 : 0).Append(" qbuf=").Append(QueryBufferBytes)
             .Append(" qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=")
             .Append(LastCommand)
             .Append(" user=default redir=-1 resp=").Append((int)Protocol)

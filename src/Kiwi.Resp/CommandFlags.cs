@@ -43,4 +43,10 @@ internal enum CommandFlags : ushort
 
     /// <summary>Runs at once even inside MULTI instead of being queued (MULTI, EXEC, DISCARD, WATCH; QUIT and RESET by name).</summary>
     NotQueued = 512,
+
+    /// <summary>
+    /// Allowed to a RESP2 client with subscriptions: (P|S)SUBSCRIBE, (P|S)UNSUBSCRIBE, PING, QUIT and RESET; any
+    /// other command is refused with Redis's "only ... are allowed in this context".
+    /// </summary>
+    PubSubAllowed = 0x2000,
 }

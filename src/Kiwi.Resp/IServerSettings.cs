@@ -15,6 +15,9 @@ internal interface IServerSettings
     /// <summary>When a client that does not read its replies is disconnected (default: never).</summary>
     OutputLimit ClientOutputBufferLimit => default;
 
+    /// <summary>When a subscriber that does not read its messages is disconnected (Redis's pubsub class, default 32mb 8mb 60).</summary>
+    OutputLimit PubSubOutputBufferLimit => OutputLimit.PubSubDefault;
+
     /// <summary>Most simultaneous clients.</summary>
     int MaxClients { get; }
 

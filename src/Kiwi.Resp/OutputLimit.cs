@@ -11,8 +11,11 @@ namespace Kiwi.Resp;
 /// </summary>
 internal readonly record struct OutputLimit(long HardBytes, long SoftBytes, int SoftSeconds)
 {
-    /// <summary>What CONFIG GET shows for the classes Kiwi.Fast has no clients of (Redis's defaults).</summary>
-    private const string OtherClasses = "replica 268435456 67108864 60 pubsub 33554432 8388608 60";
+    /// <summary>What CONFIG GET shows for the replica class, which Kiwi.Fast has no clients of (Redis's default).</summary>
+    private const string ReplicaClass = "slave 268435456 67108864 60";
+
+    /// <summary>Redis's default for pub/sub clients: <c>32mb 8mb 60</c>.</summary>
+    public static OutputLimit PubSubDefault => new(32L * 1024 * 1024, 8L * 1024 * 1024, 60);
 
     /// <summary>True when some limit is on.</summary>
     public bool Any => HardBytes > 0 || SoftSeconds > 0;
@@ -21,12 +24,19 @@ internal readonly record struct OutputLimit(long HardBytes, long SoftBytes, int 
     /// Parses Redis's form (<c>normal 0 0 0 replica … pubsub …</c>: only the normal class is kept; the others are
     /// accepted and ignored) or a single size, taken as the hard limit.
     /// </summary>
-    public static OutputLimit Parse(string value, Func<string, long> parseBytes)
+    public static OutputLimit Parse(string value, Func<string, long> parseBytes) => Parse(value, parseBytes, "normal", default);
+
+    /// <summary>
+    /// The limit of class <paramref name="className"/> (<c>normal</c> or <c>pubsub</c>) in Redis's form: the
+    /// groups naming it set it, <paramref name="current"/> stays otherwise (as CONFIG SET of some classes does).
+    /// A single size is the normal class's hard limit.
+    /// </summary>
+    public static OutputLimit Parse(string value, Func<string, long> parseBytes, string className, OutputLimit current)
     {
         string[] words = value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (words.Length == 1)
         {
-            return new OutputLimit(parseBytes(words[0]), 0, 0);
+            return className == "normal" ? new OutputLimit(parseBytes(words[0]), 0, 0) : current;
         }
 
         if (words.Length % 4 != 0)
@@ -34,7 +44,7 @@ internal readonly record struct OutputLimit(long HardBytes, long SoftBytes, int 
             throw new FormatException("client-output-buffer-limit takes 'class hard soft seconds' groups");
         }
 
-        OutputLimit normal = default;
+        OutputLimit chosen = current;
         for (int i = 0; i < words.Length; i += 4)
         {
             string name = words[i].ToLowerInvariant();
@@ -44,16 +54,19 @@ internal readonly record struct OutputLimit(long HardBytes, long SoftBytes, int 
             }
 
             var limit = new OutputLimit(parseBytes(words[i + 1]), parseBytes(words[i + 2]), int.Parse(words[i + 3], NumberStyles.None, CultureInfo.InvariantCulture));
-            if (name == "normal")
+            if (name == className)
             {
-                normal = limit;
+                chosen = limit;
             }
         }
 
-        return normal;
+        return chosen;
     }
 
-    /// <summary>Redis's CONFIG GET form.</summary>
-    public override string ToString()
-        => string.Create(CultureInfo.InvariantCulture, $"normal {HardBytes} {SoftBytes} {SoftSeconds} {OtherClasses}");
+    /// <summary>Redis's CONFIG GET form, with Redis's default for the pub/sub class.</summary>
+    public override string ToString() => Format(this, PubSubDefault);
+
+    /// <summary>Redis's CONFIG GET form of the normal and pub/sub limits.</summary>
+    public static string Format(OutputLimit normal, OutputLimit pubsub)
+        => string.Create(CultureInfo.InvariantCulture, $"normal {normal.HardBytes} {normal.SoftBytes} {normal.SoftSeconds} {ReplicaClass} pubsub {pubsub.HardBytes} {pubsub.SoftBytes} {pubsub.SoftSeconds}");
 }

@@ -26,7 +26,8 @@ public static class KiwiServer
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(db);
         int boundPort = config.Port;
-        var settings = new ServerSettings(config, () => boundPort);
+        var settings = new ServerSettings(config, () => boundPort, db);
+        db.KeyspaceEvents = config.NotifyKeyspaceEvents;
         var state = new ServerState(db, settings);
 
         // Program sets these first, before the database opens (its Raft transport uses sockets); here for a

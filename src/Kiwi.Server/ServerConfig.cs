@@ -33,6 +33,12 @@ public sealed partial class ServerConfig
     /// <summary>client-output-buffer-limit for normal clients (see <see cref="Kiwi.Resp.OutputLimit"/>; default 0 0 0, as Redis: none).</summary>
     internal Kiwi.Resp.OutputLimit ClientOutputBufferLimit { get; set; }
 
+    /// <summary>client-output-buffer-limit for pub/sub clients (default 32mb 8mb 60, as Redis).</summary>
+    internal Kiwi.Resp.OutputLimit PubSubOutputBufferLimit { get; set; } = Kiwi.Resp.OutputLimit.PubSubDefault;
+
+    /// <summary>notify-keyspace-events: the keyspace notification classes (Redis's letters; default none).</summary>
+    public Kiwi.Core.PubSub.KeyspaceEventClasses NotifyKeyspaceEvents { get; set; }
+
     /// <summary>Most bytes of one unfinished request a client may send.</summary>
     public long ClientQueryBufferLimit { get; set; } = 1024L * 1024 * 1024;
 
@@ -125,8 +131,17 @@ public sealed partial class ServerConfig
             case "requirepass": RequirePass = value.Length == 0 ? null : value; break;
             case "maxclients": MaxClients = int.Parse(value, CultureInfo.InvariantCulture); break;
             case "proto-max-bulk-len": ProtoMaxBulkLen = ParseBytes(value); break;
-            case "client-output-buffer-limit": ClientOutputBufferLimit = Kiwi.Resp.OutputLimit.Parse(value, ParseBytes); break;
+            case "client-output-buffer-limit":
+                Kiwi.Resp.OutputLimit pubsub = Kiwi.Resp.OutputLimit.Parse(value, ParseBytes, "pubsub", PubSubOutputBufferLimit);
+                ClientOutputBufferLimit = Kiwi.Resp.OutputLimit.Parse(value, ParseBytes, "normal", ClientOutputBufferLimit);
+                PubSubOutputBufferLimit = pubsub;
+                break;
             case "client-query-buffer-limit": ClientQueryBufferLimit = ParseBytes(value); break;
+            case "notify-keyspace-events":
+                NotifyKeyspaceEvents = Kiwi.Core.PubSub.KeyspaceEventFormat.TryParse(value, out Kiwi.Core.PubSub.KeyspaceEventClasses classes)
+                    ? classes
+                    : throw new FormatException(Kiwi.Core.PubSub.KeyspaceEventFormat.InvalidClass);
+                break;
             case "memory-budget": MemoryBudgetBytes = ParseBytes(value); break;
             case "block-cache-size": BlockCacheBytes = ParseBytes(value); break;
             case "read-cache-size": ReadCacheBytes = ParseBytes(value); break;
@@ -166,8 +181,9 @@ public sealed partial class ServerConfig
         yield return new("requirepass", RequirePass ?? string.Empty);
         yield return new("maxclients", MaxClients.ToString(CultureInfo.InvariantCulture));
         yield return new("proto-max-bulk-len", ProtoMaxBulkLen.ToString(CultureInfo.InvariantCulture));
-        yield return new("client-output-buffer-limit", ClientOutputBufferLimit.ToString());
+        yield return new("client-output-buffer-limit", Kiwi.Resp.OutputLimit.Format(ClientOutputBufferLimit, PubSubOutputBufferLimit));
         yield return new("client-query-buffer-limit", ClientQueryBufferLimit.ToString(CultureInfo.InvariantCulture));
+        yield return new("notify-keyspace-events", Kiwi.Core.PubSub.KeyspaceEventFormat.Format(NotifyKeyspaceEvents));
         Kiwi.Core.MemoryBudget memory = Memory;
         yield return new("memory-budget", memory.TotalBytes.ToString(CultureInfo.InvariantCulture));
         yield return new("block-cache-size", memory.BlockCacheBytes.ToString(CultureInfo.InvariantCulture));

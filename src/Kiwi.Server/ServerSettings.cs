@@ -3,12 +3,13 @@ using Kiwi.Resp;
 namespace Kiwi.Server;
 
 /// <summary>The running server's settings, seen by the protocol layer; CONFIG SET changes the runtime ones.</summary>
-internal sealed class ServerSettings(ServerConfig config, Func<int> boundPort) : IServerSettings
+internal sealed class ServerSettings(ServerConfig config, Func<int> boundPort, Kiwi.Core.KiwiDb? db = null) : IServerSettings
 {
     private static readonly HashSet<string> s_runtime = new(StringComparer.OrdinalIgnoreCase)
     {
         "requirepass", "maxclients", "proto-max-bulk-len", "client-query-buffer-limit", "client-output-buffer-limit",
         "slowlog-log-slower-than", "slowlog-max-len",
+        "notify-keyspace-events",
     };
 
     private readonly Lock _lock = new();
@@ -20,6 +21,8 @@ internal sealed class ServerSettings(ServerConfig config, Func<int> boundPort) :
     public long ClientQueryBufferLimit => config.ClientQueryBufferLimit;
 
     public OutputLimit ClientOutputBufferLimit => config.ClientOutputBufferLimit;
+
+    public OutputLimit PubSubOutputBufferLimit => config.PubSubOutputBufferLimit;
 
     public int MaxClients => config.MaxClients;
 
@@ -86,10 +89,19 @@ internal sealed class ServerSettings(ServerConfig config, Func<int> boundPort) :
             lock (_lock)
             {
                 config.Set(name, value);
+                if (db is not null && name.Equals("notify-keyspace-events", StringComparison.OrdinalIgnoreCase))
+                {
+                    db.KeyspaceEvents = config.NotifyKeyspaceEvents;
+                }
             }
 
             error = null;
             return true;
+        }
+        catch (FormatException) when (name.Equals("notify-keyspace-events", StringComparison.OrdinalIgnoreCase))
+        {
+            error = Kiwi.Core.PubSub.KeyspaceEventFormat.InvalidClass;
+            return false;
         }
         catch (FormatException)
         {

@@ -121,6 +121,17 @@ public sealed class AdminProbeTests(ServerFixture server) : IClassFixture<Server
         Assert.Equal("$-1\r\n", await client.CallAsync("CLIENT GETNAME\r\n"));
         Assert.Contains("resp=2", await client.CallAsync("CLIENT INFO\r\n"), StringComparison.Ordinal);
         Assert.Equal("-ERR wrong number of arguments for 'reset' command\r\n", await client.CallAsync("RESET x\r\n"));
+
+        // RESET leaves MULTI (what was queued is dropped) and subscribe mode.
+        Assert.Equal("+OK\r\n", await client.CallAsync("MULTI\r\n"));
+        Assert.Equal("+QUEUED\r\n", await client.CallAsync("SET reset:queued 1\r\n"));
+        Assert.Equal("+RESET\r\n", await client.CallAsync("RESET\r\n"));
+        Assert.Equal("-ERR EXEC without MULTI\r\n", await client.CallAsync("EXEC\r\n"));
+        Assert.Equal(":0\r\n", await client.CallAsync("EXISTS reset:queued\r\n"));
+        Assert.Equal("*3\r\n$9\r\nsubscribe\r\n$8\r\nreset:ch\r\n:1\r\n", await client.CallAsync("SUBSCRIBE reset:ch\r\n"));
+        Assert.Equal("+RESET\r\n", await client.CallAsync("RESET\r\n"));
+        Assert.Equal("$-1\r\n", await client.CallAsync("GET reset:queued\r\n"));
+        Assert.Equal(":0\r\n", await client.CallAsync("PUBLISH reset:ch m\r\n"));
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public sealed class BackpressureTests(ServerFixture server) : IClassFixture<Serv
     {
         using TestServer limited = TestServer.Start();
         using RawClient admin = await RawClient.ConnectAsync(limited.Port);
-        Assert.Equal("*2\r\n$26\r\nclient-output-buffer-limit\r\n$69\r\nnormal 0 0 0 replica 268435456 67108864 60 pubsub 33554432 8388608 60\r\n", await admin.CallAsync("CONFIG GET client-output-buffer-limit\r\n"));
+        Assert.Equal("*2\r\n$26\r\nclient-output-buffer-limit\r\n$67\r\nnormal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60\r\n", await admin.CallAsync("CONFIG GET client-output-buffer-limit\r\n"));
         Assert.Equal("+OK\r\n", await admin.CallAsync("CONFIG SET client-output-buffer-limit \"normal 0 1mb 1 pubsub 32mb 8mb 60\"\r\n"));
         Assert.Contains("normal 0 1048576 1 ", await admin.CallAsync("CONFIG GET client-output-buffer-limit\r\n"), StringComparison.Ordinal);
         Assert.StartsWith("-ERR", await admin.CallAsync("CONFIG SET client-output-buffer-limit \"normal 0 1mb\"\r\n"), StringComparison.Ordinal);

@@ -71,6 +71,11 @@ internal sealed partial class ApplyContext
             return;
         }
 
+        if (Events.Wants(PubSub.KeyspaceEventClasses.New))
+        {
+            NoteIfNew(db, key);
+        }
+
         ReadOnlySpan<byte> metaKey = KeyCodec.Meta(_metaKey, db, key);
         Span<byte> record = Writes.Reserve(KeySpace.Meta, metaKey, MetaValue.CollectionHeaderSize);
         MetaValue.WriteCollectionHeader(record, type, expireAtMs, version, count, encoding);

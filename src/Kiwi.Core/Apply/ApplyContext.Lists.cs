@@ -48,6 +48,11 @@ internal sealed partial class ApplyContext
             return;
         }
 
+        if (Events.Wants(PubSub.KeyspaceEventClasses.New))
+        {
+            NoteIfNew(db, key);
+        }
+
         ReadOnlySpan<byte> metaKey = KeyCodec.Meta(_metaKey, db, key);
         Span<byte> record = Writes.Reserve(KeySpace.Meta, metaKey, ListMeta.RecordSize);
         MetaValue.WriteCollectionHeader(record, KeyType.List, list.ExpireAt, list.Version, list.Count, CollectionEncoding.Compact);

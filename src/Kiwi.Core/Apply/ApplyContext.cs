@@ -12,12 +12,17 @@ internal sealed partial class ApplyContext : IDisposable
     private readonly IStorageEngine _engine;
     private readonly ByteBuffer _metaKey = new();
     private readonly ByteBuffer _indexKey = new();
+    private readonly ByteBuffer _probeKey = new();
+    private readonly ByteBuffer _probe = new();
 
     internal ApplyContext(IStorageEngine engine, WriteSet writes)
     {
         _engine = engine;
         Writes = writes;
     }
+
+    /// <summary>Keyspace notifications of the batch (published after its commit).</summary>
+    public PubSub.KeyspaceEvents Events { get; init; } = null!;
 
     /// <summary>The batch being built.</summary>
     public WriteSet Writes { get; }
@@ -60,6 +65,7 @@ internal sealed partial class ApplyContext : IDisposable
         {
             Writes.Delete(KeySpace.Meta, _metaKey.WrittenSpan);
             DropMembers(db, key, Current.WrittenSpan);
+            Events.Note(PubSub.KeyspaceEventClasses.Expired, "expired"u8, db, key);
             return KeyType.None;
         }
 
@@ -97,6 +103,11 @@ internal sealed partial class ApplyContext : IDisposable
     /// </summary>
     public Span<byte> ReserveString(int db, ReadOnlySpan<byte> key, int length, long expireAtMs)
     {
+        if (Events.Wants(PubSub.KeyspaceEventClasses.New))
+        {
+            NoteIfNew(db, key);
+        }
+
         ReadOnlySpan<byte> metaKey = KeyCodec.Meta(_metaKey, db, key);
         Span<byte> record = Writes.Reserve(KeySpace.Meta, metaKey, MetaValue.HeaderSize + length);
         MetaValue.WriteHeader(record, KeyType.String, expireAtMs);
@@ -116,6 +127,11 @@ internal sealed partial class ApplyContext : IDisposable
     /// <summary>Writes a whole meta record (header and payload, e.g. copied from another key), indexing its expiry.</summary>
     public void PutRecord(int db, ReadOnlySpan<byte> key, ReadOnlySpan<byte> record)
     {
+        if (Events.Wants(PubSub.KeyspaceEventClasses.New))
+        {
+            NoteIfNew(db, key);
+        }
+
         Writes.Put(KeySpace.Meta, KeyCodec.Meta(_metaKey, db, key), record);
         long expireAtMs = MetaValue.ExpireAt(record);
         if (expireAtMs != 0)
@@ -147,11 +163,63 @@ internal sealed partial class ApplyContext : IDisposable
     public void DeleteExpiryIndex(int db, ReadOnlySpan<byte> key, long expireAtMs)
         => Writes.Delete(KeySpace.Expire, KeyCodec.Expire(_indexKey, expireAtMs, db, key));
 
+    /// <summary>
+    /// Notes Redis's "new" event (class n) when <paramref name="key"/> holds no live record before this write (called
+    /// by the writes that create keys, before their own event, as Redis's dbAdd does).
+    /// </summary>
+    public void NoteIfNew(int db, ReadOnlySpan<byte> key)
+    {
+        if (!ExistsLive(db, key))
+        {
+            Events.Note(PubSub.KeyspaceEventClasses.New, "new"u8, db, key);
+        }
+    }
+
+    /// <summary>True when <paramref name="key"/> holds a live record (leaves <see cref="Current"/> alone).</summary>
+    public bool ExistsLive(int db, ReadOnlySpan<byte> key)
+    {
+        ReadOnlySpan<byte> metaKey = KeyCodec.Meta(_probeKey, db, key);
+        return Writes.Find(KeySpace.Meta, metaKey, out ReadOnlySpan<byte> pending) switch
+        {
+            WriteSet.Lookup.Put => !MetaValue.IsExpired(MetaValue.ExpireAt(pending), Now),
+            WriteSet.Lookup.Deleted => false,
+            _ => _engine.TryGet(KeySpace.Meta, metaKey, _probe) && !MetaValue.IsExpired(MetaValue.ExpireAt(_probe.WrittenSpan), Now),
+        };
+    }
+
+    /// <summary>
+    /// A STORE command's events: <paramref name="name"/> on <paramref name="destination"/> when it stored something,
+    /// else "del" when it replaced a key (<paramref name="existed"/>), as Redis's *STORE commands notify.
+    /// </summary>
+    public void NoteStore(PubSub.KeyspaceEventClasses classes, ReadOnlySpan<byte> name, int db, ReadOnlySpan<byte> destination, long stored, bool existed)
+    {
+        if (stored > 0)
+        {
+            Events.Note(classes, name, db, destination);
+        }
+        else if (existed)
+        {
+            Events.Note(PubSub.KeyspaceEventClasses.Generic, "del"u8, db, destination);
+        }
+    }
+
+    /// <summary>Notes a write's event, and Redis's "del" after it when the write left the collection empty.</summary>
+    public void NoteWrite(PubSub.KeyspaceEventClasses classes, ReadOnlySpan<byte> name, int db, ReadOnlySpan<byte> key, long remaining = 1)
+    {
+        Events.Note(classes, name, db, key);
+        if (remaining <= 0)
+        {
+            Events.Note(PubSub.KeyspaceEventClasses.Generic, "del"u8, db, key);
+        }
+    }
+
     /// <summary>Returns the scratch buffers to the pool.</summary>
     public void Dispose()
     {
         _metaKey.Dispose();
         _indexKey.Dispose();
+        _probeKey.Dispose();
+        _probe.Dispose();
         ZSetEdges.Dispose();
         Popped.Dispose();
         Current.Dispose();

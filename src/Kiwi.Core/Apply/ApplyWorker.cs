@@ -54,7 +54,8 @@ internal sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSou
         _ring = ring;
         _syncEachBatch = durability == Durability.Always;
         _batch = new ApplyRequest[maxBatch];
-        _context = new ApplyContext(engine, _writes) { Blocking = Blocking };
+        Events = new PubSub.KeyspaceEvents(PubSub);
+        _context = new ApplyContext(engine, _writes) { Blocking = Blocking, Events = Events };
         AppliedState.Position position = AppliedState.Read(engine);
         (_appliedIndex, _appliedTerm, _appliedSub, _appliedSubCount) = position;
         _fullyAppliedIndex = position.FullyApplied;
@@ -73,6 +74,12 @@ internal sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSou
         get => _context.TransactionReads;
         set => _context.TransactionReads = value;
     }
+
+    /// <summary>This node's pub/sub subscriptions: keyspace events and cluster publishes are delivered to them after commit.</summary>
+    internal PubSub.PubSubHub PubSub { get; } = new();
+
+    /// <summary>The keyspace notifications the writer notes while it applies a batch and publishes after its commit.</summary>
+    internal PubSub.KeyspaceEvents Events { get; }
 
     /// <summary>The storage the writer commits to.</summary>
     internal IStorageEngine Engine => _engine;
@@ -164,6 +171,8 @@ internal sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSou
         _writes.Dispose();
         _wake.Dispose();
         Blocking.Dispose();
+        Events.Dispose();
+        PubSub.Dispose();
     }
 
     private void ApplyBatch(int n)
@@ -268,6 +277,7 @@ internal sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSou
             // The write ids this batch recorded are not stored: back to what storage holds.
             ReloadDedup();
             Blocking.Discard();
+            Events.Discard();
             _context.ZSetEdges.Clear();
             FailBatch(batch, ex);
             return taken;
@@ -284,6 +294,9 @@ internal sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSou
         KiwiMetrics.CommandsApplied.Add(commands);
         KiwiMetrics.BatchesWritten.Add(1);
         KiwiMetrics.BatchSize.Record(taken);
+
+        // Before the replies: a RESP3 client notified of its own write gets the push first, as from Redis.
+        Events.Publish();
         CompletionChunk.CompleteAll(batch);
         if (Volatile.Read(ref _waiterCount) != 0)
         {

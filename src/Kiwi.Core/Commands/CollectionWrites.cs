@@ -1,3 +1,4 @@
+using Kiwi.Core.PubSub;
 using Kiwi.Core.Apply;
 using Kiwi.Core.Storage;
 
@@ -37,6 +38,7 @@ internal static class CollectionWrites
         if (removed > 0)
         {
             ctx.PutCollection(cmd.Db, key, type, expireAt, version, count - removed, encoding);
+            ctx.NoteWrite(type == KeyType.Hash ? KeyspaceEventClasses.Hash : KeyspaceEventClasses.Set, type == KeyType.Hash ? "hdel"u8 : "srem"u8, cmd.Db, key, count - removed);
         }
 
         reply.ReplyInteger(removed);

@@ -44,6 +44,7 @@ internal static class CommandExecutor
     {
         int mark = ctx.Writes.Mark;
         int replyMark = request.ReplyBuffer.Length;
+        int eventMark = ctx.Events.Mark;
         try
         {
             Dispatch(ctx, ref command, request);
@@ -51,6 +52,7 @@ internal static class CommandExecutor
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             ctx.Writes.Rollback(mark);
+            ctx.Events.Rollback(eventMark);
             ctx.ZSetEdges.Clear();
             request.ReplyBuffer.SetLength(replyMark);
             request.Writer.WriteError(KiwiError.StorageFailure, ex.Message);
@@ -215,6 +217,9 @@ internal static class CommandExecutor
                 break;
             case OpCode.Watch:
                 Transactions.TransactionWrites.Watch(ctx, ref cmd, reply);
+                break;
+            case OpCode.Publish:
+                PubSub.PubSubWrites.Publish(ctx, ref cmd, reply);
                 break;
             default:
                 reply.ReplyError(KiwiError.UnknownCommand);

@@ -1,3 +1,4 @@
+using Kiwi.Core.PubSub;
 using System.Buffers.Binary;
 using Kiwi.Core.Apply;
 using Kiwi.Core.Storage;
@@ -68,6 +69,8 @@ internal static partial class KeyWrites
         PutCopy(ctx, cmd.Db, source, cmd.Db, destination);
         ctx.Delete(cmd.Db, source);
         ctx.DropMembers(cmd.Db, source, sourceRecord.WrittenSpan);
+        ctx.Events.Note(KeyspaceEventClasses.Generic, "rename_from"u8, cmd.Db, source);
+        ctx.Events.Note(KeyspaceEventClasses.Generic, "rename_to"u8, cmd.Db, destination);
         Reply(reply, nx, done: true);
     }
 
@@ -97,6 +100,7 @@ internal static partial class KeyWrites
         }
 
         PutCopy(ctx, cmd.Db, source, targetDb, destination);
+        ctx.Events.Note(KeyspaceEventClasses.Generic, "copy_to"u8, targetDb, destination);
         reply.ReplyInteger(1);
     }
 

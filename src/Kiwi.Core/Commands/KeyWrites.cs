@@ -1,3 +1,4 @@
+using Kiwi.Core.PubSub;
 using Kiwi.Core.Apply;
 using Kiwi.Core.Storage;
 
@@ -16,6 +17,7 @@ internal static partial class KeyWrites
             {
                 ctx.Delete(cmd.Db, key);
                 ctx.DropMembers(cmd.Db, key, ctx.Current.WrittenSpan);
+                ctx.Events.Note(KeyspaceEventClasses.Generic, "del"u8, cmd.Db, key);
                 deleted++;
             }
         }
@@ -56,10 +58,12 @@ internal static partial class KeyWrites
         {
             ctx.Delete(cmd.Db, key);
             ctx.DropMembers(cmd.Db, key, ctx.Current.WrittenSpan);
+            ctx.Events.Note(KeyspaceEventClasses.Generic, "del"u8, cmd.Db, key);
         }
         else
         {
             ctx.RewriteExpiry(cmd.Db, key, when);
+            ctx.Events.Note(KeyspaceEventClasses.Generic, "expire"u8, cmd.Db, key);
         }
 
         reply.ReplyInteger(1);
@@ -75,6 +79,7 @@ internal static partial class KeyWrites
         }
 
         ctx.RewriteExpiry(cmd.Db, key, 0);
+        ctx.Events.Note(KeyspaceEventClasses.Generic, "persist"u8, cmd.Db, key);
         reply.ReplyInteger(1);
     }
 
@@ -88,6 +93,7 @@ internal static partial class KeyWrites
         {
             ctx.Delete(cmd.Db, key);
             ctx.DropMembers(cmd.Db, key, ctx.Current.WrittenSpan);
+            ctx.Events.Note(KeyspaceEventClasses.Expired, "expired"u8, cmd.Db, key);
             reply.ReplyInteger(1);
             return;
         }

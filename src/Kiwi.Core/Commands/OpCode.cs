@@ -157,6 +157,15 @@ internal enum OpCode : byte
 
     /// <summary>RESTORE key payload; see <see cref="RestoreFlags"/>; N1 = absolute expiry (unix ms, 0 = none).</summary>
     Restore = 87,
+
+    // 84-86: pub/sub.
+
+    /// <summary>
+    /// PUBLISH/SPUBLISH channel message in cluster mode (flag 1 = SPUBLISH): changes no data; every member hands it to
+    /// its subscribers once the batch holding it is committed. N1 = the receivers counted on the member that took the
+    /// command (the reply, Redis cluster's local count).
+    /// </summary>
+    Publish = 84,
 }
 
 /// <summary>Flags of <see cref="OpCode.HSet"/>.</summary>

@@ -1,3 +1,4 @@
+using Kiwi.Core.PubSub;
 using Kiwi.Core.Apply;
 
 namespace Kiwi.Core.Commands;
@@ -42,6 +43,7 @@ internal static partial class StringWrites
         int written = result.FormatHuman(ctx.Build.GetSpan(LongDouble.MaxFormattedLength));
         ctx.Build.Advance(written);
         ctx.PutString(cmd.Db, key, ctx.Build.WrittenSpan, expireAt);
+        ctx.Events.Note(KeyspaceEventClasses.String, "incrbyfloat"u8, cmd.Db, key);
         reply.ReplyBulk(ctx.Build.WrittenSpan);
     }
 }

@@ -1,3 +1,4 @@
+using Kiwi.Core.PubSub;
 using Kiwi.Core.Apply;
 using Kiwi.Core.Storage;
 
@@ -65,6 +66,12 @@ internal static partial class StringWrites
             ctx.PutString(cmd.Db, key, value, expireAt);
         }
 
+        ctx.Events.Note(KeyspaceEventClasses.String, "set"u8, cmd.Db, key);
+        if (expireAt != 0)
+        {
+            ctx.Events.Note(KeyspaceEventClasses.Generic, "expire"u8, cmd.Db, key);
+        }
+
         if ((flags & SetFlags.ReplyInteger) != 0)
         {
             reply.ReplyInteger(1);
@@ -85,6 +92,7 @@ internal static partial class StringWrites
 
         reply.ReplyBulk(ctx.CurrentPayload);
         ctx.Delete(cmd.Db, key);
+        ctx.Events.Note(KeyspaceEventClasses.Generic, "del"u8, cmd.Db, key);
     }
 
     public static void GetEx(ApplyContext ctx, ref CommandView cmd, ApplyRequest reply)
@@ -108,15 +116,18 @@ internal static partial class StringWrites
             if (cmd.N1 <= ctx.Now)
             {
                 ctx.Delete(cmd.Db, key);
+                ctx.Events.Note(KeyspaceEventClasses.Generic, "del"u8, cmd.Db, key);
             }
             else
             {
                 ctx.RewriteExpiry(cmd.Db, key, cmd.N1);
+                ctx.Events.Note(KeyspaceEventClasses.Generic, "expire"u8, cmd.Db, key);
             }
         }
         else if ((flags & GetExFlags.Persist) != 0 && ctx.CurrentExpireAt != 0)
         {
             ctx.RewriteExpiry(cmd.Db, key, 0);
+            ctx.Events.Note(KeyspaceEventClasses.Generic, "persist"u8, cmd.Db, key);
         }
     }
 
@@ -132,6 +143,7 @@ internal static partial class StringWrites
         {
             ReadOnlySpan<byte> key = cmd.NextArg();
             ctx.PutString(cmd.Db, key, cmd.NextArg(), 0);
+            ctx.Events.Note(KeyspaceEventClasses.String, "set"u8, cmd.Db, key);
         }
     }
 
@@ -165,6 +177,7 @@ internal static partial class StringWrites
         if (!exists)
         {
             ctx.PutString(cmd.Db, key, tail, 0);
+            ctx.Events.Note(KeyspaceEventClasses.String, "append"u8, cmd.Db, key);
             reply.ReplyInteger(tail.Length);
             return;
         }
@@ -180,6 +193,7 @@ internal static partial class StringWrites
         Span<byte> target = ctx.ReserveString(cmd.Db, key, (int)total, ctx.CurrentExpireAt);
         head.CopyTo(target);
         tail.CopyTo(target[head.Length..]);
+        ctx.Events.Note(KeyspaceEventClasses.String, "append"u8, cmd.Db, key);
         reply.ReplyInteger(total);
     }
 
@@ -212,6 +226,7 @@ internal static partial class StringWrites
         head.CopyTo(target);
         target[head.Length..].Clear();
         value.CopyTo(target[(int)offset..]);
+        ctx.Events.Note(KeyspaceEventClasses.String, "setrange"u8, cmd.Db, key);
         reply.ReplyInteger(length);
     }
 
@@ -243,6 +258,7 @@ internal static partial class StringWrites
         Span<byte> text = stackalloc byte[RedisNumbers.MaxInt64Length];
         int written = RedisNumbers.Format(result, text);
         ctx.PutString(cmd.Db, key, text[..written], expireAt);
+        ctx.Events.Note(KeyspaceEventClasses.String, "incrby"u8, cmd.Db, key);
         reply.ReplyInteger(result);
     }
 

@@ -11,14 +11,14 @@ internal static partial class ConnectionHandlers
     public static void Register(List<CommandSpec> t)
     {
         const CommandFlags C = CommandFlags.Connection | CommandFlags.Fast;
-        t.Add(new("ping", -1, C, 0, 0, 0, Ping));
+        t.Add(new("ping", -1, C | CommandFlags.PubSubAllowed, 0, 0, 0, Ping));
         t.Add(new("echo", 2, C, 0, 0, 0, static (ref CommandContext ctx) => ctx.Writer.WriteBulk(ctx[1])));
-        t.Add(new("quit", -1, C | CommandFlags.NoAuth, 0, 0, 0, Quit));
+        t.Add(new("quit", -1, C | CommandFlags.NoAuth | CommandFlags.PubSubAllowed, 0, 0, 0, Quit));
         t.Add(new("select", 2, C, 0, 0, 0, Select));
         t.Add(new("auth", -2, C | CommandFlags.NoAuth, 0, 0, 0, Auth));
         t.Add(new("hello", -1, C | CommandFlags.NoAuth, 0, 0, 0, Hello));
         t.Add(new("client", -2, CommandFlags.Connection, 0, 0, 0, Client));
-        t.Add(new("reset", 1, C | CommandFlags.NoAuth, 0, 0, 0, static (ref CommandContext ctx) =>
+        t.Add(new("reset", 1, C | CommandFlags.NoAuth | CommandFlags.PubSubAllowed, 0, 0, 0, static (ref CommandContext ctx) =>
         {
             ctx.Session.ResetConnection();
             ctx.Writer.WriteSimpleString("RESET"u8);
@@ -30,6 +30,13 @@ internal static partial class ConnectionHandlers
         if (ctx.Count > 2)
         {
             ctx.Error("ERR wrong number of arguments for 'ping' command"u8);
+        }
+        else if (ctx.Session.InPubSubMode && ctx.Session.Protocol == RespVersion.Resp2)
+        {
+            // A RESP2 subscriber's PING is a push-shaped array, as Redis answers it.
+            ctx.Writer.WriteArrayHeader(2);
+            ctx.Writer.WriteBulk("pong"u8);
+            ctx.Writer.WriteBulk(ctx.Count == 2 ? ctx[1] : default);
         }
         else if (ctx.Count == 2)
         {

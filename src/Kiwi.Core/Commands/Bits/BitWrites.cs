@@ -1,3 +1,4 @@
+using Kiwi.Core.PubSub;
 using System.Runtime.InteropServices;
 using Kiwi.Core.Apply;
 using Kiwi.Core.Resp;
@@ -27,6 +28,7 @@ internal static class BitWrites
         int index = (int)(offset >> 3);
         if (exists && index < head.Length && old == bit)
         {
+            ctx.Events.Note(KeyspaceEventClasses.String, "setbit"u8, cmd.Db, key);
             reply.ReplyInteger(old);
             return;
         }
@@ -37,6 +39,7 @@ internal static class BitWrites
         target[head.Length..].Clear();
         int mask = 1 << (7 - (int)(offset & 7));
         target[index] = (byte)(bit == 1 ? target[index] | mask : target[index] & ~mask);
+        ctx.Events.Note(KeyspaceEventClasses.String, "setbit"u8, cmd.Db, key);
         reply.ReplyInteger(old);
     }
 
@@ -91,11 +94,13 @@ internal static class BitWrites
         ctx.Build.Advance(longest);
         if (longest == 0)
         {
+            ctx.NoteStore(KeyspaceEventClasses.String, "set"u8, cmd.Db, destination, 0, ctx.Events.Wants(KeyspaceEventClasses.Generic) && ctx.ExistsLive(cmd.Db, destination));
             ctx.Delete(cmd.Db, destination);
         }
         else
         {
             ctx.PutString(cmd.Db, destination, ctx.Build.WrittenSpan, 0);
+            ctx.Events.Note(KeyspaceEventClasses.String, "set"u8, cmd.Db, destination);
         }
 
         reply.ReplyInteger(longest);
@@ -146,6 +151,7 @@ internal static class BitWrites
         Span<byte> target = ctx.ReserveString(cmd.Db, key, length, exists ? ctx.CurrentExpireAt : 0);
         head.CopyTo(target);
         target[head.Length..].Clear();
+        ctx.Events.Note(KeyspaceEventClasses.String, "setbit"u8, cmd.Db, key);
         writer.WriteArrayHeader(count);
         for (int i = 0; i < count; i++)
         {

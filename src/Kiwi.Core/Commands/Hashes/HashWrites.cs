@@ -1,3 +1,4 @@
+using Kiwi.Core.PubSub;
 using Kiwi.Core.Apply;
 using Kiwi.Core.Storage;
 
@@ -41,6 +42,11 @@ internal static class HashWrites
         if (added > 0 || encoding != before)
         {
             ctx.PutCollection(cmd.Db, key, KeyType.Hash, expireAt, version, count + added, encoding);
+        }
+
+        if ((flags & HashSetFlags.OnlyNew) == 0 || added > 0)
+        {
+            ctx.Events.Note(KeyspaceEventClasses.Hash, "hset"u8, cmd.Db, key);
         }
 
         if ((flags & HashSetFlags.ReplyOk) != 0)
@@ -88,6 +94,7 @@ internal static class HashWrites
             ctx.PutCollection(cmd.Db, key, KeyType.Hash, expireAt, version, exists ? count : count + 1, after);
         }
 
+        ctx.Events.Note(KeyspaceEventClasses.Hash, "hincrby"u8, cmd.Db, key);
         reply.ReplyInteger(result);
     }
 
@@ -133,6 +140,7 @@ internal static class HashWrites
             ctx.PutCollection(cmd.Db, key, KeyType.Hash, expireAt, version, exists ? count : count + 1, after);
         }
 
+        ctx.Events.Note(KeyspaceEventClasses.Hash, "hincrbyfloat"u8, cmd.Db, key);
         reply.ReplyBulk(ctx.Build.WrittenSpan);
     }
 }

@@ -1,3 +1,4 @@
+using Kiwi.Core.PubSub;
 using Kiwi.Core.Apply;
 using Kiwi.Core.Storage;
 
@@ -62,6 +63,7 @@ internal static partial class ListWrites
 
             list.Tail = list.SeqAt(write);
             ctx.PutList(cmd.Db, key, list);
+            ctx.NoteWrite(KeyspaceEventClasses.List, "lrem"u8, cmd.Db, key, list.Count);
         }
 
         reply.ReplyInteger(removedCount);
@@ -129,6 +131,7 @@ internal static partial class ListWrites
 
         ctx.PutElement(cmd.Db, key, list.Version, list.SeqAt(position), element);
         ctx.PutList(cmd.Db, key, list);
+        ctx.Events.Note(KeyspaceEventClasses.List, "linsert"u8, cmd.Db, key);
         reply.ReplyInteger(list.Count);
     }
 

@@ -1,3 +1,4 @@
+using Kiwi.Core.PubSub;
 using Kiwi.Core.Apply;
 using Kiwi.Core.Resp;
 using Kiwi.Core.Storage;
@@ -45,6 +46,10 @@ internal static partial class ListWrites
         ctx.ReadList(cmd.Db, destination, out ListState to);
         PushOne(ctx, cmd.Db, destination, ref to, element, (flags & ListFlags.ToRight) != 0);
         ctx.PutList(cmd.Db, destination, to);
+
+        // Redis's order: the push, then the pop, then the source's removal when it was its last element.
+        ctx.Events.Note(KeyspaceEventClasses.List, (flags & ListFlags.ToRight) != 0 ? "rpush"u8 : "lpush"u8, cmd.Db, destination);
+        ctx.NoteWrite(KeyspaceEventClasses.List, (flags & ListFlags.Right) != 0 ? "rpop"u8 : "lpop"u8, cmd.Db, source, source.SequenceEqual(destination) ? to.Count : from.Count);
     }
 
     /// <summary>
@@ -86,6 +91,7 @@ internal static partial class ListWrites
             }
 
             ctx.PutList(cmd.Db, key, list);
+            ctx.NoteWrite(KeyspaceEventClasses.List, right ? "rpop"u8 : "lpop"u8, cmd.Db, key, list.Count);
             return;
         }
 

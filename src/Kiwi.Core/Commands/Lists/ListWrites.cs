@@ -1,3 +1,4 @@
+using Kiwi.Core.PubSub;
 using Kiwi.Core.Apply;
 using Kiwi.Core.Resp;
 using Kiwi.Core.Storage;
@@ -35,6 +36,7 @@ internal static partial class ListWrites
         }
 
         ctx.PutList(cmd.Db, key, list);
+        ctx.Events.Note(KeyspaceEventClasses.List, right ? "rpush"u8 : "lpush"u8, cmd.Db, key);
         reply.ReplyInteger(list.Count);
     }
 
@@ -69,6 +71,7 @@ internal static partial class ListWrites
         {
             PopOne(ctx, cmd.Db, key, ref list, (flags & ListFlags.Right) != 0, reply.Writer);
             ctx.PutList(cmd.Db, key, list);
+            ctx.NoteWrite(KeyspaceEventClasses.List, (flags & ListFlags.Right) != 0 ? "rpop"u8 : "lpop"u8, cmd.Db, key, list.Count);
             return;
         }
 
@@ -78,6 +81,7 @@ internal static partial class ListWrites
         if (count > 0)
         {
             ctx.PutList(cmd.Db, key, list);
+            ctx.NoteWrite(KeyspaceEventClasses.List, (flags & ListFlags.Right) != 0 ? "rpop"u8 : "lpop"u8, cmd.Db, key, list.Count);
         }
     }
 
@@ -114,6 +118,7 @@ internal static partial class ListWrites
 
         ctx.PutElement(cmd.Db, key, list.Version, list.SeqAt(index), element);
         ctx.PutList(cmd.Db, key, list);
+        ctx.Events.Note(KeyspaceEventClasses.List, "lset"u8, cmd.Db, key);
         reply.ReplyOk();
     }
 
@@ -157,6 +162,7 @@ internal static partial class ListWrites
             // Nothing stays: the key goes as DEL does, O(1) (a big list's elements are left to the cleanup).
             ctx.Delete(cmd.Db, key);
             ctx.DropMembers(cmd.Db, key, ctx.Current.WrittenSpan);
+            ctx.NoteWrite(KeyspaceEventClasses.List, "ltrim"u8, cmd.Db, key, 0);
             reply.ReplyOk();
             return;
         }
@@ -176,6 +182,7 @@ internal static partial class ListWrites
             ctx.PutList(cmd.Db, key, list);
         }
 
+        ctx.Events.Note(KeyspaceEventClasses.List, "ltrim"u8, cmd.Db, key);
         reply.ReplyOk();
     }
 

@@ -1,3 +1,4 @@
+using Kiwi.Core.PubSub;
 using Kiwi.Core.Apply;
 using Kiwi.Core.Resp;
 using Kiwi.Core.Storage;
@@ -73,5 +74,9 @@ internal static partial class SetWrites
         }
 
         ctx.PutCollection(cmd.Db, key, KeyType.Set, expireAt, version, size - picked.Count, encoding);
+        if (picked.Count > 0)
+        {
+            ctx.NoteWrite(KeyspaceEventClasses.Set, "spop"u8, cmd.Db, key, size - picked.Count);
+        }
     }
 }

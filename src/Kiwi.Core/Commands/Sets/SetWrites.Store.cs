@@ -1,3 +1,4 @@
+using Kiwi.Core.PubSub;
 using Kiwi.Core.Apply;
 using Kiwi.Core.Storage;
 
@@ -24,9 +25,12 @@ internal static partial class SetWrites
             }
         }
 
+        bool existed = ctx.Events.Wants(KeyspaceEventClasses.Generic) && ctx.ExistsLive(cmd.Db, destination);
         var sink = new StoreSink(ctx, cmd.Db, destination, ctx.NewVersion());
         SetAlgebra.Run((SetOperation)cmd.Flags, ref sources, ref sink);
         ctx.PutCollection(cmd.Db, destination, KeyType.Set, 0, sink.Version, sink.Count, sink.Encoding);
+        var op = (SetOperation)cmd.Flags;
+        ctx.NoteStore(KeyspaceEventClasses.Set, op == SetOperation.Inter ? "sinterstore"u8 : op == SetOperation.Union ? "sunionstore"u8 : "sdiffstore"u8, cmd.Db, destination, sink.Count, existed);
         reply.ReplyInteger(sink.Count);
     }
 

@@ -1,3 +1,4 @@
+using Kiwi.Core.PubSub;
 using Kiwi.Core.Apply;
 using Kiwi.Core.Storage;
 
@@ -35,6 +36,7 @@ internal static partial class SetWrites
         if (added > 0)
         {
             ctx.PutCollection(cmd.Db, key, KeyType.Set, expireAt, version, count + added, encoding);
+            ctx.Events.Note(KeyspaceEventClasses.Set, "sadd"u8, cmd.Db, key);
         }
 
         reply.ReplyInteger(added);
@@ -78,10 +80,12 @@ internal static partial class SetWrites
         CollectionEncoding destinationEncoding = destinationType == KeyType.None ? CollectionEncoding.Compact : ctx.CurrentEncoding;
         ctx.DeleteMember(KeySpace.Set, cmd.Db, source, sourceVersion, member);
         ctx.PutCollection(cmd.Db, source, KeyType.Set, sourceExpireAt, sourceVersion, sourceCount - 1, sourceEncoding);
+        ctx.NoteWrite(KeyspaceEventClasses.Set, "srem"u8, cmd.Db, source, sourceCount - 1);
         if (destinationCount == 0 || !ctx.ContainsMember(KeySpace.Set, cmd.Db, destination, destinationVersion, member))
         {
             ctx.PutMember(KeySpace.Set, cmd.Db, destination, destinationVersion, member, default);
             ctx.PutCollection(cmd.Db, destination, KeyType.Set, destinationExpireAt, destinationVersion, destinationCount + 1, CollectionEncodings.Set(destinationEncoding, destinationCount + 1, member));
+            ctx.Events.Note(KeyspaceEventClasses.Set, "sadd"u8, cmd.Db, destination);
         }
 
         reply.ReplyInteger(1);

@@ -1,3 +1,4 @@
+using Kiwi.Core.PubSub;
 using Kiwi.Core.Apply;
 using Kiwi.Core.Storage;
 
@@ -38,7 +39,8 @@ internal static class SortWrites
                 return;
         }
 
-        if (ctx.Read(cmd.Db, destination) != KeyType.None)
+        bool existed = ctx.Read(cmd.Db, destination) != KeyType.None;
+        if (existed)
         {
             ctx.Delete(cmd.Db, destination);
             ctx.DropMembers(cmd.Db, destination, ctx.Current.WrittenSpan);
@@ -55,6 +57,7 @@ internal static class SortWrites
             ctx.PutList(cmd.Db, destination, list);
         }
 
+        ctx.NoteStore(KeyspaceEventClasses.List, "sortstore"u8, cmd.Db, destination, output.Count, existed);
         reply.ReplyInteger(output.Count);
     }
 

@@ -1,3 +1,4 @@
+using Kiwi.Core.PubSub;
 using Kiwi.Core.Apply;
 using Kiwi.Core.Resp;
 using Kiwi.Core.Storage;
@@ -97,6 +98,7 @@ internal static partial class ZSetWrites
             ZSetStore.Remove(ctx, cmd.Db, key, version, popped.Member(0), popped.Score(0));
             ZSetStore.PoppedThrough(ctx, version, popped.Member(0), popped.Score(0), (flags & ZPopFlags.Max) != 0);
             ctx.PutCollection(cmd.Db, key, KeyType.ZSet, expireAt, version, size - 1, encoding);
+            ctx.NoteWrite(KeyspaceEventClasses.SortedSet, (flags & ZPopFlags.Max) != 0 ? "zpopmax"u8 : "zpopmin"u8, cmd.Db, key, size - 1);
             return;
         }
 
@@ -122,6 +124,7 @@ internal static partial class ZSetWrites
         int last = popped.Count - 1;
         ZSetStore.PoppedThrough(ctx, version, popped.Member(last), popped.Score(last), (flags & ZPopFlags.Max) != 0);
         ctx.PutCollection(cmd.Db, key, KeyType.ZSet, expireAt, version, size - popped.Count, encoding);
+        ctx.NoteWrite(KeyspaceEventClasses.SortedSet, (flags & ZPopFlags.Max) != 0 ? "zpopmax"u8 : "zpopmin"u8, cmd.Db, key, size - popped.Count);
     }
 
     /// <summary>ZREMRANGEBYRANK/SCORE/LEX key min max (checked at proposal, parsed again here).</summary>
@@ -171,6 +174,8 @@ internal static partial class ZSetWrites
         if (found.Count > 0)
         {
             ctx.PutCollection(cmd.Db, key, KeyType.ZSet, expireAt, version, size - found.Count, encoding);
+            var kind = (ZRangeKind)cmd.Flags;
+            ctx.NoteWrite(KeyspaceEventClasses.SortedSet, kind == ZRangeKind.Rank ? "zremrangebyrank"u8 : kind == ZRangeKind.Score ? "zremrangebyscore"u8 : "zremrangebylex"u8, cmd.Db, key, size - found.Count);
         }
 
         reply.ReplyInteger(found.Count);

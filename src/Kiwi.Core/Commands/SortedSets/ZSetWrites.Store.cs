@@ -1,3 +1,4 @@
+using Kiwi.Core.PubSub;
 using Kiwi.Core.Apply;
 using Kiwi.Core.Storage;
 using Kiwi.Native.Memory;
@@ -93,7 +94,8 @@ internal static partial class ZSetWrites
             sink.Dispose();
         }
 
-        sink.Finish(reply);
+        SetOperation op = ZStoreFlags.Operation(cmd.Flags);
+        sink.Finish(reply, op == SetOperation.Union ? "zunionstore"u8 : op == SetOperation.Inter ? "zinterstore"u8 : "zdiffstore"u8);
     }
 
     /// <summary>ZRANGESTORE destination source min max [BYSCORE|BYLEX] [REV] [LIMIT offset count] (checked at proposal).</summary>
@@ -146,7 +148,7 @@ internal static partial class ZSetWrites
             sink.Dispose();
         }
 
-        sink.Finish(reply);
+        sink.Finish(reply, "zrangestore"u8);
     }
 
     /// <summary>
@@ -173,7 +175,7 @@ internal static partial class ZSetWrites
         public readonly void Dispose() => _copy.Dispose();
 
         /// <summary>Writes the destination's meta record (or deletes it when the result is empty) and replies the count.</summary>
-        public readonly void Finish(ApplyRequest reply)
+        public readonly void Finish(ApplyRequest reply, ReadOnlySpan<byte> eventName)
         {
             if (_count == 0 && ctx.Read(db, _destination) == KeyType.None)
             {
@@ -182,6 +184,7 @@ internal static partial class ZSetWrites
             }
 
             ctx.PutCollection(db, _destination, KeyType.ZSet, 0, version, _count, _encoding);
+            ctx.NoteStore(KeyspaceEventClasses.SortedSet, eventName, db, _destination, _count, existed: true);
             reply.ReplyInteger(_count);
         }
     }

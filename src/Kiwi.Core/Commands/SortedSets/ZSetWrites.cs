@@ -1,3 +1,4 @@
+using Kiwi.Core.PubSub;
 using Kiwi.Core.Apply;
 using Kiwi.Core.Storage;
 
@@ -107,6 +108,7 @@ internal static partial class ZSetWrites
         if (added > 0 || updated > 0)
         {
             ctx.PutCollection(cmd.Db, key, KeyType.ZSet, expireAt, version, count + added, encoding);
+            ctx.Events.Note(KeyspaceEventClasses.SortedSet, incr ? "zincr"u8 : "zadd"u8, cmd.Db, key);
         }
 
         if (nan)
@@ -157,6 +159,7 @@ internal static partial class ZSetWrites
         if (removed > 0)
         {
             ctx.PutCollection(cmd.Db, key, KeyType.ZSet, expireAt, version, count - removed, encoding);
+            ctx.NoteWrite(KeyspaceEventClasses.SortedSet, "zrem"u8, cmd.Db, key, count - removed);
         }
 
         reply.ReplyInteger(removed);
