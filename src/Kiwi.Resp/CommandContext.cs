@@ -83,6 +83,12 @@ internal ref struct CommandContext
     /// <summary>Hands an already submitted write to the session: its reply follows earlier replies in order.</summary>
     public readonly void Submit(ApplyRequest request) => Session.AddPending(request, Spec);
 
+    /// <summary>
+    /// Where this command's reads look: the physical database id (the one in stored keys) the session's selected
+    /// database stands on now (SWAPDB changes it; see <c>Kiwi.Core.Storage.DatabaseMap</c>).
+    /// </summary>
+    public readonly int ReadDb => Db.PhysicalDatabase(Session.Database);
+
     /// <summary>Where this command's entry goes: the session's database, its reply in the session's protocol.</summary>
     public readonly EntryTarget Target => new(Db, Session.Database, Session.Protocol, session: true);
 

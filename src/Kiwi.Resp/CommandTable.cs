@@ -95,6 +95,7 @@ internal static class CommandTable
         BitHandlers.Register(list);
         ListHandlers.Register(list);
         SortHandlers.Register(list);
+        DatabaseHandlers.Register(list);
         for (int i = 0; i < list.Count; i++)
         {
             list[i].Index = i;

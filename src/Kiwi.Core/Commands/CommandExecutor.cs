@@ -22,7 +22,14 @@ internal static class CommandExecutor
         while (reader.TryRead(out CommandView command))
         {
             int mark = ctx.Writes.Mark;
+            int countMark = ctx.Counts.Mark;
             int replyMark = request.ReplyBuffer.Length;
+            if (command.Op != OpCode.ExpireSweep)
+            {
+                // Keys are stored under the physical database; an expiry sweep names one already (from the index).
+                command.Db = ctx.Databases.WriterPhysical(command.Db);
+            }
+
             try
             {
                 Dispatch(ctx, ref command, request);
@@ -31,6 +38,8 @@ internal static class CommandExecutor
             {
                 // A bug in one command must not take the batch down: drop what it wrote and report it.
                 ctx.Writes.Rollback(mark);
+                ctx.Counts.Rollback(countMark);
+                ctx.ForgetKnownKey();
                 ctx.ZSetEdges.Clear();
                 request.ReplyBuffer.SetLength(replyMark);
                 request.Writer.WriteError(KiwiError.StorageFailure, ex.Message);
@@ -98,6 +107,12 @@ internal static class CommandExecutor
                 break;
             case OpCode.Copy:
                 KeyWrites.Copy(ctx, ref cmd, reply);
+                break;
+            case OpCode.Move:
+                KeyWrites.Move(ctx, ref cmd, reply);
+                break;
+            case OpCode.SwapDb:
+                KeyWrites.SwapDb(ctx, ref cmd, reply);
                 break;
             case OpCode.HSet:
                 HashWrites.Set(ctx, ref cmd, reply);

@@ -137,6 +137,14 @@ internal enum OpCode : byte
 
     /// <summary>SORT key [options...] STORE destination: the command's arguments from the key on, parsed again by the writer.</summary>
     SortStore = 76,
+
+    // 80-83: databases.
+
+    /// <summary>MOVE key db; N1 = the destination database (logical, checked at proposal).</summary>
+    Move = 80,
+
+    /// <summary>SWAPDB; N1 and N2 = the two logical databases (checked at proposal).</summary>
+    SwapDb = 81,
 }
 
 /// <summary>Flags of <see cref="OpCode.HSet"/>.</summary>

@@ -20,10 +20,10 @@ internal static partial class KeyHandlers
         t.Add(new("pexpire", -3, W | CommandFlags.Fast, 1, 1, 1, static (ref CommandContext ctx) => Expire(ref ctx, ExpireCommand.PExpire)));
         t.Add(new("expireat", -3, W | CommandFlags.Fast, 1, 1, 1, static (ref CommandContext ctx) => Expire(ref ctx, ExpireCommand.ExpireAt)));
         t.Add(new("pexpireat", -3, W | CommandFlags.Fast, 1, 1, 1, static (ref CommandContext ctx) => Expire(ref ctx, ExpireCommand.PExpireAt)));
-        t.Add(new("ttl", 2, R, 1, 1, 1, static (ref CommandContext ctx) => ctx.Writer.WriteInteger(ReadPath.Ttl(ctx.Db.Engine, ctx.Session.Database, ctx[1], ctx.Db.NowMs(), milliseconds: false))));
-        t.Add(new("pttl", 2, R, 1, 1, 1, static (ref CommandContext ctx) => ctx.Writer.WriteInteger(ReadPath.Ttl(ctx.Db.Engine, ctx.Session.Database, ctx[1], ctx.Db.NowMs(), milliseconds: true))));
-        t.Add(new("expiretime", 2, R, 1, 1, 1, static (ref CommandContext ctx) => ctx.Writer.WriteInteger(ReadPath.ExpireTime(ctx.Db.Engine, ctx.Session.Database, ctx[1], ctx.Db.NowMs(), milliseconds: false))));
-        t.Add(new("pexpiretime", 2, R, 1, 1, 1, static (ref CommandContext ctx) => ctx.Writer.WriteInteger(ReadPath.ExpireTime(ctx.Db.Engine, ctx.Session.Database, ctx[1], ctx.Db.NowMs(), milliseconds: true))));
+        t.Add(new("ttl", 2, R, 1, 1, 1, static (ref CommandContext ctx) => ctx.Writer.WriteInteger(ReadPath.Ttl(ctx.Db.Engine, ctx.ReadDb, ctx[1], ctx.Db.NowMs(), milliseconds: false))));
+        t.Add(new("pttl", 2, R, 1, 1, 1, static (ref CommandContext ctx) => ctx.Writer.WriteInteger(ReadPath.Ttl(ctx.Db.Engine, ctx.ReadDb, ctx[1], ctx.Db.NowMs(), milliseconds: true))));
+        t.Add(new("expiretime", 2, R, 1, 1, 1, static (ref CommandContext ctx) => ctx.Writer.WriteInteger(ReadPath.ExpireTime(ctx.Db.Engine, ctx.ReadDb, ctx[1], ctx.Db.NowMs(), milliseconds: false))));
+        t.Add(new("pexpiretime", 2, R, 1, 1, 1, static (ref CommandContext ctx) => ctx.Writer.WriteInteger(ReadPath.ExpireTime(ctx.Db.Engine, ctx.ReadDb, ctx[1], ctx.Db.NowMs(), milliseconds: true))));
         t.Add(new("persist", 2, W | CommandFlags.Fast, 1, 1, 1, Persist));
         t.Add(new("type", 2, R, 1, 1, 1, Type));
         RegisterMore(t);
@@ -36,7 +36,7 @@ internal static partial class KeyHandlers
     private static void Exists(ref CommandContext ctx)
     {
         long now = ctx.Db.NowMs();
-        int db = ctx.Session.Database;
+        int db = ctx.ReadDb;
         long count = 0;
         if (ctx.Count == 2)
         {
@@ -109,7 +109,7 @@ internal static partial class KeyHandlers
 
     private static void Type(ref CommandContext ctx)
     {
-        KeyType type = ReadPath.Lookup(ctx.Db.Engine, ctx.Session.Database, ctx[1], ctx.Db.NowMs());
+        KeyType type = ReadPath.Lookup(ctx.Db.Engine, ctx.ReadDb, ctx[1], ctx.Db.NowMs());
         ReadPath.Release();
         ctx.Writer.WriteSimpleString(TypeName(type));
     }

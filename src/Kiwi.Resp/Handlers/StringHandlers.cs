@@ -41,7 +41,7 @@ internal static partial class StringHandlers
 
     private static void Get(ref CommandContext ctx)
     {
-        KeyType type = ReadPath.Lookup(ctx.Db.Engine, ctx.Session.Database, ctx[1], ctx.Db.NowMs());
+        KeyType type = ReadPath.Lookup(ctx.Db.Engine, ctx.ReadDb, ctx[1], ctx.Db.NowMs());
         if (type == KeyType.String)
         {
             ctx.Writer.WriteBulk(MetaValue.Payload(ReadPath.Record));
@@ -60,7 +60,7 @@ internal static partial class StringHandlers
     private static void MGet(ref CommandContext ctx)
     {
         long now = ctx.Db.NowMs();
-        int db = ctx.Session.Database;
+        int db = ctx.ReadDb;
         ctx.Writer.WriteArrayHeader(ctx.Count - 1);
         if (ctx.Count == 2)
         {
@@ -94,7 +94,7 @@ internal static partial class StringHandlers
 
     private static void StrLen(ref CommandContext ctx)
     {
-        KeyType type = ReadPath.Lookup(ctx.Db.Engine, ctx.Session.Database, ctx[1], ctx.Db.NowMs());
+        KeyType type = ReadPath.Lookup(ctx.Db.Engine, ctx.ReadDb, ctx[1], ctx.Db.NowMs());
         if (type == KeyType.String)
         {
             ctx.Writer.WriteInteger(MetaValue.Payload(ReadPath.Record).Length);
@@ -118,7 +118,7 @@ internal static partial class StringHandlers
             return;
         }
 
-        KeyType type = ReadPath.Lookup(ctx.Db.Engine, ctx.Session.Database, ctx[1], ctx.Db.NowMs());
+        KeyType type = ReadPath.Lookup(ctx.Db.Engine, ctx.ReadDb, ctx[1], ctx.Db.NowMs());
         if (type == KeyType.None)
         {
             ctx.Writer.WriteBulk(default);
