@@ -84,6 +84,34 @@ public sealed class KiwiDbDatabaseTests : KiwiDbTestBase
     }
 
     [Fact]
+    public async Task An_installed_snapshot_brings_its_counts_and_its_map()
+    {
+        using var source = new TempDirectory();
+        using var checkpoint = new TempDirectory();
+        string copy = Path.Combine(checkpoint.Path, "snapshot");
+        using (KiwiDb from = KiwiDb.Open(Options(source.Path, Clock)))
+        {
+            KiwiDb two = from.GetDatabase(2);
+            await two.SetAsync("a", "1", KiwiExpiry.Seconds(50));
+            await two.Sets.AddAsync(B("s"), B("m"));
+            await from.SwapDatabasesAsync(2, 7);
+            await from.CheckpointAsync(copy);
+        }
+
+        // What this store held before is replaced, its counts and map included.
+        await Db.SetAsync("old", "1");
+        await Db.SwapDatabasesAsync(0, 1);
+        await Db.InstallAsync(copy);
+        Assert.Equal(2, Db.GetDatabase(7).DbSize());
+        Assert.Equal(1, Db.ExpiringKeyCount(7));
+        Assert.Equal(0, Db.GetDatabase(1).DbSize());
+        Assert.Equal(0, Db.DbSize());
+        Assert.Equal("1", Db.GetDatabase(7).GetString("a"));
+        await Db.GetDatabase(7).SetAsync("b", "2");
+        Assert.Equal(3, Db.GetDatabase(7).DbSize());
+    }
+
+    [Fact]
     public async Task Counts_follow_overwrites_deletes_and_expiry()
     {
         await Db.SetAsync("k", "1");

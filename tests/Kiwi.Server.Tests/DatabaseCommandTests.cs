@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Kiwi.Core;
 using StackExchange.Redis;
 
 namespace Kiwi.Server.Tests;
@@ -232,6 +233,27 @@ public sealed partial class DatabaseCommandTests(DatabaseCommandTests.Fixture se
         db.StringSet("d:t", "v", TimeSpan.FromMilliseconds(1));
         Poll.Until(() => (long)db.Execute("DBSIZE") == 2, "the expiry cycle never removed the expired key from DBSIZE");
         Assert.Equal(0, (long)Db(0).Execute("DBSIZE"));
+    }
+
+    [Fact]
+    public async Task Dbsize_and_the_swap_survive_a_restart()
+    {
+        using TestServer own = TestServer.Start();
+        using (RawClient client = await RawClient.ConnectAsync(own.Port))
+        {
+            Assert.Equal("+OK\r\n", await client.CallAsync(C("SELECT", "3")));
+            Assert.Equal("+OK\r\n", await client.CallAsync(C("MSET", "r:a", "1", "r:b", "2")));
+            Assert.Equal(":1\r\n", await client.CallAsync(C("ZADD", "r:z", "1", "m")));
+            Assert.Equal("+OK\r\n", await client.CallAsync(C("SWAPDB", "3", "4")));
+            await client.SendAsync(C("SHUTDOWN", "NOSAVE"));
+            await client.ReadUntilClosedAsync();
+        }
+
+        await own.Run.WaitAsync(Poll.Deadline);
+        KiwiDb db = own.ReopenDb();
+        Assert.Equal(3, db.GetDatabase(4).DbSize());
+        Assert.Equal(0, db.GetDatabase(3).DbSize());
+        Assert.Equal("2", db.GetDatabase(4).GetString("r:b"));
     }
 
     [Fact]
