@@ -11,7 +11,6 @@ namespace Kiwi.Core.Apply;
 internal sealed partial class ApplyContext
 {
     private readonly ByteBuffer _knownKey = new();
-    private readonly ByteBuffer _prior = new();
     private bool _knownExists;
     private long _knownExpireAt;
 
@@ -44,8 +43,11 @@ internal sealed partial class ApplyContext
                     before = 0;
                     break;
                 default:
-                    existed = _engine.TryGet(KeySpace.Meta, metaKey, _prior);
-                    before = existed ? MetaValue.ExpireAt(_prior.WrittenSpan) : 0;
+                    // The header alone: a large value is not copied.
+                    Span<byte> header = stackalloc byte[MetaValue.HeaderSize];
+                    int read = _engine.TryGetPrefix(KeySpace.Meta, metaKey, header);
+                    existed = read >= 0;
+                    before = read >= MetaValue.HeaderSize ? MetaValue.ExpireAt(header) : 0;
                     break;
             }
         }
@@ -65,6 +67,5 @@ internal sealed partial class ApplyContext
     private void DisposeCounts()
     {
         _knownKey.Dispose();
-        _prior.Dispose();
     }
 }
