@@ -273,6 +273,21 @@ public sealed partial class DatabaseCommandTests(DatabaseCommandTests.Fixture se
     public void Config_get_databases_says_16()
         => Assert.Equal("16", Server.ConfigGet("databases").Single().Value);
 
+    [Fact]
+    public async Task The_databases_setting_bounds_select_and_is_checked_at_start()
+    {
+        Assert.Equal(4, ServerConfig.Parse(["--databases", "4"]).Databases);
+        Assert.Throws<FormatException>(() => ServerConfig.Parse(["--databases", "0"]));
+        Assert.Throws<FormatException>(() => ServerConfig.Parse(["--databases", "65537"]));
+        using TestServer own = TestServer.Start(static c => c.Databases = 4);
+        using RawClient client = await RawClient.ConnectAsync(own.Port);
+        Assert.Equal("+OK\r\n", await client.CallAsync(C("SELECT", "3")));
+        Assert.Equal("-ERR DB index is out of range\r\n", await client.CallAsync(C("SELECT", "4")));
+        Assert.Equal("-ERR DB index is out of range\r\n", await client.CallAsync(C("SWAPDB", "0", "4")));
+        Assert.Equal("*2\r\n$9\r\ndatabases\r\n$1\r\n4\r\n", await client.CallAsync(C("CONFIG", "GET", "databases")));
+        Assert.Equal("-ERR CONFIG SET failed (possibly related to argument 'databases') - can't set immutable config\r\n", await client.CallAsync(C("CONFIG", "SET", "databases", "8")));
+    }
+
     private int BlockedClients()
         => int.Parse(BlockedLine().Match(Server.InfoRaw("clients") ?? string.Empty).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
 
