@@ -96,6 +96,7 @@ internal static class CommandTable
         ListHandlers.Register(list);
         SortHandlers.Register(list);
         TransactionHandlers.Register(list);
+        DatabaseHandlers.Register(list);
         for (int i = 0; i < list.Count; i++)
         {
             list[i].Index = i;

@@ -154,6 +154,13 @@ internal enum OpCode : byte
 
     /// <summary>WATCH key [key ...] under the token N1; with flag 1 (no arguments) UNWATCH: the token is dropped.</summary>
     Watch = 79,
+    // 80-83: databases.
+
+    /// <summary>MOVE key db; N1 = the destination database (logical, checked at proposal).</summary>
+    Move = 80,
+
+    /// <summary>SWAPDB; N1 and N2 = the two logical databases (checked at proposal).</summary>
+    SwapDb = 81,
 }
 
 /// <summary>Flags of <see cref="OpCode.HSet"/>.</summary>
