@@ -43,6 +43,7 @@ internal static partial class KeyWrites
         int second = (int)cmd.N2;
         if (first != second)
         {
+            ctx.WatchesSwapped(ctx.Databases.WriterPhysical(first), ctx.Databases.WriterPhysical(second));
             ctx.Databases.Swap(first, second);
             ctx.WakeAllBlocked = true;
         }

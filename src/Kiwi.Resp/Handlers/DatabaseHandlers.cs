@@ -9,7 +9,7 @@ internal static class DatabaseHandlers
     {
         t.Add(new("move", 3, CommandFlags.Write | CommandFlags.Fast, 1, 1, 1, Move));
         t.Add(new("swapdb", 3, CommandFlags.Write | CommandFlags.Fast, 0, 0, 0, SwapDb));
-        t.Add(new("dbsize", 1, CommandFlags.ReadOnly | CommandFlags.Fast, 0, 0, 0, DbSize));
+        t.Add(new("dbsize", 1, CommandFlags.ReadOnly | CommandFlags.Fast | CommandFlags.BatchRead, 0, 0, 0, DbSize));
     }
 
     /// <summary>
@@ -60,8 +60,10 @@ internal static class DatabaseHandlers
         ctx.Submit(KeyEntries.SwapDb(ctx.Target, first, second));
     }
 
-    // O(1): the count the writer keeps (keys expired but not yet removed included, as in Redis).
-    private static void DbSize(ref CommandContext ctx) => ctx.Writer.WriteInteger(ctx.Db.KeyCount(ctx.Session.Database));
+    // O(1): the count the writer keeps (keys expired but not yet removed included, as in Redis); inside EXEC, the
+    // writer's count with the transaction's earlier writes.
+    private static void DbSize(ref CommandContext ctx)
+        => ctx.Writer.WriteInteger(ctx.InBatch ? ctx.Db.WriterKeyCount(ctx.Session.Database) : ctx.Db.KeyCount(ctx.Session.Database));
 
     // Redis reads a database index as an int: anything else, a larger number included, is not one.
     private static bool TryIndex(ReadOnlySpan<byte> text, out long index)
