@@ -36,12 +36,49 @@ public sealed class TransactionDatabaseTests(ServerFixture server) : IClassFixtu
     }
 
     [Fact]
-    public async Task Select_inside_multi_is_refused_and_fails_the_transaction()
+    public async Task Select_inside_multi_is_queued_moves_later_commands_and_the_connection_only_when_exec_runs()
     {
         using RawClient c = await RawClient.ConnectAsync(server.Port);
+        using RawClient other = await RawClient.ConnectAsync(server.Port);
+        Assert.Equal("+OK\r\n", await Call(c, "SELECT", "12"));
         Assert.Equal("+OK\r\n", await Call(c, "MULTI"));
-        Assert.StartsWith("-ERR", await Call(c, "SELECT", "1"));
+        Assert.Equal("+QUEUED\r\n", await Call(c, "SET", "s", "12"));
+        Assert.Equal("+QUEUED\r\n", await Call(c, "SELECT", "13"));
+        Assert.Equal("+QUEUED\r\n", await Call(c, "SET", "s", "13"));
+        Assert.Equal("+QUEUED\r\n", await Call(c, "GET", "s"));
+        Assert.Equal("+QUEUED\r\n", await Call(c, "SELECT", "99"));
+        Assert.Equal("+QUEUED\r\n", await Call(c, "SELECT", "x"));
+        Assert.Equal(
+            "*6\r\n+OK\r\n+OK\r\n+OK\r\n$2\r\n13\r\n-ERR DB index is out of range\r\n-ERR value is not an integer or out of range\r\n",
+            await Call(c, "EXEC"));
+        Assert.Equal("$2\r\n13\r\n", await Call(c, "GET", "s"));
+
+        // DISCARD and EXECABORT: nothing ran, the connection stays where MULTI found it.
+        Assert.Equal("+OK\r\n", await Call(c, "MULTI"));
+        Assert.Equal("+QUEUED\r\n", await Call(c, "SELECT", "12"));
+        Assert.Equal("+OK\r\n", await Call(c, "DISCARD"));
+        Assert.Equal("$2\r\n13\r\n", await Call(c, "GET", "s"));
+        Assert.Equal("+OK\r\n", await Call(c, "MULTI"));
+        Assert.Equal("+QUEUED\r\n", await Call(c, "SELECT", "12"));
+        Assert.StartsWith("-ERR unknown command", await Call(c, "NOSUCH"));
         Assert.StartsWith("-EXECABORT", await Call(c, "EXEC"));
+        Assert.Equal("$2\r\n13\r\n", await Call(c, "GET", "s"));
+
+        // Under a WATCH: refused, it stays; run, it moves (a GET pipelined after EXEC reads the right database).
+        Assert.Equal("+OK\r\n", await Call(c, "WATCH", "s"));
+        Assert.Equal("+OK\r\n", await Call(other, "SELECT", "13"));
+        Assert.Equal("+OK\r\n", await Call(other, "SET", "s", "changed"));
+        Assert.Equal("+OK\r\n", await Call(c, "MULTI"));
+        Assert.Equal("+QUEUED\r\n", await Call(c, "SELECT", "12"));
+        await c.SendAsync(RawClient.Command("EXEC") + RawClient.Command("GET", "s"));
+        Assert.Equal("*-1\r\n", await c.ReadReplyAsync());
+        Assert.Equal("$7\r\nchanged\r\n", await c.ReadReplyAsync());
+        Assert.Equal("+OK\r\n", await Call(c, "WATCH", "s"));
+        Assert.Equal("+OK\r\n", await Call(c, "MULTI"));
+        Assert.Equal("+QUEUED\r\n", await Call(c, "SELECT", "12"));
+        await c.SendAsync(RawClient.Command("EXEC") + RawClient.Command("GET", "s"));
+        Assert.Equal("*1\r\n+OK\r\n", await c.ReadReplyAsync());
+        Assert.Equal("$2\r\n12\r\n", await c.ReadReplyAsync());
     }
 
     [Fact]
