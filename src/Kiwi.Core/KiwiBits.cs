@@ -167,7 +167,7 @@ public sealed class KiwiBits
 
     private LcsInput LoadLcs(ReadOnlySpan<byte> key1, ReadOnlySpan<byte> key2)
     {
-        if (!LcsInput.TryLoad(_db.Engine, _db.Database, key1, key2, _db.NowMs(), out LcsInput input))
+        if (!LcsInput.TryLoad(_db.Engine, _db.ReadDatabase, key1, key2, _db.NowMs(), out LcsInput input))
         {
             throw new KiwiException(Commands.Bits.Lcs.WrongTypeError);
         }
@@ -184,7 +184,7 @@ public sealed class KiwiBits
     /// <summary>Reads a string: false for a missing key; WRONGTYPE for another type. Release after use.</summary>
     private bool Read(ReadOnlySpan<byte> key, out ReadOnlySpan<byte> value)
     {
-        KeyType type = ReadPath.Lookup(_db.Engine, _db.Database, key, _db.NowMs());
+        KeyType type = ReadPath.Lookup(_db.Engine, _db.ReadDatabase, key, _db.NowMs());
         value = type == KeyType.String ? MetaValue.Payload(ReadPath.Record) : default;
         return type switch
         {

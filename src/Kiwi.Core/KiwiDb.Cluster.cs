@@ -6,7 +6,7 @@ namespace Kiwi.Core;
 public sealed partial class KiwiDb
 {
     /// <summary>The Raft member in cluster mode (null when standalone, or while it starts).</summary>
-    public KiwiRaftNode? Raft => Volatile.Read(ref _raft);
+    public KiwiRaftNode? Raft => Volatile.Read(ref Root._raft);
 
     /// <summary>
     /// The highest log index whose writes are all in storage (in cluster mode a log entry carries many writes
@@ -15,7 +15,7 @@ public sealed partial class KiwiDb
     public long FullyAppliedIndex => _worker.FullyAppliedIndex;
 
     /// <summary>True when writes made here are accepted: standalone, or this node leads the cluster.</summary>
-    public bool CanWrite => !_clusterMode || Volatile.Read(ref _raft) is { IsLeader: true };
+    public bool CanWrite => !_clusterMode || Volatile.Read(ref Root._raft) is { IsLeader: true };
 
     /// <summary>
     /// Before a read that must be linearizable in cluster mode: completes once this node has applied every write
@@ -23,7 +23,7 @@ public sealed partial class KiwiDb
     /// for reads that may be stale, it is not needed (it completes at once standalone).
     /// </summary>
     public Task ReadBarrierAsync(CancellationToken cancellationToken = default)
-        => Volatile.Read(ref _raft) is { } node ? node.ReadBarrierAsync(cancellationToken)
+        => Volatile.Read(ref Root._raft) is { } node ? node.ReadBarrierAsync(cancellationToken)
             : _clusterMode ? Task.FromException(new KiwiException("CLUSTERDOWN the Raft member is not running")) : Task.CompletedTask;
 
     /// <summary>
@@ -82,7 +82,7 @@ public sealed partial class KiwiDb
 
     private void SubmitToCluster(ApplyRequest request)
     {
-        KiwiRaftNode? node = Volatile.Read(ref _raft);
+        KiwiRaftNode? node = Volatile.Read(ref Root._raft);
         if (node is null)
         {
             request.ReplyErrorText("CLUSTERDOWN the Raft member is not running");

@@ -52,14 +52,14 @@ public sealed partial class KiwiDb
         long now = NowMs();
         if (keys.Length == 1)
         {
-            values[0] = StringOrNull(ReadPath.Lookup(_engine, Database, keys[0].Span, now));
+            values[0] = StringOrNull(ReadPath.Lookup(_engine, ReadDatabase, keys[0].Span, now));
         }
         else if (keys.Length > 1)
         {
             using StorageSnapshot view = _engine.OpenSnapshot();
             for (int i = 0; i < keys.Length; i++)
             {
-                values[i] = StringOrNull(ReadPath.Lookup(view, Database, keys[i].Span, now));
+                values[i] = StringOrNull(ReadPath.Lookup(view, ReadDatabase, keys[i].Span, now));
             }
         }
 
@@ -117,7 +117,7 @@ public sealed partial class KiwiDb
     public long Exists(ReadOnlySpan<byte> key)
     {
         ThrowIfDisposed();
-        return ReadPath.Lookup(_engine, Database, key, NowMs()) == KeyType.None ? 0 : 1;
+        return ReadPath.Lookup(_engine, ReadDatabase, key, NowMs()) == KeyType.None ? 0 : 1;
     }
 
     /// <summary>
@@ -138,7 +138,7 @@ public sealed partial class KiwiDb
         {
             foreach (ReadOnlyMemory<byte> key in keys)
             {
-                if (ReadPath.Lookup(view, Database, key.Span, now) != KeyType.None)
+                if (ReadPath.Lookup(view, ReadDatabase, key.Span, now) != KeyType.None)
                 {
                     count++;
                 }
@@ -153,7 +153,7 @@ public sealed partial class KiwiDb
     public KeyType Type(ReadOnlySpan<byte> key)
     {
         ThrowIfDisposed();
-        KeyType type = ReadPath.Lookup(_engine, Database, key, NowMs());
+        KeyType type = ReadPath.Lookup(_engine, ReadDatabase, key, NowMs());
         ReadPath.Release();
         return type;
     }
@@ -162,35 +162,35 @@ public sealed partial class KiwiDb
     public long Ttl(ReadOnlySpan<byte> key)
     {
         ThrowIfDisposed();
-        return ReadPath.Ttl(_engine, Database, key, NowMs(), milliseconds: false);
+        return ReadPath.Ttl(_engine, ReadDatabase, key, NowMs(), milliseconds: false);
     }
 
     /// <summary>PTTL key: -2 missing, -1 no expiry, else milliseconds left.</summary>
     public long PTtl(ReadOnlySpan<byte> key)
     {
         ThrowIfDisposed();
-        return ReadPath.Ttl(_engine, Database, key, NowMs(), milliseconds: true);
+        return ReadPath.Ttl(_engine, ReadDatabase, key, NowMs(), milliseconds: true);
     }
 
     /// <summary>EXPIRETIME key: -2 missing, -1 no expiry, else the unix time in seconds.</summary>
     public long ExpireTime(ReadOnlySpan<byte> key)
     {
         ThrowIfDisposed();
-        return ReadPath.ExpireTime(_engine, Database, key, NowMs(), milliseconds: false);
+        return ReadPath.ExpireTime(_engine, ReadDatabase, key, NowMs(), milliseconds: false);
     }
 
     /// <summary>PEXPIRETIME key: -2 missing, -1 no expiry, else the unix time in milliseconds.</summary>
     public long PExpireTime(ReadOnlySpan<byte> key)
     {
         ThrowIfDisposed();
-        return ReadPath.ExpireTime(_engine, Database, key, NowMs(), milliseconds: true);
+        return ReadPath.ExpireTime(_engine, ReadDatabase, key, NowMs(), milliseconds: true);
     }
 
     /// <summary>Finds a live string; false when missing; WRONGTYPE for another type.</summary>
     private bool LookupString(ReadOnlySpan<byte> key)
     {
         ThrowIfDisposed();
-        KeyType type = ReadPath.Lookup(_engine, Database, key, NowMs());
+        KeyType type = ReadPath.Lookup(_engine, ReadDatabase, key, NowMs());
         if (type == KeyType.String)
         {
             return true;

@@ -26,6 +26,8 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
     private readonly TimeProvider _clock;
     private readonly Durability _durability;
     private readonly bool _clusterMode;
+    private readonly KiwiDb? _root;
+    private readonly int _database;
     private Raft.KiwiRaftNode? _raft;
     private int _disposed;
 
@@ -42,7 +44,7 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
         Memory = MemoryBudget.Split(options.MemoryBudgetBytes, options.BlockCacheBytes, options.ReadCacheBytes);
         Bits = new KiwiBits(this);
         _ring = new CommitRing<ApplyRequest>(options.RingCapacity);
-        _worker = new ApplyWorker(engine, _ring, options.Durability, options.MaxBatch, options.InlineApplyWhenIdle);
+        _worker = new ApplyWorker(engine, _ring, options.Durability, options.MaxBatch, options.InlineApplyWhenIdle, options.Databases);
         _worker.Start();
         if (options.Durability == Durability.EverySec)
         {
@@ -73,8 +75,11 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
     /// <summary>The bit commands (SETBIT, GETBIT, BITCOUNT, BITPOS, BITOP, BITFIELD, BITFIELD_RO) and LCS.</summary>
     public KiwiBits Bits { get; }
 
-    /// <summary>The database every call of this instance uses (SELECT comes with the server).</summary>
-    public int Database => 0;
+    /// <summary>
+    /// The database every call of this handle uses: 0 for the instance <see cref="Open(KiwiDbOptions)"/> returns,
+    /// n for <see cref="GetDatabase"/>(n).
+    /// </summary>
+    public int Database => _database;
 
     /// <summary>The highest applied index: every write acknowledged so far is at or below it.</summary>
     public long AppliedIndex => _worker.AppliedIndex;
@@ -113,6 +118,8 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
 
     private static KiwiDb OpenStorage(KiwiDbOptions options)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Databases, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.Databases, KiwiDbOptions.MaxDatabases, nameof(options));
         // The same split the KiwiDb reports as Memory.
         MemoryBudget budget = MemoryBudget.Split(options.MemoryBudgetBytes, options.BlockCacheBytes, options.ReadCacheBytes);
         RocksEngine engine = RocksEngine.Open(options.Path, budget.BlockCacheBytes, options.EnableWal, budget.ReadCacheBytes, memtableBudgetBytes: budget.MemtableBytes, rocksOptions: options.RocksDbOptions);
@@ -154,6 +161,8 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Databases, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.Databases, KiwiDbOptions.MaxDatabases, nameof(options));
         return new KiwiDb(engine, ownsEngine: false, options);
     }
 
@@ -180,11 +189,11 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
     internal Task<long> RunCleanupAsync(ReadOnlyMemory<byte> groups) => _worker.RunCleanupAsync(groups);
 
     /// <summary>Number of live keys in database <paramref name="db"/> (walks the key space: O(keys)).</summary>
-    public long CountKeys(int db) => Reads.KeyScan.Count(_engine, db, NowMs(), CancellationToken.None);
+    public long CountKeys(int db) => Reads.KeyScan.Count(_engine, PhysicalDatabase(db), NowMs(), CancellationToken.None);
 
     /// <summary>Number of live keys in database <paramref name="db"/>; the walk stops when <paramref name="cancellation"/> fires.</summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> fired during the walk.</exception>
-    public long CountKeys(int db, CancellationToken cancellation) => Reads.KeyScan.Count(_engine, db, NowMs(), cancellation);
+    public long CountKeys(int db, CancellationToken cancellation) => Reads.KeyScan.Count(_engine, PhysicalDatabase(db), NowMs(), cancellation);
 
     /// <summary>The storage engine (reads of the protocol layer).</summary>
     internal IStorageEngine Engine => _engine;
@@ -200,6 +209,12 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
     /// writes (it would wait for itself); the database stays open.</exception>
     public void Dispose()
     {
+        if (_root is not null)
+        {
+            // A database handle shares its store's lifetime: the store's owner disposes it.
+            return;
+        }
+
         if (Volatile.Read(ref _disposed) == 0)
         {
             _worker.ThrowIfApplyingOnThisThread();
@@ -313,7 +328,7 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void ThrowIfDisposed()
     {
-        if (Volatile.Read(ref _disposed) != 0)
+        if (Volatile.Read(ref Root._disposed) != 0)
         {
             ThrowDisposed();
         }

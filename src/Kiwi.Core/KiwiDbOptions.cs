@@ -43,6 +43,15 @@ public sealed class KiwiDbOptions
     /// <summary>Write-ahead log on (default). Off trades crash safety for speed.</summary>
     public bool EnableWal { get; init; } = true;
 
+    /// <summary>
+    /// The number of databases (Redis's <c>databases</c>, default 16): <see cref="KiwiDb.GetDatabase"/> and SELECT
+    /// take 0 to n-1. At most 65536 (the key encoding's database id is 16 bits).
+    /// </summary>
+    public int Databases { get; init; } = 16;
+
+    /// <summary>The most <see cref="Databases"/> a store may have.</summary>
+    public const int MaxDatabases = Storage.DatabaseMap.MaxDatabases;
+
     /// <summary>Entries the commit ring holds before producers wait (rounded up to a power of two).</summary>
     public int RingCapacity { get; init; } = 64 * 1024;
 

@@ -57,7 +57,7 @@ public sealed class KiwiHashes
             return false;
         }
 
-        if (!CollectionReads.TryGetMember(view, KeySpace.Hash, _db.Database, key, version, field, out ReadOnlySpan<byte> value))
+        if (!CollectionReads.TryGetMember(view, KeySpace.Hash, _db.ReadDatabase, key, version, field, out ReadOnlySpan<byte> value))
         {
             return false;
         }
@@ -72,7 +72,7 @@ public sealed class KiwiHashes
     {
         using StorageSnapshot view = _db.Engine.OpenSnapshot();
         if (!Find(view, key, out ulong version, out _)
-            || !CollectionReads.TryGetMember(view, KeySpace.Hash, _db.Database, key, version, field, out ReadOnlySpan<byte> value))
+            || !CollectionReads.TryGetMember(view, KeySpace.Hash, _db.ReadDatabase, key, version, field, out ReadOnlySpan<byte> value))
         {
             return KiwiValue.Null;
         }
@@ -86,7 +86,7 @@ public sealed class KiwiHashes
     public bool Exists(ReadOnlySpan<byte> key, ReadOnlySpan<byte> field)
     {
         using StorageSnapshot view = _db.Engine.OpenSnapshot();
-        return Find(view, key, out ulong version, out _) && CollectionReads.TryGetMember(view, KeySpace.Hash, _db.Database, key, version, field, out _);
+        return Find(view, key, out ulong version, out _) && CollectionReads.TryGetMember(view, KeySpace.Hash, _db.ReadDatabase, key, version, field, out _);
     }
 
     /// <summary>HLEN key: the number of fields (0 when missing), O(1).</summary>
@@ -109,7 +109,7 @@ public sealed class KiwiHashes
             return;
         }
 
-        using MemberCursor cursor = CollectionReads.OpenMembers(view, KeySpace.Hash, _db.Database, key, version);
+        using MemberCursor cursor = CollectionReads.OpenMembers(view, KeySpace.Hash, _db.ReadDatabase, key, version);
         for (; cursor.Valid; cursor.Next())
         {
             visit(cursor.Member, cursor.Value);
@@ -123,7 +123,7 @@ public sealed class KiwiHashes
     }
 
     private bool Find(StorageSnapshot view, ReadOnlySpan<byte> key, out ulong version, out long count)
-        => CollectionReads.Find(view, _db.Database, key, _db.NowMs(), KeyType.Hash, out version, out count);
+        => CollectionReads.Find(view, _db.ReadDatabase, key, _db.NowMs(), KeyType.Hash, out version, out count);
 }
 
 /// <summary>Receives one field and value of a hash; the spans are valid during the call only.</summary>

@@ -99,7 +99,7 @@ public sealed partial class KiwiLists
 
         index = index < 0 ? list.Count + index : index;
         if (index < 0 || index >= list.Count
-            || !ListReads.TryGetElement(view, _db.Database, key, list.Version, list.SeqAt(index), out ReadOnlySpan<byte> value))
+            || !ListReads.TryGetElement(view, _db.ReadDatabase, key, list.Version, list.SeqAt(index), out ReadOnlySpan<byte> value))
         {
             return KiwiValue.Null;
         }
@@ -122,7 +122,7 @@ public sealed partial class KiwiLists
             return;
         }
 
-        using MemberCursor cursor = ListReads.OpenElements(view, _db.Database, key, list.Version, list.SeqAt(first));
+        using MemberCursor cursor = ListReads.OpenElements(view, _db.ReadDatabase, key, list.Version, list.SeqAt(first));
         for (long i = 0; cursor.Valid && i < count; cursor.Next(), i++)
         {
             visit(cursor.Value);
@@ -144,7 +144,7 @@ public sealed partial class KiwiLists
 
     private bool Find(StorageSnapshot view, ReadOnlySpan<byte> key, out ListState list)
     {
-        KeyType found = ListReads.Lookup(view, _db.Database, key, _db.NowMs(), out list);
+        KeyType found = ListReads.Lookup(view, _db.ReadDatabase, key, _db.NowMs(), out list);
         return found == KeyType.List || (found == KeyType.None ? false : throw new KiwiException(KiwiError.WrongType));
     }
 }

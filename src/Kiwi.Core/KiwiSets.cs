@@ -49,7 +49,7 @@ public sealed class KiwiSets
     public bool Contains(ReadOnlySpan<byte> key, ReadOnlySpan<byte> member)
     {
         using StorageSnapshot view = _db.Engine.OpenSnapshot();
-        return Find(view, key, out ulong version, out _) && CollectionReads.TryGetMember(view, KeySpace.Set, _db.Database, key, version, member, out _);
+        return Find(view, key, out ulong version, out _) && CollectionReads.TryGetMember(view, KeySpace.Set, _db.ReadDatabase, key, version, member, out _);
     }
 
     /// <summary>SCARD key: the number of members (0 when missing), O(1).</summary>
@@ -72,7 +72,7 @@ public sealed class KiwiSets
             return;
         }
 
-        using MemberCursor cursor = CollectionReads.OpenMembers(view, KeySpace.Set, _db.Database, key, version);
+        using MemberCursor cursor = CollectionReads.OpenMembers(view, KeySpace.Set, _db.ReadDatabase, key, version);
         for (; cursor.Valid; cursor.Next())
         {
             visit(cursor.Member);
@@ -80,7 +80,7 @@ public sealed class KiwiSets
     }
 
     private bool Find(StorageSnapshot view, ReadOnlySpan<byte> key, out ulong version, out long count)
-        => CollectionReads.Find(view, _db.Database, key, _db.NowMs(), KeyType.Set, out version, out count);
+        => CollectionReads.Find(view, _db.ReadDatabase, key, _db.NowMs(), KeyType.Set, out version, out count);
 }
 
 /// <summary>Receives one member of a set; the span is valid during the call only.</summary>

@@ -36,7 +36,7 @@ public sealed partial class KiwiSortedSets
     public double? Score(ReadOnlySpan<byte> key, ReadOnlySpan<byte> member)
     {
         using StorageSnapshot view = _db.Engine.OpenSnapshot();
-        return Find(view, key, out ulong version, out _) && ZSetReads.TryGetScore(view, _db.Database, key, version, member, out double score)
+        return Find(view, key, out ulong version, out _) && ZSetReads.TryGetScore(view, _db.ReadDatabase, key, version, member, out double score)
             ? score
             : null;
     }
@@ -57,7 +57,7 @@ public sealed partial class KiwiSortedSets
             return null;
         }
 
-        long rank = ZSetReads.Rank(view, _db.Database, key, version, count, member);
+        long rank = ZSetReads.Rank(view, _db.ReadDatabase, key, version, count, member);
         return rank < 0 ? null : rank;
     }
 
@@ -77,7 +77,7 @@ public sealed partial class KiwiSortedSets
         Span<byte> from = stackalloc byte[ZSetKeys.ScorePrefix];
         from[0] = ZSetKeys.ScoreTag;
         System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(from[1..], ZSetKeys.Sortable(min));
-        using MemberCursor cursor = CollectionReads.OpenMembers(view, KeySpace.ZSet, _db.Database, key, version, from);
+        using MemberCursor cursor = CollectionReads.OpenMembers(view, KeySpace.ZSet, _db.ReadDatabase, key, version, from);
         for (; cursor.Valid; cursor.Next())
         {
             double score = ZSetKeys.ScoreOf(cursor.Member);
@@ -91,7 +91,7 @@ public sealed partial class KiwiSortedSets
     }
 
     private bool Find(StorageSnapshot view, ReadOnlySpan<byte> key, out ulong version, out long count)
-        => CollectionReads.Find(view, _db.Database, key, _db.NowMs(), KeyType.ZSet, out version, out count);
+        => CollectionReads.Find(view, _db.ReadDatabase, key, _db.NowMs(), KeyType.ZSet, out version, out count);
 }
 
 /// <summary>Receives one member of a sorted set and its score; the span is valid during the call only.</summary>

@@ -142,6 +142,7 @@ internal sealed partial class ClientSession
                         }
 
                         await _pending[_pendingHead].WaitAsync().ConfigureAwait(false);
+                        SettleExecSelect();
                         WriteHeadReply(output);
                     }
 
@@ -332,9 +333,9 @@ internal sealed partial class ClientSession
 
                 Execute(spec, writer);
                 _args.Reset();
-                if (_blockedReply is not null)
+                if (_blockedReply is not null || AwaitingExecSelect)
                 {
-                    // Blocked: no further command is read until the wait ends.
+                    // Blocked, or an EXEC whose reply decides the database: no further command is read until it is in.
                     buffer = buffer.Slice(reader.Position);
                     return Outcome.Drain;
                 }

@@ -38,6 +38,7 @@ internal sealed partial class ClientSession
     {
         InMulti = true;
         _transactionFailed = false;
+        BeginSelects();
         _transaction ??= new TransactionBuilder();
         _transaction.Clear();
     }
@@ -49,6 +50,7 @@ internal sealed partial class ClientSession
     {
         InMulti = false;
         _transactionFailed = false;
+        UndoSelects();
         _transaction?.Clear();
     }
 
@@ -108,12 +110,15 @@ internal sealed partial class ClientSession
         _transactionFailed = false;
         if (failed)
         {
+            UndoSelects();
             _transaction!.Clear();
             return null;
         }
 
+        bool watched = _watchToken != 0;
         ApplyRequest request = _transaction!.Build(target, _watchToken);
         _watchToken = 0;
+        SettleSelectsAtExec(request, watched);
         return request;
     }
 
@@ -170,6 +175,13 @@ internal sealed partial class ClientSession
 
         if (spec.Name is "ping" or "echo" or "time" or "unwatch")
         {
+            return default;
+        }
+
+        if (spec.Name is "select")
+        {
+            // Its checks and its change of database happen now: see ClientSession.Select.
+            NoteSelectQueued();
             return default;
         }
 

@@ -58,8 +58,8 @@ internal ref struct CommandContext
     /// </summary>
     public readonly KeyType Lookup(ReadOnlySpan<byte> key)
         => _inBatch
-            ? ReadPath.Lookup(_view, Session.Database, key, _batchNow)
-            : ReadPath.Lookup(Db.Engine, Session.Database, key, Db.NowMs());
+            ? ReadPath.Lookup(_view, ReadDb, key, _batchNow)
+            : ReadPath.Lookup(Db.Engine, ReadDb, key, Db.NowMs());
 
     /// <summary>
     /// The read view of this command: opened on first use and closed when the command returns, so every record
@@ -113,6 +113,14 @@ internal ref struct CommandContext
 
     /// <summary>Hands an already submitted write to the session: its reply follows earlier replies in order.</summary>
     public readonly void Submit(ApplyRequest request) => Session.AddPending(request, Spec);
+
+    /// <summary>
+    /// Where this command's reads look: the physical database id (the one in stored keys) the session's selected
+    /// database stands on now (SWAPDB changes it; see <c>Kiwi.Core.Storage.DatabaseMap</c>). A read queued in a
+    /// transaction runs on the writer, against the batch: it takes the writer's map, which has a SWAPDB queued
+    /// before it in the same transaction (or batch) that the published map has not yet.
+    /// </summary>
+    public readonly int ReadDb => _inBatch ? Db.WriterPhysicalDatabase(Session.Database) : Db.PhysicalDatabase(Session.Database);
 
     /// <summary>Where this command's entry goes: the session's database, its reply in the session's protocol.</summary>
     public readonly EntryTarget Target => new(Db, Session.Database, Session.Protocol, session: true);

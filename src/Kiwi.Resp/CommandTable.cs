@@ -97,6 +97,7 @@ internal static class CommandTable
         SortHandlers.Register(list);
         TransactionHandlers.Register(list);
         PubSubHandlers.Register(list);
+        DatabaseHandlers.Register(list);
         for (int i = 0; i < list.Count; i++)
         {
             list[i].Index = i;

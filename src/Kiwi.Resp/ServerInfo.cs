@@ -174,12 +174,7 @@ internal static class ServerInfo
                 Line(text, "cluster_enabled", "0");
                 break;
             case "keyspace":
-                long keys = db.CountKeys(0, cancellation);
-                if (keys > 0)
-                {
-                    Line(text, "db0", $"keys={keys},expires=0,avg_ttl=0");
-                }
-
+                KeyspaceInfo.AppendSection(text, db);
                 break;
         }
     }

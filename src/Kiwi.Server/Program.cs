@@ -36,6 +36,7 @@ try
         InlineApplyWhenIdle = config.InlineApply,
         CollectionCleanup = config.CollectionCleanup,
         VerifyOnOpen = config.VerifyOnStart,
+        Databases = config.Databases,
         Raft = raft,
     }).ConfigureAwait(false);
 }

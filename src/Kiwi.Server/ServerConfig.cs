@@ -72,6 +72,9 @@ public sealed partial class ServerConfig
     /// <summary>verify-on-start yes|no: check every table file's checksums at start (see <see cref="Kiwi.Core.KiwiDbOptions.VerifyOnOpen"/>).</summary>
     public bool VerifyOnStart { get; set; } = true;
 
+    /// <summary>databases N: how many databases SELECT picks from (see <see cref="Kiwi.Core.KiwiDbOptions.Databases"/>; default 16, as Redis).</summary>
+    public int Databases { get; set; } = 16;
+
     /// <summary>io-threads N: socket event (epoll) threads; read when the first socket opens (default 1).</summary>
     public int IoThreads { get; set; } = 1;
 
@@ -148,6 +151,7 @@ public sealed partial class ServerConfig
             case "rocksdb-options": RocksDbOptions = value.Length == 0 ? null : value; break;
             case "inline-apply": InlineApply = ParseYesNo(name, value); break;
             case "io-threads": IoThreads = ParseIoThreads(value); break;
+            case "databases": Databases = ParseDatabases(value); break;
             case "collection-cleanup": CollectionCleanup = ParseYesNo(name, value); break;
             case "verify-on-start": VerifyOnStart = ParseYesNo(name, value); break;
             case "raft-port": RaftPort = ParseRaftPort(value); break;
@@ -209,9 +213,15 @@ public sealed partial class ServerConfig
             yield return setting;
         }
 
-        yield return new("databases", "1");
+        yield return new("databases", Databases.ToString(CultureInfo.InvariantCulture));
         yield return new("save", string.Empty);
         yield return new("appendonly", "yes");
+    }
+
+    private static int ParseDatabases(string value)
+    {
+        int n = int.Parse(value, CultureInfo.InvariantCulture);
+        return n is >= 1 and <= Kiwi.Core.KiwiDbOptions.MaxDatabases ? n : throw new FormatException($"databases must be 1 to {Kiwi.Core.KiwiDbOptions.MaxDatabases}, not {n}");
     }
 
     private static int ParseIoThreads(string value)

@@ -123,6 +123,7 @@ internal sealed class TestServer : IDisposable
             RingCapacity = ringCapacity,
             InlineApplyWhenIdle = config.InlineApply,
             CollectionCleanup = config.CollectionCleanup,
+            Databases = config.Databases,
             Raft = config.CreateRaftOptions(),
         };
         return options.Raft is null

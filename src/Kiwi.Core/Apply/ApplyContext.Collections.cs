@@ -77,6 +77,7 @@ internal sealed partial class ApplyContext
         }
 
         ReadOnlySpan<byte> metaKey = KeyCodec.Meta(_metaKey, db, key);
+        CountMetaWrite(db, metaKey, exists: true, expireAtMs);
         Span<byte> record = Writes.Reserve(KeySpace.Meta, metaKey, MetaValue.CollectionHeaderSize);
         MetaValue.WriteCollectionHeader(record, type, expireAtMs, version, count, encoding);
         if (expireAtMs != 0)

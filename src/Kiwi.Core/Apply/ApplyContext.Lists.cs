@@ -54,6 +54,7 @@ internal sealed partial class ApplyContext
         }
 
         ReadOnlySpan<byte> metaKey = KeyCodec.Meta(_metaKey, db, key);
+        CountMetaWrite(db, metaKey, exists: true, list.ExpireAt);
         Span<byte> record = Writes.Reserve(KeySpace.Meta, metaKey, ListMeta.RecordSize);
         MetaValue.WriteCollectionHeader(record, KeyType.List, list.ExpireAt, list.Version, list.Count, CollectionEncoding.Compact);
         ListMeta.WriteExtra(record, list.Head, list.Tail);
@@ -108,7 +109,8 @@ internal sealed partial class ApplyContext
         Blocking.BlockingKeys? blocking = Blocking;
         if (count > 0 && blocking is not null && blocking.HasWaiters)
         {
-            blocking.Note(db, key, count);
+            // Clients wait on the database they selected: the logical one standing on this physical id.
+            blocking.Note(Databases.WriterLogical(db), key, count);
         }
     }
 }

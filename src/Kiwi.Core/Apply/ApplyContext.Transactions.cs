@@ -22,6 +22,15 @@ internal sealed partial class ApplyContext
     /// <summary>The arguments of the queued read being run (reused).</summary>
     internal CommandArgs ReadArgs => _readArgs ??= new CommandArgs();
 
+    /// <summary>SWAPDB of physical databases <paramref name="first"/> and <paramref name="second"/>: see <see cref="WatchRegistry.Swapped"/> (nothing while none is watched).</summary>
+    public void WatchesSwapped(int first, int second)
+    {
+        if (_watches is { Count: > 0 } watches)
+        {
+            watches.Swapped(first, second);
+        }
+    }
+
     private void DisposeTransactions()
     {
         _readArgs?.Dispose();

@@ -39,6 +39,12 @@ internal sealed partial class ApplyContext : IDisposable
     /// </summary>
     public bool EndBatch { get; set; }
 
+    /// <summary>Set by SWAPDB: after the batch is published every blocked client looks at its keys again. Cleared per batch.</summary>
+    public bool WakeAllBlocked { get; set; }
+
+    /// <summary>Which physical database each logical one stands on; commands arrive already translated (see <see cref="Commands.CommandExecutor"/>).</summary>
+    public DatabaseMap Databases { get; init; } = new(16);
+
     /// <summary>The entry's clock reading (unix ms), fixed at proposal.</summary>
     public long Now { get; internal set; }
 
@@ -63,6 +69,7 @@ internal sealed partial class ApplyContext : IDisposable
         KeyType type = ReadRaw(db, key);
         if (type != KeyType.None && MetaValue.IsExpired(CurrentExpireAt, Now))
         {
+            CountMetaWrite(db, _metaKey.WrittenSpan, exists: false, 0);
             Writes.Delete(KeySpace.Meta, _metaKey.WrittenSpan);
             DropMembers(db, key, Current.WrittenSpan);
             Events.Note(PubSub.KeyspaceEventClasses.Expired, "expired"u8, db, key);
@@ -83,17 +90,20 @@ internal sealed partial class ApplyContext : IDisposable
                 break;
             case WriteSet.Lookup.Deleted:
                 Current.Clear();
+                Remember(metaKey, exists: false, 0);
                 return KeyType.None;
             default:
                 if (!_engine.TryGet(KeySpace.Meta, metaKey, Current))
                 {
                     Current.Clear();
+                    Remember(metaKey, exists: false, 0);
                     return KeyType.None;
                 }
 
                 break;
         }
 
+        Remember(metaKey, exists: true, CurrentExpireAt);
         return MetaValue.Type(Current.WrittenSpan);
     }
 
@@ -109,6 +119,7 @@ internal sealed partial class ApplyContext : IDisposable
         }
 
         ReadOnlySpan<byte> metaKey = KeyCodec.Meta(_metaKey, db, key);
+        CountMetaWrite(db, metaKey, exists: true, expireAtMs);
         Span<byte> record = Writes.Reserve(KeySpace.Meta, metaKey, MetaValue.HeaderSize + length);
         MetaValue.WriteHeader(record, KeyType.String, expireAtMs);
         Span<byte> payload = record[MetaValue.HeaderSize..];
@@ -132,8 +143,10 @@ internal sealed partial class ApplyContext : IDisposable
             NoteIfNew(db, key);
         }
 
-        Writes.Put(KeySpace.Meta, KeyCodec.Meta(_metaKey, db, key), record);
         long expireAtMs = MetaValue.ExpireAt(record);
+        ReadOnlySpan<byte> metaKey = KeyCodec.Meta(_metaKey, db, key);
+        CountMetaWrite(db, metaKey, exists: true, expireAtMs);
+        Writes.Put(KeySpace.Meta, metaKey, record);
         if (expireAtMs != 0)
         {
             IndexExpiry(db, key, expireAtMs);
@@ -147,6 +160,7 @@ internal sealed partial class ApplyContext : IDisposable
     {
         ReadOnlySpan<byte> current = Current.WrittenSpan;
         ReadOnlySpan<byte> metaKey = KeyCodec.Meta(_metaKey, db, key);
+        CountMetaWrite(db, metaKey, exists: true, expireAtMs);
         Span<byte> record = Writes.Reserve(KeySpace.Meta, metaKey, current.Length);
         current.CopyTo(record);
         MetaValue.SetExpireAt(record, expireAtMs);
@@ -157,7 +171,12 @@ internal sealed partial class ApplyContext : IDisposable
     }
 
     /// <summary>Deletes the key.</summary>
-    public void Delete(int db, ReadOnlySpan<byte> key) => Writes.Delete(KeySpace.Meta, KeyCodec.Meta(_metaKey, db, key));
+    public void Delete(int db, ReadOnlySpan<byte> key)
+    {
+        ReadOnlySpan<byte> metaKey = KeyCodec.Meta(_metaKey, db, key);
+        CountMetaWrite(db, metaKey, exists: false, 0);
+        Writes.Delete(KeySpace.Meta, metaKey);
+    }
 
     /// <summary>Removes one expiry index entry.</summary>
     public void DeleteExpiryIndex(int db, ReadOnlySpan<byte> key, long expireAtMs)
@@ -229,6 +248,7 @@ internal sealed partial class ApplyContext : IDisposable
         _groupEnd.Dispose();
         _element.Dispose();
         DisposeTransactions();
+        DisposeCounts();
     }
 
     // Index entries are never removed when an expiry changes: the expiry cycle checks each one against the

@@ -93,11 +93,16 @@ internal sealed partial class ApplyWorker
             // The snapshot's write ids come with its data: retries of writes it holds are not applied again.
             WriteDedup.CopyAll(source, _writes);
             Transactions.WatchRegistry.CopyAll(source, _writes);
+            DatabaseMap.CopyFrom(source, _writes);
+            DatabaseCounts.CopyFrom(source, _writes);
             AppliedState.Write(_writes, position);
             _writes.Delete(KeySpace.Raft, InstallingKey);
             _engine.Commit(_writes, sync: true);
             _dedup.Load(_engine);
             _context.Watches.Load(_engine);
+            Databases.Load(_engine);
+            Counts.Load(_engine);
+            _context.ForgetKnownKey();
             _appliedSub = position.Sub;
             _appliedSubCount = position.SubCount;
             Volatile.Write(ref _appliedTerm, position.Term);

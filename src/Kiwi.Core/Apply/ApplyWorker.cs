@@ -47,7 +47,8 @@ internal sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSou
     /// Lets a producer that finds the writer idle apply the batch on its own thread (never with
     /// <see cref="Durability.Always"/>, whose fsync would hold that thread).
     /// </param>
-    public ApplyWorker(IStorageEngine engine, CommitRing<ApplyRequest> ring, Durability durability, int maxBatch = 1024, bool inlineApply = false)
+    /// <param name="databases">The number of databases (SELECT 0 to n-1).</param>
+    public ApplyWorker(IStorageEngine engine, CommitRing<ApplyRequest> ring, Durability durability, int maxBatch = 1024, bool inlineApply = false, int databases = 16)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
         _engine = engine;
@@ -55,7 +56,11 @@ internal sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSou
         _syncEachBatch = durability == Durability.Always;
         _batch = new ApplyRequest[maxBatch];
         Events = new PubSub.KeyspaceEvents(PubSub);
-        _context = new ApplyContext(engine, _writes) { Blocking = Blocking, Events = Events };
+        Databases = new DatabaseMap(databases);
+        Databases.Load(engine);
+        Counts = new DatabaseCounts(databases);
+        Counts.Load(engine);
+        _context = new ApplyContext(engine, _writes) { Blocking = Blocking, Events = Events, Databases = Databases, Counts = Counts };
         AppliedState.Position position = AppliedState.Read(engine);
         (_appliedIndex, _appliedTerm, _appliedSub, _appliedSubCount) = position;
         _fullyAppliedIndex = position.FullyApplied;
@@ -74,6 +79,11 @@ internal sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSou
         get => _context.TransactionReads;
         set => _context.TransactionReads = value;
     }
+    /// <summary>Which physical database each logical one stands on (SWAPDB), kept by the writer.</summary>
+    internal DatabaseMap Databases { get; }
+
+    /// <summary>How many keys each physical database holds, kept by the writer.</summary>
+    internal DatabaseCounts Counts { get; }
 
     /// <summary>This node's pub/sub subscriptions: keyspace events and cluster publishes are delivered to them after commit.</summary>
     internal PubSub.PubSubHub PubSub { get; } = new();
@@ -192,6 +202,8 @@ internal sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSou
     {
         _writes.Clear();
         _context.EndBatch = false;
+        _context.WakeAllBlocked = false;
+        _context.ForgetKnownKey();
         long index = _appliedIndex;
         long term = _appliedTerm;
         int sub = _appliedSub;
@@ -267,6 +279,8 @@ internal sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSou
         AppliedState.Write(_writes, position);
         _dedup.WriteChanges(_writes);
         _context.Watches.WriteChanges(_writes);
+        Databases.WriteChanges(_writes);
+        Counts.WriteChanges(_writes);
         long started = Stopwatch.GetTimestamp();
         try
         {
@@ -276,6 +290,8 @@ internal sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSou
         {
             // The write ids this batch recorded are not stored: back to what storage holds.
             ReloadDedup();
+            Databases.Discard();
+            Counts.Discard();
             Blocking.Discard();
             Events.Discard();
             _context.ZSetEdges.Clear();
@@ -284,6 +300,8 @@ internal sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSou
         }
 
         KiwiMetrics.WriteLatency.Record(Stopwatch.GetElapsedTime(started).TotalMicroseconds);
+        Databases.Publish();
+        Counts.Publish();
         Volatile.Write(ref _appliedTerm, term);
         _appliedSub = sub;
         _appliedSubCount = subCount;
@@ -304,6 +322,12 @@ internal sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSou
         }
 
         Blocking.Publish();
+        if (_context.WakeAllBlocked)
+        {
+            // SWAPDB: a blocked client's key may now hold data in its database (Redis serves it from the new contents).
+            Blocking.WakeAll();
+        }
+
         return taken;
     }
 

@@ -39,11 +39,21 @@ internal static class CommandExecutor
         return executed;
     }
 
-    // One command; a bug in it must not take the batch down: drop what it wrote and report it.
+    // One command (alone or queued in EXEC); a bug in it must not take the batch down: drop what it wrote (and
+    // the key counts it changed) and report it.
     private static void RunOne(ApplyContext ctx, ref CommandView command, ApplyRequest request)
     {
         int mark = ctx.Writes.Mark;
+        int countMark = ctx.Counts.Mark;
         int replyMark = request.ReplyBuffer.Length;
+        if (command.Op is not (OpCode.ExpireSweep or OpCode.TxRead))
+        {
+            // Keys are stored under the physical database, as the batch maps it (a SWAPDB earlier in the batch or
+            // the transaction counts); an expiry sweep names one already (from the index), and a queued read keeps
+            // the logical one: its context translates it (CommandContext.ReadDb) as the writer's map has it then.
+            command.Db = ctx.Databases.WriterPhysical(command.Db);
+        }
+
         int eventMark = ctx.Events.Mark;
         try
         {
@@ -53,6 +63,8 @@ internal static class CommandExecutor
         {
             ctx.Writes.Rollback(mark);
             ctx.Events.Rollback(eventMark);
+            ctx.Counts.Rollback(countMark);
+            ctx.ForgetKnownKey();
             ctx.ZSetEdges.Clear();
             request.ReplyBuffer.SetLength(replyMark);
             request.Writer.WriteError(KiwiError.StorageFailure, ex.Message);
@@ -140,6 +152,12 @@ internal static class CommandExecutor
                 break;
             case OpCode.Restore:
                 KeyWrites.Restore(ctx, ref cmd, reply);
+                break;
+            case OpCode.Move:
+                KeyWrites.Move(ctx, ref cmd, reply);
+                break;
+            case OpCode.SwapDb:
+                KeyWrites.SwapDb(ctx, ref cmd, reply);
                 break;
             case OpCode.HSet:
                 HashWrites.Set(ctx, ref cmd, reply);

@@ -172,8 +172,11 @@ internal ref struct CommandView
     /// <summary>Command-specific flags.</summary>
     public byte Flags { get; }
 
-    /// <summary>The database the command runs in.</summary>
-    public int Db { get; }
+    /// <summary>
+    /// The database the command runs in: encoded as the logical one, the physical one (see
+    /// <see cref="Storage.DatabaseMap"/>) once the executor translated it.
+    /// </summary>
+    public int Db { get; internal set; }
 
     /// <summary>Number of arguments.</summary>
     public int ArgCount { get; }

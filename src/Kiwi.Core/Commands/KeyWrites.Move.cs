@@ -21,6 +21,8 @@ internal static partial class KeyWrites
             {
                 ctx.Writes.DeleteRange((KeySpace)space, begin, end);
             }
+
+            ctx.Counts.ClearAll();
         }
         else
         {
@@ -31,11 +33,14 @@ internal static partial class KeyWrites
                 ctx.Writes.DeleteRange((KeySpace)space, begin, end[..2]);
             }
 
+            ctx.Counts.Clear(cmd.Db);
+
             // Expiry index entries of this database become stale and are dropped by the expiry cycle.
         }
 
         // Later writes go into the next storage write (see ApplyContext.EndBatch).
         ctx.EndBatch = true;
+        ctx.ForgetKnownKey();
         reply.ReplyOk();
     }
 
@@ -78,7 +83,7 @@ internal static partial class KeyWrites
     {
         ReadOnlySpan<byte> source = cmd.NextArg();
         ReadOnlySpan<byte> destination = cmd.NextArg();
-        int targetDb = (int)cmd.N1;
+        int targetDb = ctx.Databases.WriterPhysical((int)cmd.N1);
         bool replace = cmd.Flags == 1;
         if (cmd.Db == targetDb && source.SequenceEqual(destination))
         {

@@ -155,8 +155,13 @@ internal enum OpCode : byte
     /// <summary>WATCH key [key ...] under the token N1; with flag 1 (no arguments) UNWATCH: the token is dropped.</summary>
     Watch = 79,
 
-    /// <summary>RESTORE key payload; see <see cref="RestoreFlags"/>; N1 = absolute expiry (unix ms, 0 = none).</summary>
-    Restore = 87,
+    // 80-83: databases.
+
+    /// <summary>MOVE key db; N1 = the destination database (logical, checked at proposal).</summary>
+    Move = 80,
+
+    /// <summary>SWAPDB; N1 and N2 = the two logical databases (checked at proposal).</summary>
+    SwapDb = 81,
 
     // 84-86: pub/sub.
 
@@ -166,6 +171,9 @@ internal enum OpCode : byte
     /// command (the reply, Redis cluster's local count).
     /// </summary>
     Publish = 84,
+
+    /// <summary>RESTORE key payload; see <see cref="RestoreFlags"/>; N1 = absolute expiry (unix ms, 0 = none).</summary>
+    Restore = 87,
 }
 
 /// <summary>Flags of <see cref="OpCode.HSet"/>.</summary>

@@ -24,13 +24,6 @@ internal interface IWriteForwarder : IAsyncDisposable
     void Forward(ApplyRequest request, EndPoint leader, bool registered);
 
     /// <summary>
-    /// Asks <paramref name="leader"/> (its Raft endpoint) for a read index: it confirms that it still leads with a
-    /// commit of its term and answers its commit index. Completes <paramref name="request"/> with that reply (an
-    /// integer) or an error (the leader did not confirm, or the connection failed).
-    /// </summary>
-    void ReadIndex(ApplyRequest request, EndPoint leader);
-
-    /// <summary>
     /// Another member now leads (<paramref name="leader"/>, its Raft endpoint): writes waiting on a connection to
     /// an earlier leader may never be answered (a paused or cut-off leader keeps its connections open), so they
     /// are ended there (retried when registered).

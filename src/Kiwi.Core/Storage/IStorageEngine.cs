@@ -12,6 +12,23 @@ internal interface IStorageEngine : IDisposable
     bool TryGet(KeySpace space, ReadOnlySpan<byte> key, ByteBuffer value);
 
     /// <summary>
+    /// Reads the first bytes of <paramref name="key"/>'s value (a meta record's header) into <paramref name="prefix"/>:
+    /// how many were copied, or -1 when the key is absent. Engines that can avoid copying a large value do.
+    /// </summary>
+    int TryGetPrefix(KeySpace space, ReadOnlySpan<byte> key, Span<byte> prefix)
+    {
+        using var value = new ByteBuffer();
+        if (!TryGet(space, key, value))
+        {
+            return -1;
+        }
+
+        int n = Math.Min(value.Length, prefix.Length);
+        value.WrittenSpan[..n].CopyTo(prefix);
+        return n;
+    }
+
+    /// <summary>
     /// Commits every operation of <paramref name="writes"/> atomically: all of them or (on an exception)
     /// none. With <paramref name="sync"/> the commit is durable on disk before this returns.
     /// </summary>

@@ -71,6 +71,11 @@ internal sealed partial class RocksEngine : IStorageEngine
     public bool TryGet(KeySpace space, ReadOnlySpan<byte> key, ByteBuffer value)
         => space == KeySpace.Meta && _cache is not null ? TryGetCached(key, value) : _store.TryGet(_columns[(int)space], key, value);
 
+    /// <inheritdoc />
+    /// <remarks>Straight to RocksDB (pinned, no allocation): the read cache copies whole records into a buffer.</remarks>
+    public int TryGetPrefix(KeySpace space, ReadOnlySpan<byte> key, Span<byte> prefix)
+        => _store.TryGetPrefix(_columns[(int)space], key, prefix);
+
     private bool TryGetCached(ReadOnlySpan<byte> key, ByteBuffer value)
     {
         switch (_cache!.TryGet(key, value, out long ticket))

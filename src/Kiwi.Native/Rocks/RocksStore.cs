@@ -174,6 +174,39 @@ public sealed unsafe partial class RocksStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// Reads the first bytes of <paramref name="key"/>'s value into <paramref name="prefix"/> through a pinned slice
+    /// (a large value is not copied whole); returns how many were copied, or -1 when the key is absent.
+    /// </summary>
+    public int TryGetPrefix(RocksColumn column, ReadOnlySpan<byte> key, Span<byte> prefix)
+    {
+        EnterCall();
+        try
+        {
+            nint slice = GetPinned(_readOptions, column, key);
+            if (slice == 0)
+            {
+                return -1;
+            }
+
+            try
+            {
+                nint p = RocksNative.Instance.rocksdb_pinnableslice_value(slice, out nuint len);
+                int n = (int)Math.Min((ulong)len, (ulong)prefix.Length);
+                new ReadOnlySpan<byte>((void*)p, n).CopyTo(prefix);
+                return n;
+            }
+            finally
+            {
+                RocksNative.Instance.rocksdb_pinnableslice_destroy(slice);
+            }
+        }
+        finally
+        {
+            ExitCall();
+        }
+    }
+
     /// <summary>True when <paramref name="key"/> exists (no value copy).</summary>
     public bool Contains(RocksColumn column, ReadOnlySpan<byte> key)
     {

@@ -263,7 +263,7 @@ internal static partial class BitHandlers
     /// <summary>Looks a string up for a read: false (WRONGTYPE replied) for another type.</summary>
     private static bool LookupString(ref CommandContext ctx, ReadOnlySpan<byte> key, out bool exists)
     {
-        KeyType type = ReadPath.Lookup(ctx.Db.Engine, ctx.Session.Database, key, ctx.Db.NowMs());
+        KeyType type = ReadPath.Lookup(ctx.Db.Engine, ctx.ReadDb, key, ctx.Db.NowMs());
         exists = type == KeyType.String;
         if (type is KeyType.None or KeyType.String)
         {

@@ -13,7 +13,7 @@ internal static class CollectionLookup
     /// </summary>
     public static bool Find(ref CommandContext ctx, KeyType type, out ulong version, out long count, scoped ReadOnlySpan<byte> missing)
     {
-        KeyType found = CollectionReads.Lookup(ctx.View, ctx.Session.Database, ctx[1], ctx.NowMs, out version, out count);
+        KeyType found = CollectionReads.Lookup(ctx.View, ctx.ReadDb, ctx[1], ctx.NowMs, out version, out count);
         if (found == type)
         {
             return true;

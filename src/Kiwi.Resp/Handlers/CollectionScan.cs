@@ -57,7 +57,7 @@ internal static class CollectionScan
         int emitted = 0;
         long visited = 0;
         byte[]? next = null;
-        using (MemberCursor cursor = CollectionReads.OpenMembers(ctx.View, ApplyContext.SpaceOf(type), ctx.Session.Database, ctx[1], version, resume))
+        using (MemberCursor cursor = CollectionReads.OpenMembers(ctx.View, ApplyContext.SpaceOf(type), ctx.ReadDb, ctx[1], version, resume))
         {
             for (; cursor.Valid; cursor.Next())
             {

@@ -56,20 +56,19 @@ internal static partial class ConnectionHandlers
 
     private static void Select(ref CommandContext ctx)
     {
-        if (!ArgParser.TryInt64(ctx[1], out long db))
+        // The database is the session's own, in cluster mode too (every member has every database).
+        if (!DatabaseHandlers.TryReadIndex(ref ctx, ctx[1], out long db))
         {
-            ctx.NotInteger();
             return;
         }
 
-        if (db != 0)
+        if (!KeyEntries.IsDatabase(ctx.Db, db))
         {
-            // One database for now; the key encoding already carries a database id for SELECT n.
-            ctx.Error("ERR DB index is out of range"u8);
+            ctx.Error(KeyEntries.DbOutOfRange);
             return;
         }
 
-        ctx.Session.Database = 0;
+        ctx.Session.Database = (int)db;
         ctx.Writer.WriteOk();
     }
 

@@ -33,7 +33,7 @@ internal static partial class HashHandlers
             return;
         }
 
-        if (CollectionReads.TryGetMember(ctx.View, KeySpace.Hash, ctx.Session.Database, ctx[1], version, ctx[2], out ReadOnlySpan<byte> value))
+        if (CollectionReads.TryGetMember(ctx.View, KeySpace.Hash, ctx.ReadDb, ctx[1], version, ctx[2], out ReadOnlySpan<byte> value))
         {
             ctx.Writer.WriteBulk(value);
             CollectionReads.Release();
@@ -46,7 +46,7 @@ internal static partial class HashHandlers
 
     private static void MGet(ref CommandContext ctx)
     {
-        KeyType type = CollectionReads.Lookup(ctx.View, ctx.Session.Database, ctx[1], ctx.NowMs, out ulong version, out _);
+        KeyType type = CollectionReads.Lookup(ctx.View, ctx.ReadDb, ctx[1], ctx.NowMs, out ulong version, out _);
         if (type != KeyType.None && type != KeyType.Hash)
         {
             ctx.Writer.WriteError(KiwiError.WrongType);
@@ -56,7 +56,7 @@ internal static partial class HashHandlers
         ctx.Writer.WriteArrayHeader(ctx.Count - 2);
         for (int i = 2; i < ctx.Count; i++)
         {
-            if (type == KeyType.Hash && CollectionReads.TryGetMember(ctx.View, KeySpace.Hash, ctx.Session.Database, ctx[1], version, ctx[i], out ReadOnlySpan<byte> value))
+            if (type == KeyType.Hash && CollectionReads.TryGetMember(ctx.View, KeySpace.Hash, ctx.ReadDb, ctx[1], version, ctx[i], out ReadOnlySpan<byte> value))
             {
                 ctx.Writer.WriteBulk(value);
             }
@@ -73,7 +73,7 @@ internal static partial class HashHandlers
     {
         if (Find(ref ctx, out ulong version, out _, RespReplies.Zero))
         {
-            bool found = CollectionReads.TryGetMember(ctx.View, KeySpace.Hash, ctx.Session.Database, ctx[1], version, ctx[2], out _);
+            bool found = CollectionReads.TryGetMember(ctx.View, KeySpace.Hash, ctx.ReadDb, ctx[1], version, ctx[2], out _);
             ctx.Writer.WriteInteger(found ? 1 : 0);
         }
     }
@@ -90,7 +90,7 @@ internal static partial class HashHandlers
     {
         if (Find(ref ctx, out ulong version, out _, RespReplies.Zero))
         {
-            bool found = CollectionReads.TryGetMember(ctx.View, KeySpace.Hash, ctx.Session.Database, ctx[1], version, ctx[2], out ReadOnlySpan<byte> value);
+            bool found = CollectionReads.TryGetMember(ctx.View, KeySpace.Hash, ctx.ReadDb, ctx[1], version, ctx[2], out ReadOnlySpan<byte> value);
             ctx.Writer.WriteInteger(found ? value.Length : 0);
             CollectionReads.Release();
         }
@@ -109,7 +109,7 @@ internal static partial class HashHandlers
         body.Clear();
         var elements = new RespWriter(body, ctx.Writer.Version);
         int count = 0;
-        using (MemberCursor cursor = CollectionReads.OpenMembers(ctx.View, KeySpace.Hash, ctx.Session.Database, ctx[1], version))
+        using (MemberCursor cursor = CollectionReads.OpenMembers(ctx.View, KeySpace.Hash, ctx.ReadDb, ctx[1], version))
         {
             for (; cursor.Valid; cursor.Next())
             {

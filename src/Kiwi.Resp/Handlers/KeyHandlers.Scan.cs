@@ -26,7 +26,7 @@ internal static partial class KeyHandlers
         bool all = GlobPattern.MatchesAll(pattern);
         var found = new List<byte[]>();
         CancellationToken cancellation = ctx.Cancellation;
-        KeyScan.Walk(ctx.Db.Engine, ctx.Session.Database, default, ctx.Db.NowMs(), cancellation, (key, _) =>
+        KeyScan.Walk(ctx.Db.Engine, ctx.ReadDb, default, ctx.Db.NowMs(), cancellation, (key, _) =>
         {
             if (all || GlobPattern.IsMatch(pattern, key, ignoreCase: false, cancellation))
             {
@@ -99,7 +99,7 @@ internal static partial class KeyHandlers
         var found = new List<byte[]>();
         long visited = 0;
         CancellationToken cancellation = ctx.Cancellation;
-        byte[]? resume = KeyScan.Walk(ctx.Db.Engine, ctx.Session.Database, start, ctx.Db.NowMs(), cancellation, (key, keyType) =>
+        byte[]? resume = KeyScan.Walk(ctx.Db.Engine, ctx.ReadDb, start, ctx.Db.NowMs(), cancellation, (key, keyType) =>
         {
             if ((pattern is null || GlobPattern.IsMatch(pattern, key, ignoreCase: false, cancellation)) && (type is null || type == keyType))
             {
@@ -130,7 +130,7 @@ internal static partial class KeyHandlers
 
     private static void RandomKey(ref CommandContext ctx)
     {
-        byte[]? chosen = KeySampler.PickRandom(ctx.Db.Engine, ctx.Session.Database, ctx.Db.NowMs(), ctx.Cancellation);
+        byte[]? chosen = KeySampler.PickRandom(ctx.Db.Engine, ctx.ReadDb, ctx.Db.NowMs(), ctx.Cancellation);
         if (chosen is null)
         {
             ctx.Writer.WriteNull();
@@ -153,15 +153,14 @@ internal static partial class KeyHandlers
             }
             else if (ArgParser.Is(ctx[i], "DB"u8) && i + 1 < ctx.Count)
             {
-                if (!ArgParser.TryInt64(ctx[++i], out targetDb))
+                if (!DatabaseHandlers.TryReadIndex(ref ctx, ctx[++i], out targetDb))
                 {
-                    ctx.NotInteger();
                     return;
                 }
 
-                if (targetDb != 0)
+                if (!KeyEntries.IsDatabase(ctx.Db, targetDb))
                 {
-                    ctx.Error("ERR DB index is out of range"u8);
+                    ctx.Error(KeyEntries.DbOutOfRange);
                     return;
                 }
             }
@@ -217,7 +216,7 @@ internal static partial class KeyHandlers
             return;
         }
 
-        KeyType type = ReadPath.Lookup(ctx.Db.Engine, ctx.Session.Database, ctx[2], ctx.Db.NowMs());
+        KeyType type = ReadPath.Lookup(ctx.Db.Engine, ctx.ReadDb, ctx[2], ctx.Db.NowMs());
         if (type == KeyType.None)
         {
             ReadPath.Release();

@@ -37,7 +37,7 @@ internal static partial class KeyHandlers
     private static void Exists(ref CommandContext ctx)
     {
         long now = ctx.NowMs;
-        int db = ctx.Session.Database;
+        int db = ctx.ReadDb;
         long count = 0;
         if (ctx.Count == 2)
         {

@@ -23,7 +23,7 @@ internal static partial class ListHandlers
         long found = 0;
         long match = -1;
         long limit = maxLength == 0 ? list.Count : Math.Min(maxLength, list.Count);
-        MemberCursor? cursor = fromTail ? null : ListReads.OpenElements(ctx.View, ctx.Session.Database, ctx[1], list.Version, list.Head);
+        MemberCursor? cursor = fromTail ? null : ListReads.OpenElements(ctx.View, ctx.ReadDb, ctx[1], list.Version, list.Head);
         try
         {
             for (long index = 0; index < limit; index++)
@@ -38,7 +38,7 @@ internal static partial class ListHandlers
 
                     value = cursor.Value;
                 }
-                else if (!ListReads.TryGetElement(ctx.View, ctx.Session.Database, ctx[1], list.Version, list.SeqAt(list.Count - 1 - index), out value))
+                else if (!ListReads.TryGetElement(ctx.View, ctx.ReadDb, ctx[1], list.Version, list.SeqAt(list.Count - 1 - index), out value))
                 {
                     break;
                 }

@@ -12,7 +12,7 @@ internal static partial class ListHandlers
     /// <summary>Loads the list at <c>ctx[1]</c>: false when a reply was written (missing → <paramref name="missing"/>, or WRONGTYPE).</summary>
     private static bool Find(ref CommandContext ctx, out ListState list, scoped ReadOnlySpan<byte> missing)
     {
-        KeyType found = ListReads.Lookup(ctx.View, ctx.Session.Database, ctx[1], ctx.NowMs, out list);
+        KeyType found = ListReads.Lookup(ctx.View, ctx.ReadDb, ctx[1], ctx.NowMs, out list);
         if (found == KeyType.List)
         {
             return true;
@@ -56,7 +56,7 @@ internal static partial class ListHandlers
 
         index = index < 0 ? list.Count + index : index;
         if (index < 0 || index >= list.Count
-            || !ListReads.TryGetElement(ctx.View, ctx.Session.Database, ctx[1], list.Version, list.SeqAt(index), out ReadOnlySpan<byte> value))
+            || !ListReads.TryGetElement(ctx.View, ctx.ReadDb, ctx[1], list.Version, list.SeqAt(index), out ReadOnlySpan<byte> value))
         {
             ctx.Writer.WriteNull();
             return;
@@ -88,7 +88,7 @@ internal static partial class ListHandlers
         RespWriter writer = ctx.Writer;
         writer.WriteArrayHeader((int)count);
         long written = 0;
-        using (MemberCursor cursor = ListReads.OpenElements(ctx.View, ctx.Session.Database, ctx[1], list.Version, list.SeqAt(first)))
+        using (MemberCursor cursor = ListReads.OpenElements(ctx.View, ctx.ReadDb, ctx[1], list.Version, list.SeqAt(first)))
         {
             for (; cursor.Valid && written < count; cursor.Next(), written++)
             {

@@ -16,37 +16,6 @@ internal static class RaftHandlers
 
         // Internal: a follower forwarding a client's write (an encoded entry) to the leader.
         t.Add(new("kiwi.apply", -2, CommandFlags.Write, 0, 0, 0, ApplyForwarded));
-
-        // Internal: a follower asking for a read index (the leader confirms it still leads, then answers its commit index).
-        t.Add(new("kiwi.readindex", 1, CommandFlags.None, 0, 0, 0, ReadIndex));
-    }
-
-    private static void ReadIndex(ref CommandContext ctx)
-    {
-        if (ctx.Db.Raft is not { } node)
-        {
-            ctx.Error("ERR This instance has cluster support disabled"u8);
-            return;
-        }
-
-        ApplyRequest request = ApplyRequestPool.Rent();
-        request.Protocol = ctx.Session.Protocol;
-        _ = AnswerReadIndexAsync(request, node, ctx.Cancellation);
-        ctx.Submit(request);
-    }
-
-    private static async Task AnswerReadIndexAsync(ApplyRequest request, KiwiRaftNode node, CancellationToken token)
-    {
-        try
-        {
-            request.ReplyInteger(await node.ConfirmReadIndexAsync(token).ConfigureAwait(false));
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            request.ReplyErrorText("TRYAGAIN this node could not confirm that it leads: " + ex.Message.ReplaceLineEndings(" "));
-        }
-
-        request.Complete();
     }
 
     private static void ApplyForwarded(ref CommandContext ctx)

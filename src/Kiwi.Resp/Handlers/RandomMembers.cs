@@ -17,7 +17,7 @@ internal static class RandomMembers
     public static void WriteOne(ref CommandContext ctx, KeySpace space, ulong version, long size)
     {
         long target = Random.Shared.NextInt64(size);
-        using MemberCursor cursor = CollectionReads.OpenMembers(ctx.View, space, ctx.Session.Database, ctx[1], version);
+        using MemberCursor cursor = CollectionReads.OpenMembers(ctx.View, space, ctx.ReadDb, ctx[1], version);
         for (long i = 0; i < target && cursor.Valid; i++)
         {
             cursor.Next();
@@ -77,7 +77,7 @@ internal static class RandomMembers
         long[]? positions = count > 0 && picks == size ? null : Draw(size, picks, distinct: count > 0);
         int next = 0;
         long position = 0;
-        using MemberCursor cursor = CollectionReads.OpenMembers(ctx.View, space, ctx.Session.Database, ctx[1], version);
+        using MemberCursor cursor = CollectionReads.OpenMembers(ctx.View, space, ctx.ReadDb, ctx[1], version);
         for (; cursor.Valid && next < picks; cursor.Next(), position++)
         {
             // Every member when all of them are picked; else each drawn position, as many times as it was drawn.

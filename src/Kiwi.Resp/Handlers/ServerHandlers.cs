@@ -4,14 +4,13 @@ using Kiwi.Core.Reads;
 
 namespace Kiwi.Resp.Handlers;
 
-/// <summary>Server commands: INFO, TIME, DBSIZE, FLUSHDB, FLUSHALL, CONFIG, COMMAND, SHUTDOWN.</summary>
+/// <summary>Server commands: INFO, TIME, FLUSHDB, FLUSHALL, CONFIG, COMMAND, SHUTDOWN.</summary>
 internal static partial class ServerHandlers
 {
     public static void Register(List<CommandSpec> t)
     {
         t.Add(new("info", -1, CommandFlags.None, 0, 0, 0, Info));
         t.Add(new("time", 1, CommandFlags.Fast, 0, 0, 0, Time));
-        t.Add(new("dbsize", 1, CommandFlags.ReadOnly, 0, 0, 0, static (ref CommandContext ctx) => ctx.Writer.WriteInteger(KeyScan.Count(ctx.Db.Engine, ctx.Session.Database, ctx.Db.NowMs(), ctx.Cancellation))));
         t.Add(new("flushdb", -1, CommandFlags.Write, 0, 0, 0, static (ref CommandContext ctx) => Flush(ref ctx, all: false)));
         t.Add(new("flushall", -1, CommandFlags.Write, 0, 0, 0, static (ref CommandContext ctx) => Flush(ref ctx, all: true)));
         t.Add(new("config", -2, CommandFlags.Admin, 0, 0, 0, Config));

@@ -70,7 +70,7 @@ internal static partial class SetHandlers
     /// <summary>Looks up <paramref name="count"/> keys from <paramref name="first"/>: false (WRONGTYPE replied) when one is not a set.</summary>
     private static bool TryLoad(ref CommandContext ctx, int first, int count, out CommittedSets sets)
     {
-        sets = new CommittedSets(ctx.View, ctx.Session.Database, count);
+        sets = new CommittedSets(ctx.View, ctx.ReadDb, count);
         long now = ctx.NowMs;
         for (int i = 0; i < count; i++)
         {

@@ -20,7 +20,7 @@ internal static partial class SetHandlers
     private static ReadOnlySpan<byte> EmptySet(scoped ref CommandContext ctx) => ctx.Writer.IsResp3 ? "~0\r\n"u8 : RespReplies.EmptyArray;
 
     private static bool Contains(ref CommandContext ctx, ulong version, ReadOnlySpan<byte> member)
-        => CollectionReads.TryGetMember(ctx.View, KeySpace.Set, ctx.Session.Database, ctx[1], version, member, out _);
+        => CollectionReads.TryGetMember(ctx.View, KeySpace.Set, ctx.ReadDb, ctx[1], version, member, out _);
 
     private static void Card(ref CommandContext ctx)
     {
@@ -40,7 +40,7 @@ internal static partial class SetHandlers
 
     private static void MIsMember(ref CommandContext ctx)
     {
-        KeyType type = CollectionReads.Lookup(ctx.View, ctx.Session.Database, ctx[1], ctx.NowMs, out ulong version, out _);
+        KeyType type = CollectionReads.Lookup(ctx.View, ctx.ReadDb, ctx[1], ctx.NowMs, out ulong version, out _);
         if (type != KeyType.None && type != KeyType.Set)
         {
             ctx.Writer.WriteError(KiwiError.WrongType);
@@ -66,7 +66,7 @@ internal static partial class SetHandlers
         body.Clear();
         var elements = new RespWriter(body, ctx.Writer.Version);
         int count = 0;
-        using (MemberCursor cursor = CollectionReads.OpenMembers(ctx.View, KeySpace.Set, ctx.Session.Database, ctx[1], version))
+        using (MemberCursor cursor = CollectionReads.OpenMembers(ctx.View, KeySpace.Set, ctx.ReadDb, ctx[1], version))
         {
             for (; cursor.Valid; cursor.Next())
             {

@@ -40,7 +40,7 @@ internal static class SortHandlers
         }
 
         var output = new List<byte[]?>();
-        switch (SortRun.Run(new CommittedSortData(ctx.View, ctx.Session.Database, ctx.Db.NowMs()), ctx[1], options, output))
+        switch (SortRun.Run(new CommittedSortData(ctx.View, ctx.ReadDb, ctx.Db.NowMs()), ctx[1], options, output))
         {
             case SortOutcome.WrongType:
                 ctx.Writer.WriteError(KiwiError.WrongType);

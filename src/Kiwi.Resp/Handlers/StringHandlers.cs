@@ -60,7 +60,7 @@ internal static partial class StringHandlers
     private static void MGet(ref CommandContext ctx)
     {
         long now = ctx.NowMs;
-        int db = ctx.Session.Database;
+        int db = ctx.ReadDb;
         ctx.Writer.WriteArrayHeader(ctx.Count - 1);
         if (ctx.Count == 2)
         {

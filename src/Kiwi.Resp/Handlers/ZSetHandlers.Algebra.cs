@@ -67,7 +67,7 @@ internal static partial class ZSetHandlers
         long now = ctx.Db.NowMs();
         for (int i = 0; i < n; i++)
         {
-            KeyType type = CollectionReads.Lookup(ctx.View, ctx.Session.Database, ctx[options.FirstKey + i], now, out versions[i], out sizes[i]);
+            KeyType type = CollectionReads.Lookup(ctx.View, ctx.ReadDb, ctx[options.FirstKey + i], now, out versions[i], out sizes[i]);
             if (type is not (KeyType.None or KeyType.ZSet or KeyType.Set))
             {
                 ctx.Writer.WriteError(KiwiError.WrongType);
@@ -96,7 +96,7 @@ internal static partial class ZSetHandlers
             for (int i = 0; i < n; i++)
             {
                 sources[i] = present[i]
-                    ? CollectionReads.OpenMembers(ctx.View, zsets[i] ? KeySpace.ZSet : KeySpace.Set, ctx.Session.Database, ctx[options.FirstKey + i], versions[i])
+                    ? CollectionReads.OpenMembers(ctx.View, zsets[i] ? KeySpace.ZSet : KeySpace.Set, ctx.ReadDb, ctx[options.FirstKey + i], versions[i])
                     : null;
             }
 

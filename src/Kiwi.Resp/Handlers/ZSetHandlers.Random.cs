@@ -52,7 +52,7 @@ internal static partial class ZSetHandlers
         }
 
         using var all = new ZEntryList();
-        using (MemberCursor cursor = CollectionReads.OpenMembers(ctx.View, KeySpace.ZSet, ctx.Session.Database, ctx[1], version, [ZSetKeys.MemberTag]))
+        using (MemberCursor cursor = CollectionReads.OpenMembers(ctx.View, KeySpace.ZSet, ctx.ReadDb, ctx[1], version, [ZSetKeys.MemberTag]))
         {
             for (; cursor.Valid && cursor.Member[0] == ZSetKeys.MemberTag; cursor.Next())
             {

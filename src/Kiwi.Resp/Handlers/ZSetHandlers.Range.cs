@@ -27,7 +27,7 @@ internal static partial class ZSetHandlers
         ByteBuffer body = t_reply ??= new ByteBuffer();
         body.Clear();
         var sink = new ReplySink(new RespWriter(body, ctx.Writer.Version), options.WithScores);
-        var view = new CommittedZSet(ctx.View, ctx.Session.Database, ctx[1], version);
+        var view = new CommittedZSet(ctx.View, ctx.ReadDb, ctx[1], version);
         switch (options.Kind)
         {
             case ZRangeKind.Rank:

@@ -30,7 +30,7 @@ internal static partial class ZSetHandlers
             return;
         }
 
-        if (ZSetReads.TryGetScore(ctx.View, ctx.Session.Database, ctx[1], version, ctx[2], out double score))
+        if (ZSetReads.TryGetScore(ctx.View, ctx.ReadDb, ctx[1], version, ctx[2], out double score))
         {
             ZScore.Write(ctx.Writer, score);
         }
@@ -42,7 +42,7 @@ internal static partial class ZSetHandlers
 
     private static void MScore(ref CommandContext ctx)
     {
-        KeyType type = CollectionReads.Lookup(ctx.View, ctx.Session.Database, ctx[1], ctx.Db.NowMs(), out ulong version, out _);
+        KeyType type = CollectionReads.Lookup(ctx.View, ctx.ReadDb, ctx[1], ctx.Db.NowMs(), out ulong version, out _);
         if (type != KeyType.None && type != KeyType.ZSet)
         {
             ctx.Writer.WriteError(KiwiError.WrongType);
@@ -52,7 +52,7 @@ internal static partial class ZSetHandlers
         ctx.Writer.WriteArrayHeader(ctx.Count - 2);
         for (int i = 2; i < ctx.Count; i++)
         {
-            if (type == KeyType.ZSet && ZSetReads.TryGetScore(ctx.View, ctx.Session.Database, ctx[1], version, ctx[i], out double score))
+            if (type == KeyType.ZSet && ZSetReads.TryGetScore(ctx.View, ctx.ReadDb, ctx[1], version, ctx[i], out double score))
             {
                 ZScore.Write(ctx.Writer, score);
             }
@@ -70,7 +70,7 @@ internal static partial class ZSetHandlers
             return;
         }
 
-        long rank = ZSetReads.Rank(ctx.View, ctx.Session.Database, ctx[1], version, count, ctx[2]);
+        long rank = ZSetReads.Rank(ctx.View, ctx.ReadDb, ctx[1], version, count, ctx[2]);
         if (rank < 0)
         {
             ctx.Writer.WriteNull();
@@ -93,7 +93,7 @@ internal static partial class ZSetHandlers
             return;
         }
 
-        var view = new CommittedZSet(ctx.View, ctx.Session.Database, ctx[1], version);
+        var view = new CommittedZSet(ctx.View, ctx.ReadDb, ctx[1], version);
         var sink = default(CountSink);
         ZSetWalk.ByScore(ref view, range, false, 0, -1, ref sink);
         ctx.Writer.WriteInteger(sink.Count);
@@ -112,7 +112,7 @@ internal static partial class ZSetHandlers
             return;
         }
 
-        var view = new CommittedZSet(ctx.View, ctx.Session.Database, ctx[1], version);
+        var view = new CommittedZSet(ctx.View, ctx.ReadDb, ctx[1], version);
         var sink = default(CountSink);
         ZSetWalk.ByLex(ref view, range, false, 0, -1, ref sink);
         ctx.Writer.WriteInteger(sink.Count);

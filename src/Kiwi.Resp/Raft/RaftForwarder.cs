@@ -41,7 +41,7 @@ internal sealed class RaftForwarder : IWriteForwarder
     /// <summary>Sends <paramref name="request"/> to <paramref name="leader"/> (its Raft endpoint).</summary>
     public void Forward(ApplyRequest request, EndPoint leader, bool registered)
     {
-        var sent = new Sent(request, request.WriteOrigin, request.WriteSeq, registered, ReadIndex: false);
+        var sent = new Sent(request, request.WriteOrigin, request.WriteSeq, registered);
         Connection connection;
         lock (_lock)
         {
@@ -61,31 +61,6 @@ internal sealed class RaftForwarder : IWriteForwarder
         }
 
         Interlocked.Increment(ref _forwarded);
-        connection.Send(sent);
-    }
-
-    /// <summary>Asks <paramref name="leader"/> for a read index (<c>KIWI.READINDEX</c>) on the writes' connection.</summary>
-    public void ReadIndex(ApplyRequest request, EndPoint leader)
-    {
-        var sent = new Sent(request, 0, 0, Registered: false, ReadIndex: true);
-        Connection connection;
-        lock (_lock)
-        {
-            if (_disposed)
-            {
-                Abandon(sent, "ERR server is shutting down");
-                return;
-            }
-
-            if (_connection is null || _connection.Closed || !_connection.Leader.Equals(leader))
-            {
-                _connection?.Close("TRYAGAIN the Raft leader changed while the write was forwarded; its outcome is unknown");
-                _connection = new Connection(this, leader);
-            }
-
-            connection = _connection;
-        }
-
         connection.Send(sent);
     }
 
@@ -170,11 +145,8 @@ internal sealed class RaftForwarder : IWriteForwarder
         sent.Request.Complete();
     }
 
-    /// <summary>
-    /// A write on its way: its request (owned by the node's table when registered) and its id; or a read-index
-    /// question, answered like an unregistered write.
-    /// </summary>
-    private readonly record struct Sent(ApplyRequest Request, ulong Origin, ulong Seq, bool Registered, bool ReadIndex);
+    /// <summary>A write on its way: its request (owned by the node's table when registered) and its id.</summary>
+    private readonly record struct Sent(ApplyRequest Request, ulong Origin, ulong Seq, bool Registered);
 
     private sealed class Connection
     {
@@ -257,15 +229,7 @@ internal sealed class RaftForwarder : IWriteForwarder
                 {
                     // Written before it is queued for its answer: once queued, a cut may hand it to a retry, whose
                     // success lets its owner reuse the request.
-                    if (sent.ReadIndex)
-                    {
-                        WriteReadIndex(writer);
-                    }
-                    else
-                    {
-                        WriteApply(writer, sent.Request.Payload.WrittenSpan, sent.Request.Protocol, sent.Origin, sent.Seq);
-                    }
-
+                    WriteApply(writer, sent.Request.Payload.WrittenSpan, sent.Request.Protocol, sent.Origin, sent.Seq);
                     _inFlight.Enqueue(sent);
                     if (!_outgoing.Reader.TryPeek(out _))
                     {
@@ -358,13 +322,6 @@ internal sealed class RaftForwarder : IWriteForwarder
             {
                 Close("TRYAGAIN the connection to the Raft leader failed (" + ex.Message + "); the write's outcome is unknown");
             }
-        }
-
-        private static void WriteReadIndex(PipeWriter writer)
-        {
-            var resp = new RespWriter(writer);
-            resp.WriteArrayHeader(1);
-            resp.WriteBulk("KIWI.READINDEX"u8);
         }
 
         // KIWI.APPLY entry protocol id: the leader writes the reply in the protocol of this node's client, and it is
