@@ -119,7 +119,10 @@ internal sealed partial class ApplyContext
 
     /// <summary>Walks the members of a collection in byte order, as this batch sees them (see <see cref="MemberCursor"/>), from the first at or after <paramref name="from"/>.</summary>
     public MemberCursor OpenMembers(KeySpace space, int db, ReadOnlySpan<byte> key, ulong version, ReadOnlySpan<byte> from = default)
-        => new(_engine.OpenCursor(space), Writes, space, KeyCodec.Data(_dataKey, db, key, version, default), from);
+    {
+        long commits = _engine.Commits;
+        return new(LeaseCursor(space, commits), Writes, space, KeyCodec.Data(_dataKey, db, key, version, default), from, this, commits);
+    }
 
     /// <summary>A cursor over committed state alone (a walk that merges the batch itself, e.g. backwards).</summary>
     public IStorageCursor OpenEngineCursor(KeySpace space) => _engine.OpenCursor(space);

@@ -95,7 +95,8 @@ internal sealed partial class ApplyContext
     {
         Span<byte> from = stackalloc byte[ListMeta.SeqSize];
         ListMeta.WriteSeq(from, seq);
-        return new(_engine.OpenCursor(KeySpace.List), Writes, KeySpace.List, KeyCodec.Data(_dataKey, db, key, version, default), from);
+        long commits = _engine.Commits;
+        return new(LeaseCursor(KeySpace.List, commits), Writes, KeySpace.List, KeyCodec.Data(_dataKey, db, key, version, default), from, this, commits);
     }
 
     /// <summary>

@@ -240,6 +240,7 @@ internal sealed partial class ApplyContext : IDisposable
         _probeKey.Dispose();
         _probe.Dispose();
         ZSetEdges.Dispose();
+        DisposeSpareCursors();
         Popped.Dispose();
         Current.Dispose();
         Build.Dispose();

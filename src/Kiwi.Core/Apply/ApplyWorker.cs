@@ -281,6 +281,8 @@ internal sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSou
         _context.Watches.WriteChanges(_writes);
         Databases.WriteChanges(_writes);
         Counts.WriteChanges(_writes);
+        // Cursors kept for the batch's walks would pin the memtables they saw: let them go before the commit.
+        _context.ReleaseCursors();
         long started = Stopwatch.GetTimestamp();
         try
         {

@@ -17,6 +17,8 @@ internal sealed class MemberCursor : IDisposable
     private readonly ByteBuffer _prefix = new();
     private readonly List<int> _batch = [];
     private readonly IStorageCursor _engine;
+    private readonly ApplyContext? _lessor;
+    private readonly long _leasedAt;
     private int _batchIndex;
     private bool _engineValid;
     private bool _fromBatch;
@@ -26,7 +28,18 @@ internal sealed class MemberCursor : IDisposable
     /// now on) merged with the writer's batch, or over committed state alone when <paramref name="writes"/> is null.
     /// </summary>
     internal MemberCursor(IStorageCursor engine, WriteSet? writes, KeySpace space, ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> from = default)
+        : this(engine, writes, space, prefix, from, null, 0)
     {
+    }
+
+    /// <summary>
+    /// Opens a walk whose engine cursor was lent by <paramref name="lessor"/> (the writer's context) at its commit
+    /// count <paramref name="leasedAt"/>: disposing the walk gives the cursor back instead of closing it.
+    /// </summary>
+    internal MemberCursor(IStorageCursor engine, WriteSet? writes, KeySpace space, ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> from, ApplyContext? lessor, long leasedAt)
+    {
+        _lessor = lessor;
+        _leasedAt = leasedAt;
         _writes = writes;
         _space = space;
         _prefix.Set(prefix);
@@ -86,7 +99,15 @@ internal sealed class MemberCursor : IDisposable
     /// <summary>Releases the storage cursor.</summary>
     public void Dispose()
     {
-        _engine.Dispose();
+        if (_lessor is null)
+        {
+            _engine.Dispose();
+        }
+        else
+        {
+            _lessor.ReturnCursor(_space, _engine, _leasedAt);
+        }
+
         _prefix.Dispose();
     }
 

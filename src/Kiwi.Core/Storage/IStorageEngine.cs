@@ -34,6 +34,12 @@ internal interface IStorageEngine : IDisposable
     /// </summary>
     void Commit(WriteSet writes, bool sync);
 
+    /// <summary>
+    /// Commits started so far, or -1 when the engine does not count them. A cursor opened at one count sees the
+    /// same data as long as the count has not moved, so the writer may reuse it for the next command.
+    /// </summary>
+    long Commits => -1;
+
     /// <summary>Makes every commit so far durable (fsync of the write-ahead log).</summary>
     void SyncWal();
 

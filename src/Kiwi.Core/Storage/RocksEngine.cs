@@ -92,9 +92,17 @@ internal sealed partial class RocksEngine : IStorageEngine
         return found;
     }
 
+    // Only the apply worker commits and reads the count.
+    private long _commits;
+
+    /// <inheritdoc />
+    public long Commits => _commits;
+
     /// <inheritdoc />
     public void Commit(WriteSet writes, bool sync)
     {
+        // Counted before the write: a cursor opened before a commit that failed part way is not reused either.
+        _commits++;
         // Only the apply worker commits, so the one reusable batch needs no lock. The read cache's slots of the
         // batch's meta keys are held from before the write until it is in, and given back empty (see ReadCache).
         _batch.Clear();

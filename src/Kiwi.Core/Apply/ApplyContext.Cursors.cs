@@ -1,0 +1,59 @@
+using Kiwi.Core.Storage;
+
+namespace Kiwi.Core.Apply;
+
+/// <content>
+/// Engine cursors lent to the writer's walks and kept between commands. Opening a RocksDB iterator takes a reference
+/// on the current memtables and files and builds a child iterator for each; a batch of 800 pipelined pops opened 800
+/// of them over the same, unchanged committed state. A cursor given back is kept (one per key space) while the
+/// engine's commit count has not moved, so the next walk only seeks; the writer lets them go before each commit (a
+/// kept cursor pins what it saw), and any commit, even a failed one, retires one that is still out.
+/// </content>
+internal sealed partial class ApplyContext
+{
+    private readonly IStorageCursor?[] _spareCursors = new IStorageCursor?[8];
+    private readonly long[] _spareCommits = new long[8];
+
+    /// <summary>A cursor over <paramref name="space"/> as of commit count <paramref name="commits"/>: the spare one when it is that fresh.</summary>
+    internal IStorageCursor LeaseCursor(KeySpace space, long commits)
+    {
+        IStorageCursor? spare = _spareCursors[(int)space];
+        if (spare is not null)
+        {
+            _spareCursors[(int)space] = null;
+            if (commits >= 0 && _spareCommits[(int)space] == commits)
+            {
+                return spare;
+            }
+
+            spare.Dispose();
+        }
+
+        return _engine.OpenCursor(space);
+    }
+
+    /// <summary>Takes back a cursor lent at commit count <paramref name="leasedAt"/>: kept when nothing was committed since and no spare is kept yet.</summary>
+    internal void ReturnCursor(KeySpace space, IStorageCursor cursor, long leasedAt)
+    {
+        if (leasedAt < 0 || leasedAt != _engine.Commits || _spareCursors[(int)space] is not null)
+        {
+            cursor.Dispose();
+            return;
+        }
+
+        _spareCursors[(int)space] = cursor;
+        _spareCommits[(int)space] = leasedAt;
+    }
+
+    /// <summary>Closes the cursors kept (before a commit: a kept cursor pins the memtables and files it saw).</summary>
+    internal void ReleaseCursors() => DisposeSpareCursors();
+
+    private void DisposeSpareCursors()
+    {
+        for (int i = 0; i < _spareCursors.Length; i++)
+        {
+            _spareCursors[i]?.Dispose();
+            _spareCursors[i] = null;
+        }
+    }
+}
