@@ -30,6 +30,46 @@ internal sealed class TestCluster : IDisposable
 
     public static TestCluster Start(int size = 3, Action<ServerConfig>? configure = null)
     {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return StartOnce(size, configure);
+            }
+            catch (Exception ex) when (attempt < 5 && IsAddressInUse(ex))
+            {
+                // Another test's socket took a port between FreePort and a node's bind (tests run in parallel, and
+                // outgoing connections draw from the same ephemeral range): start over on new ports.
+            }
+        }
+    }
+
+    private static bool IsAddressInUse(Exception? ex)
+    {
+        for (; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse })
+            {
+                return true;
+            }
+
+            if (ex is AggregateException aggregate)
+            {
+                foreach (Exception inner in aggregate.InnerExceptions)
+                {
+                    if (IsAddressInUse(inner))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static TestCluster StartOnce(int size, Action<ServerConfig>? configure)
+    {
         var endPoints = new IPEndPoint[size];
         for (int i = 0; i < size; i++)
         {

@@ -28,21 +28,33 @@ internal sealed class LoopbackCluster : IAsyncDisposable
     /// <summary>Starts <paramref name="size"/> nodes; <paramref name="requestTimeout"/> null keeps the Raft default.</summary>
     public static async Task<LoopbackCluster> StartAsync(int size = 3, long snapshotEvery = 50_000, TimeSpan? requestTimeout = null)
     {
-        var members = new IPEndPoint[size];
-        var dirs = new TempDirectory[size];
-        for (int i = 0; i < size; i++)
+        for (int attempt = 1; ; attempt++)
         {
-            members[i] = new IPEndPoint(IPAddress.Loopback, FreePort());
-            dirs[i] = new TempDirectory();
-        }
+            var members = new IPEndPoint[size];
+            var dirs = new TempDirectory[size];
+            for (int i = 0; i < size; i++)
+            {
+                members[i] = new IPEndPoint(IPAddress.Loopback, FreePort());
+                dirs[i] = new TempDirectory();
+            }
 
-        var cluster = new LoopbackCluster(members, dirs, snapshotEvery, requestTimeout);
-        for (int i = 0; i < size; i++)
-        {
-            await cluster.StartNodeAsync(i);
-        }
+            var cluster = new LoopbackCluster(members, dirs, snapshotEvery, requestTimeout);
+            try
+            {
+                for (int i = 0; i < size; i++)
+                {
+                    await cluster.StartNodeAsync(i);
+                }
 
-        return cluster;
+                return cluster;
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.AddressAlreadyInUse && attempt < 5)
+            {
+                // Another test's socket took a port between FreePort and the node's bind (tests run in parallel,
+                // and outgoing connections draw from the same ephemeral range): start over on new ports.
+                await cluster.DisposeAsync();
+            }
+        }
     }
 
     public async Task StartNodeAsync(int i)
