@@ -175,12 +175,12 @@ public sealed partial class RaftServerTests(ClusterFixture fixture) : IClassFixt
             Assert.Equal("*1\r\n:203\r\n", await reader.CallAsync("BITFIELD_RO raft:bits GET u8 8\r\n"));
         }
 
-        // BITFIELD with GETs only is a linearizable read on a follower: no log entry, and it sees the write before it.
-        long commitIndex = long.Parse((await TestCluster.RaftInfoAsync(follower.Port))["commit_index"], CultureInfo.InvariantCulture);
+        // BITFIELD with GETs only is a linearizable read on a follower: it sees the client's write before it. (The
+        // log's growth is not asserted: the leader's empty read confirmations, in flight from the reads above, land in
+        // it too, at times that race the count.)
         await client.SendAsync("SETBIT raft:bits 0 1\r\nBITFIELD raft:bits GET u8 0 OVERFLOW SAT GET i8 8\r\n");
         Assert.Equal(":0\r\n", await client.ReadReplyAsync());
         Assert.Equal("*2\r\n:129\r\n:-53\r\n", await client.ReadReplyAsync());
-        Assert.Equal(commitIndex + 1, long.Parse((await TestCluster.RaftInfoAsync(follower.Port))["commit_index"], CultureInfo.InvariantCulture));
     }
 
     [Fact]
