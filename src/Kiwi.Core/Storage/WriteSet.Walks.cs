@@ -40,21 +40,27 @@ internal sealed partial class WriteSet
     /// <summary>The value of put <paramref name="op"/> (valid until the next write to this set).</summary>
     public ReadOnlySpan<byte> ValueOf(int op) => _arena.WrittenSpan.Slice(_ops[op].ValueOffset, _ops[op].ValueLength);
 
+    // The key's latest point write is this put (no later put or delete of it shadows it) and no later range covers it.
     private bool IsLatestPut(KeySpace space, ReadOnlySpan<byte> key, int index)
+        => !_ops[index].Shadowed && !CoveredByLaterRange(space, key, index);
+
+    // Marks the newest live point write of the key on the bucket chain from `first` as shadowed by the write being
+    // added, and returns its index (-1 if none), so a rollback of the new write can lift the mark.
+    private int Shadow(int first, int hash, KeySpace space, ReadOnlySpan<byte> key)
     {
-        int hash = _ops[index].Hash;
-        int bucket = hash & (_bucketHead.Length - 1);
         ReadOnlySpan<byte> arena = _arena.WrittenSpan;
-        for (int i = _bucketHead[bucket]; i >= 0; i = _ops[i].Next)
+        for (int i = first; i >= 0; i = _ops[i].Next)
         {
             ref Op op = ref _ops[i];
-            if (op.Hash == hash && op.Space == space && op.Kind != OpKind.DeleteRange && arena.Slice(op.KeyOffset, op.KeyLength).SequenceEqual(key))
+            if (op.Hash == hash && op.Space == space && op.Kind != OpKind.DeleteRange && !op.Shadowed
+                && arena.Slice(op.KeyOffset, op.KeyLength).SequenceEqual(key))
             {
-                return i == index && !CoveredByLaterRange(space, key, i);
+                op.Shadowed = true;
+                return i;
             }
         }
 
-        return false;
+        return -1;
     }
 
     private sealed class OpKeyComparer(WriteSet set) : IComparer<int>

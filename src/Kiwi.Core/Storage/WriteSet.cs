@@ -61,7 +61,9 @@ internal sealed partial class WriteSet : IDisposable
         public int Hash;
         public int Next;
         public int NextPut;
+        public int Shadows;
         public bool Retired;
+        public bool Shadowed;
     }
 
     /// <summary>Operations in the batch.</summary>
@@ -112,6 +114,11 @@ internal sealed partial class WriteSet : IDisposable
         {
             // Operations are pushed on the front of their bucket chain, so the newest one is the head.
             ref Op op = ref _ops[i];
+            if (op.Shadows >= 0)
+            {
+                _ops[op.Shadows].Shadowed = false;
+            }
+
             int bucket = op.Hash & (_bucketHead.Length - 1);
             _bucketHead[bucket] = op.Next;
             if (op.Next < 0)
@@ -234,7 +241,12 @@ internal sealed partial class WriteSet : IDisposable
         return false;
     }
 
-    /// <summary>Visits every operation in order (engines use it to commit).</summary>
+    /// <summary>
+    /// Visits every operation in order (engines use it to commit), except a put or delete that a later put or delete
+    /// of the same key replaces: the batch commits atomically, so only the key's last point write is ever seen, and
+    /// a hot key written by many commands of one batch (a list's or a sorted set's meta record under a pipeline)
+    /// costs one memtable insert instead of one per command.
+    /// </summary>
     public void ForEach<TVisitor>(ref TVisitor visitor)
         where TVisitor : struct, IVisitor, allows ref struct
     {
@@ -242,6 +254,11 @@ internal sealed partial class WriteSet : IDisposable
         for (int i = 0; i < _count; i++)
         {
             ref Op op = ref _ops[i];
+            if (op.Shadowed)
+            {
+                continue;
+            }
+
             ReadOnlySpan<byte> key = arena.Slice(op.KeyOffset, op.KeyLength);
             if (op.Kind == OpKind.Put)
             {
@@ -310,8 +327,10 @@ internal sealed partial class WriteSet : IDisposable
         op.ValueLength = valueLength;
         op.Hash = hash;
         op.Retired = false;
+        op.Shadowed = false;
         op.Next = _bucketStamp[bucket] == _stamp ? _bucketHead[bucket] : -1;
         op.NextPut = -1;
+        op.Shadows = kind == OpKind.DeleteRange ? -1 : Shadow(op.Next, hash, space, key);
         _bucketHead[bucket] = index;
         _bucketStamp[bucket] = _stamp;
         if (kind == OpKind.Put)

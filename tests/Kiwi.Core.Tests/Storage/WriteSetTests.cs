@@ -129,6 +129,30 @@ public sealed class WriteSetTests
     }
 
     [Fact]
+    public void ForEach_skips_a_point_write_that_a_later_point_write_of_the_same_key_replaces()
+    {
+        using var writes = new WriteSet();
+        writes.Put(KeySpace.Meta, "m"u8, "1"u8);
+        writes.Put(KeySpace.ZSet, "m"u8, "z"u8);
+        writes.Put(KeySpace.Meta, "m"u8, "2"u8);
+        writes.Delete(KeySpace.Meta, "d"u8);
+        writes.DeleteRange(KeySpace.Meta, "a"u8, "n"u8);
+        writes.Put(KeySpace.Meta, "d"u8, "3"u8);
+        writes.Put(KeySpace.Meta, "m"u8, "4"u8);
+
+        var visitor = new Recorder(new List<string>());
+        writes.ForEach(ref visitor);
+        Assert.Equal(["put ZSet m=z", "range Meta a..n", "put Meta d=3", "put Meta m=4"], visitor.Log);
+
+        // Rolling the later writes back brings the writes they replaced back.
+        writes.Rollback(5);
+        visitor.Log.Clear();
+        writes.ForEach(ref visitor);
+        Assert.Equal(["put ZSet m=z", "put Meta m=2", "del Meta d", "range Meta a..n"], visitor.Log);
+        Assert.Equal(7 - 2, writes.Count);
+    }
+
+    [Fact]
     public void DeleteRange_HidesCoveredKeysWrittenBeforeIt_ButNotAfter()
     {
         using var writes = new WriteSet();
