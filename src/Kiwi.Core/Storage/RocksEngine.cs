@@ -109,7 +109,7 @@ internal sealed partial class RocksEngine : IStorageEngine
         if (_cache is null)
         {
             var plain = new BatchVisitor(_batch, _columns, null);
-            writes.ForEach(ref plain);
+            writes.ForEachInKeyOrder(ref plain);
             Write(sync);
             return;
         }
@@ -119,7 +119,7 @@ internal sealed partial class RocksEngine : IStorageEngine
             var touch = new TouchVisitor(_cache);
             writes.ForEach(ref touch);
             var visitor = new BatchVisitor(_batch, _columns, _cache);
-            writes.ForEach(ref visitor);
+            writes.ForEachInKeyOrder(ref visitor);
             Write(sync);
         }
         finally

@@ -153,6 +153,27 @@ public sealed class WriteSetTests
     }
 
     [Fact]
+    public void ForEachInKeyOrder_sorts_the_last_writes_by_space_and_key_unless_a_range_delete_orders_them()
+    {
+        using var writes = new WriteSet();
+        writes.Put(KeySpace.ZSet, "b"u8, "1"u8);
+        writes.Put(KeySpace.Meta, "z"u8, "2"u8);
+        writes.Delete(KeySpace.ZSet, "a"u8);
+        writes.Put(KeySpace.Meta, "z"u8, "3"u8);
+        writes.Put(KeySpace.Meta, "c"u8, "4"u8);
+
+        var visitor = new Recorder(new List<string>());
+        writes.ForEachInKeyOrder(ref visitor);
+        Assert.Equal(["put Meta c=4", "put Meta z=3", "del ZSet a", "put ZSet b=1"], visitor.Log);
+
+        writes.DeleteRange(KeySpace.Meta, "a"u8, "b"u8);
+        writes.Put(KeySpace.Meta, "a"u8, "5"u8);
+        visitor.Log.Clear();
+        writes.ForEachInKeyOrder(ref visitor);
+        Assert.Equal(["put ZSet b=1", "del ZSet a", "put Meta z=3", "put Meta c=4", "range Meta a..b", "put Meta a=5"], visitor.Log);
+    }
+
+    [Fact]
     public void DeleteRange_HidesCoveredKeysWrittenBeforeIt_ButNotAfter()
     {
         using var writes = new WriteSet();

@@ -1,0 +1,74 @@
+namespace Kiwi.Core.Storage;
+
+/// <content>
+/// The batch's operations in key order, for an engine whose memtable inserts are cheaper in order.
+/// </content>
+internal sealed partial class WriteSet
+{
+    private int[] _order = new int[256];
+
+    /// <summary>
+    /// Visits the operations <see cref="ForEach"/> visits, sorted by key space and key when the batch has no range
+    /// delete (in order otherwise). The result is the same: with shadowed writes skipped, each key has one point
+    /// write left, so their order does not matter, while a range delete must stay between the writes around it.
+    /// RocksDB's memtable keeps the position of its last insert and starts the next one from there, so inserts in
+    /// key order walk a short way down its skiplist instead of from the top: a pipelined batch of sorted-set adds or
+    /// pops spent most of its time finding each insert's place (perf: 40% in <c>FindSpliceForLevel</c>).
+    /// </summary>
+    public void ForEachInKeyOrder<TVisitor>(ref TVisitor visitor)
+        where TVisitor : struct, IVisitor, allows ref struct
+    {
+        if (_ranges.Count > 0 || _count < 3)
+        {
+            ForEach(ref visitor);
+            return;
+        }
+
+        if (_order.Length < _count)
+        {
+            _order = new int[Math.Max(_count, _order.Length * 2)];
+        }
+
+        int live = 0;
+        for (int i = 0; i < _count; i++)
+        {
+            if (!_ops[i].Shadowed)
+            {
+                _order[live++] = i;
+            }
+        }
+
+        Span<int> order = _order.AsSpan(0, live);
+        order.Sort(new OrderComparer(this));
+        ReadOnlySpan<byte> arena = _arena.WrittenSpan;
+        foreach (int i in order)
+        {
+            ref Op op = ref _ops[i];
+            ReadOnlySpan<byte> key = arena.Slice(op.KeyOffset, op.KeyLength);
+            if (op.Kind == OpKind.Put)
+            {
+                visitor.Put(op.Space, key, arena.Slice(op.ValueOffset, op.ValueLength));
+            }
+            else
+            {
+                visitor.Delete(op.Space, key);
+            }
+        }
+    }
+
+    private readonly struct OrderComparer(WriteSet set) : IComparer<int>
+    {
+        public int Compare(int x, int y)
+        {
+            ref Op a = ref set._ops[x];
+            ref Op b = ref set._ops[y];
+            if (a.Space != b.Space)
+            {
+                return a.Space < b.Space ? -1 : 1;
+            }
+
+            ReadOnlySpan<byte> arena = set._arena.WrittenSpan;
+            return arena.Slice(a.KeyOffset, a.KeyLength).SequenceCompareTo(arena.Slice(b.KeyOffset, b.KeyLength));
+        }
+    }
+}
