@@ -23,23 +23,8 @@ public sealed partial class KiwiLists
     /// <exception cref="OperationCanceledException">The token was cancelled, or the database closed.</exception>
     public async Task<KiwiListPop> BlockingPopAsync(ReadOnlyMemory<byte>[] keys, bool right, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(keys);
-        ArgumentOutOfRangeException.ThrowIfZero(keys.Length);
-        var wait = ListBlockedPop.Pop(_db.Target, [.. keys], right, single: true, 1);
-        ApplyRequest? reply = await WaitAsync(wait, timeout, cancellationToken).ConfigureAwait(false);
-        if (reply is null)
-        {
-            return KiwiListPop.TimedOut;
-        }
-
-        try
-        {
-            return Decode(reply, keys);
-        }
-        finally
-        {
-            ApplyRequestPool.Return(reply);
-        }
+        var wait = ListBlockedPop.Pop(_db.Target, EmbeddedPop.CopyKeys(keys), right, single: true, 1);
+        return await EmbeddedPop.WaitAsync(wait, timeout, keys, Decode, KiwiListPop.TimedOut, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -50,20 +35,7 @@ public sealed partial class KiwiLists
     public async Task<KiwiValue> BlockingMoveAsync(ReadOnlyMemory<byte> source, ReadOnlyMemory<byte> destination, bool fromRight, bool toRight, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         var wait = ListBlockedPop.Move(_db.Target, source.ToArray(), destination.ToArray(), fromRight, toRight);
-        ApplyRequest? reply = await WaitAsync(wait, timeout, cancellationToken).ConfigureAwait(false);
-        if (reply is null)
-        {
-            return KiwiValue.Null;
-        }
-
-        try
-        {
-            return reply.Reply == ReplyKind.Bulk ? KiwiValue.Copy(reply.BulkReply) : throw reply.ToException();
-        }
-        finally
-        {
-            ApplyRequestPool.Return(reply);
-        }
+        return await EmbeddedPop.WaitAsync(wait, timeout, [], DecodeMoved, KiwiValue.Null, cancellationToken).ConfigureAwait(false);
     }
 
     // [key, element] → the key's index and a copy of the element.
@@ -71,37 +43,17 @@ public sealed partial class KiwiLists
     {
         ReadOnlySpan<byte> bytes = reply.ReplyBuffer.WrittenSpan;
         int position = 0;
-        if (!RespValue.TryRead(bytes, ref position, out RespValue array) || array.Type != RespType.Array
-            || !RespValue.TryRead(bytes, ref position, out RespValue key) || !RespValue.TryRead(bytes, ref position, out RespValue element))
+        if (!EmbeddedPop.TryReadKey(bytes, ref position, keys, out int index) || !RespValue.TryRead(bytes, ref position, out RespValue element))
         {
             throw reply.ToException();
-        }
-
-        int index = 0;
-        while (index < keys.Length && !keys[index].Span.SequenceEqual(key.Text))
-        {
-            index++;
         }
 
         return new KiwiListPop(index, KiwiValue.Copy(element.Text));
     }
 
-    internal static async Task<ApplyRequest?> WaitAsync(BlockedWait wait, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        long timeoutMs = timeout == Timeout.InfiniteTimeSpan ? 0 : (long)timeout.TotalMilliseconds;
-        ArgumentOutOfRangeException.ThrowIfNegative(timeoutMs, nameof(timeout));
-        wait.Start(timeoutMs, cancellationToken);
-        switch (await wait.Outcome.ConfigureAwait(false))
-        {
-            case BlockOutcome.Served:
-                return wait.Reply!;
-            case BlockOutcome.TimedOut:
-                return null;
-            default:
-                cancellationToken.ThrowIfCancellationRequested();
-                throw new OperationCanceledException("the database closed while the pop was waiting");
-        }
-    }
+    // The element moved, as a bulk reply → a copy of it.
+    private static KiwiValue DecodeMoved(ApplyRequest reply, ReadOnlyMemory<byte>[] keys)
+        => reply.Reply == ReplyKind.Bulk ? KiwiValue.Copy(reply.BulkReply) : throw reply.ToException();
 }
 
 /// <summary>What a blocking pop got: the index of the key that served it and the element (dispose it).</summary>

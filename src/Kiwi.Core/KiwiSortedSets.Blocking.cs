@@ -1,4 +1,5 @@
 using Kiwi.Core.Apply;
+using Kiwi.Core.Blocking;
 using Kiwi.Core.Commands.SortedSets;
 using Kiwi.Core.Resp;
 
@@ -20,23 +21,8 @@ public sealed partial class KiwiSortedSets
     /// <exception cref="OperationCanceledException">The token was cancelled, or the database closed.</exception>
     public async Task<KiwiZSetPop> BlockingPopAsync(ReadOnlyMemory<byte>[] keys, bool max, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(keys);
-        ArgumentOutOfRangeException.ThrowIfZero(keys.Length);
-        var wait = new ZSetBlockedPop(_db.Target, [.. keys], max, single: true, 1);
-        ApplyRequest? reply = await KiwiLists.WaitAsync(wait, timeout, cancellationToken).ConfigureAwait(false);
-        if (reply is null)
-        {
-            return KiwiZSetPop.TimedOut;
-        }
-
-        try
-        {
-            return Decode(reply, keys);
-        }
-        finally
-        {
-            ApplyRequestPool.Return(reply);
-        }
+        var wait = new ZSetBlockedPop(_db.Target, EmbeddedPop.CopyKeys(keys), max, single: true, 1);
+        return await EmbeddedPop.WaitAsync(wait, timeout, keys, Decode, KiwiZSetPop.TimedOut, cancellationToken).ConfigureAwait(false);
     }
 
     // [key, member, score] → the key's index, a copy of the member, the score.
@@ -44,17 +30,10 @@ public sealed partial class KiwiSortedSets
     {
         ReadOnlySpan<byte> bytes = reply.ReplyBuffer.WrittenSpan;
         int position = 0;
-        if (!RespValue.TryRead(bytes, ref position, out RespValue array) || array.Type != RespType.Array
-            || !RespValue.TryRead(bytes, ref position, out RespValue key) || !RespValue.TryRead(bytes, ref position, out RespValue member)
+        if (!EmbeddedPop.TryReadKey(bytes, ref position, keys, out int index) || !RespValue.TryRead(bytes, ref position, out RespValue member)
             || !RespValue.TryRead(bytes, ref position, out RespValue score) || !ZScore.TryParse(score.Text, out double value))
         {
             throw reply.ToException();
-        }
-
-        int index = 0;
-        while (index < keys.Length && !keys[index].Span.SequenceEqual(key.Text))
-        {
-            index++;
         }
 
         return new KiwiZSetPop(index, KiwiValue.Copy(member.Text), value);

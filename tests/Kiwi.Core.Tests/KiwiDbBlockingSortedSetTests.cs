@@ -1,26 +1,8 @@
 namespace Kiwi.Core.Tests;
 
 /// <summary>Blocking sorted-set pops of the embedded API: awaitables woken by the writer, never by polling.</summary>
-public sealed class KiwiDbBlockingSortedSetTests : KiwiDbTestBase
+public sealed class KiwiDbBlockingSortedSetTests : KiwiDbBlockingTestBase
 {
-    private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(20);
-
-    private async Task UntilBlocked(int count)
-    {
-        DateTime deadline = DateTime.UtcNow + s_deadline;
-        while (Db.Blocking.Count != count)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"expected {count} blocked, saw {Db.Blocking.Count}");
-            await Task.Yield();
-        }
-    }
-
-    private static async Task<T> Within<T>(Task<T> task)
-    {
-        Assert.Same(task, await Task.WhenAny(task, Task.Delay(s_deadline)));
-        return await task;
-    }
-
     [Fact]
     public async Task A_waiting_pop_gets_the_lowest_or_highest_member_of_the_key_written()
     {

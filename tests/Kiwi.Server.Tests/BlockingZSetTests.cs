@@ -1,42 +1,12 @@
-using System.Text.RegularExpressions;
-
 namespace Kiwi.Server.Tests;
 
 /// <summary>
 /// BZPOPMIN, BZPOPMAX and BZMPOP over raw RESP (replies and error texts as redis-server 7.0 gives them): each blocked
 /// client is its own connection, and the tests wait for "blocked_clients" in INFO, never for a fixed time.
 /// </summary>
-public sealed partial class BlockingZSetTests(ServerFixture server) : IClassFixture<ServerFixture>
+public sealed class BlockingZSetTests(ServerFixture server) : RawBlockingTests(server), IClassFixture<ServerFixture>
 {
-    private static string C(params string[] args) => RawClient.Command(args);
-
-    private static string Bulk(string value) => $"${value.Length}\r\n{value}\r\n";
-
     private static string Triple(string key, string member, string score) => "*3\r\n" + Bulk(key) + Bulk(member) + Bulk(score);
-
-    private async Task<string> Call(params string[] args)
-    {
-        using RawClient client = await RawClient.ConnectAsync(server.Port);
-        return await client.CallAsync(C(args));
-    }
-
-    private async Task<int> BlockedClients()
-    {
-        string info = await Call("INFO", "clients");
-        return int.Parse(BlockedLine().Match(info).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private async Task<RawClient> Blocked(params string[] args)
-    {
-        int before = await BlockedClients();
-        RawClient client = await RawClient.ConnectAsync(server.Port);
-        await client.SendAsync(C(args));
-        await Poll.UntilAsync(async () => await BlockedClients() >= before + 1, "the client did not block");
-        return client;
-    }
-
-    [GeneratedRegex(@"blocked_clients:(\d+)")]
-    private static partial Regex BlockedLine();
 
     [Fact]
     public async Task Data_already_there_is_served_at_once_from_the_first_key_with_data()
@@ -54,7 +24,7 @@ public sealed partial class BlockingZSetTests(ServerFixture server) : IClassFixt
     public async Task Resp3_replies_the_score_as_a_double()
     {
         await Call("ZADD", "bz:r3", "1.5", "a", "2", "b", "3", "c");
-        using RawClient client = await RawClient.ConnectAsync(server.Port);
+        using RawClient client = await Connect();
         await client.CallAsync(C("HELLO", "3"));
         Assert.Equal("*3\r\n$5\r\nbz:r3\r\n$1\r\na\r\n,1.5\r\n", await client.CallAsync(C("BZPOPMIN", "bz:r3", "0")));
         Assert.Equal("*2\r\n$5\r\nbz:r3\r\n*2\r\n*2\r\n$1\r\nc\r\n,3\r\n*2\r\n$1\r\nb\r\n,2\r\n", await client.CallAsync(C("BZMPOP", "0", "1", "bz:r3", "MAX", "COUNT", "3")));
@@ -80,7 +50,7 @@ public sealed partial class BlockingZSetTests(ServerFixture server) : IClassFixt
     [InlineData("BZMPOP 0.01 1 bz:t MIN")]
     public async Task A_timeout_replies_a_null_array(string command)
     {
-        using RawClient client = await RawClient.ConnectAsync(server.Port);
+        using RawClient client = await Connect();
         Assert.Equal("*-1\r\n", await client.CallAsync(C(command.Split(' '))));
         await client.CallAsync(C("HELLO", "3"));
         Assert.Equal("_\r\n", await client.CallAsync(C(command.Split(' '))));

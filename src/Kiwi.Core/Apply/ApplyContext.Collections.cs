@@ -71,13 +71,8 @@ internal sealed partial class ApplyContext
             return;
         }
 
-        if (Events.Wants(PubSub.KeyspaceEventClasses.New))
-        {
-            NoteIfNew(db, key);
-        }
-
         ReadOnlySpan<byte> metaKey = KeyCodec.Meta(_metaKey, db, key);
-        CountMetaWrite(db, metaKey, exists: true, expireAtMs);
+        CountPut(db, key, metaKey, expireAtMs);
         Span<byte> record = Writes.Reserve(KeySpace.Meta, metaKey, MetaValue.CollectionHeaderSize);
         MetaValue.WriteCollectionHeader(record, type, expireAtMs, version, count, encoding);
         if (expireAtMs != 0)

@@ -20,8 +20,20 @@ internal sealed partial class ApplyContext
     /// <summary>Forgets the remembered key (its state may have changed other than through this context: a range delete, a rollback, a new batch).</summary>
     public void ForgetKnownKey() => _knownKey.Clear();
 
+    // Before a meta record of physical database `db` at `key` (`metaKey`) is put: counts it, and notes Redis's "new"
+    // event (class n) when the key held no live record, as Redis's dbAdd does before the write's own event. The
+    // count's lookup answers both: no second one for the event.
+    private void CountPut(int db, ReadOnlySpan<byte> key, ReadOnlySpan<byte> metaKey, long expireAt)
+    {
+        if (!CountMetaWrite(db, metaKey, exists: true, expireAt) && Events.Wants(PubSub.KeyspaceEventClasses.New))
+        {
+            Events.Note(PubSub.KeyspaceEventClasses.New, "new"u8, db, key);
+        }
+    }
+
     // Before a meta record of physical database `db` at `metaKey` is put (exists) or deleted: counts the change.
-    private void CountMetaWrite(int db, ReadOnlySpan<byte> metaKey, bool exists, long expireAt)
+    // Returns whether the key held a live record before.
+    private bool CountMetaWrite(int db, ReadOnlySpan<byte> metaKey, bool exists, long expireAt)
     {
         bool existed;
         long before;
@@ -54,6 +66,7 @@ internal sealed partial class ApplyContext
 
         Counts.Add(db, (exists ? 1 : 0) - (existed ? 1 : 0), (exists && expireAt != 0 ? 1 : 0) - (existed && before != 0 ? 1 : 0));
         Remember(metaKey, exists, expireAt);
+        return existed && !MetaValue.IsExpired(before, Now);
     }
 
     // What the batch now holds at `metaKey`.

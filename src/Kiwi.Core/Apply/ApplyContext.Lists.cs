@@ -48,13 +48,8 @@ internal sealed partial class ApplyContext
             return;
         }
 
-        if (Events.Wants(PubSub.KeyspaceEventClasses.New))
-        {
-            NoteIfNew(db, key);
-        }
-
         ReadOnlySpan<byte> metaKey = KeyCodec.Meta(_metaKey, db, key);
-        CountMetaWrite(db, metaKey, exists: true, list.ExpireAt);
+        CountPut(db, key, metaKey, list.ExpireAt);
         Span<byte> record = Writes.Reserve(KeySpace.Meta, metaKey, ListMeta.RecordSize);
         MetaValue.WriteCollectionHeader(record, KeyType.List, list.ExpireAt, list.Version, list.Count, CollectionEncoding.Compact);
         ListMeta.WriteExtra(record, list.Head, list.Tail);

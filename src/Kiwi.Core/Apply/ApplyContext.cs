@@ -113,13 +113,8 @@ internal sealed partial class ApplyContext : IDisposable
     /// </summary>
     public Span<byte> ReserveString(int db, ReadOnlySpan<byte> key, int length, long expireAtMs)
     {
-        if (Events.Wants(PubSub.KeyspaceEventClasses.New))
-        {
-            NoteIfNew(db, key);
-        }
-
         ReadOnlySpan<byte> metaKey = KeyCodec.Meta(_metaKey, db, key);
-        CountMetaWrite(db, metaKey, exists: true, expireAtMs);
+        CountPut(db, key, metaKey, expireAtMs);
         Span<byte> record = Writes.Reserve(KeySpace.Meta, metaKey, MetaValue.HeaderSize + length);
         MetaValue.WriteHeader(record, KeyType.String, expireAtMs);
         Span<byte> payload = record[MetaValue.HeaderSize..];
@@ -138,14 +133,9 @@ internal sealed partial class ApplyContext : IDisposable
     /// <summary>Writes a whole meta record (header and payload, e.g. copied from another key), indexing its expiry.</summary>
     public void PutRecord(int db, ReadOnlySpan<byte> key, ReadOnlySpan<byte> record)
     {
-        if (Events.Wants(PubSub.KeyspaceEventClasses.New))
-        {
-            NoteIfNew(db, key);
-        }
-
         long expireAtMs = MetaValue.ExpireAt(record);
         ReadOnlySpan<byte> metaKey = KeyCodec.Meta(_metaKey, db, key);
-        CountMetaWrite(db, metaKey, exists: true, expireAtMs);
+        CountPut(db, key, metaKey, expireAtMs);
         Writes.Put(KeySpace.Meta, metaKey, record);
         if (expireAtMs != 0)
         {
@@ -181,18 +171,6 @@ internal sealed partial class ApplyContext : IDisposable
     /// <summary>Removes one expiry index entry.</summary>
     public void DeleteExpiryIndex(int db, ReadOnlySpan<byte> key, long expireAtMs)
         => Writes.Delete(KeySpace.Expire, KeyCodec.Expire(_indexKey, expireAtMs, db, key));
-
-    /// <summary>
-    /// Notes Redis's "new" event (class n) when <paramref name="key"/> holds no live record before this write (called
-    /// by the writes that create keys, before their own event, as Redis's dbAdd does).
-    /// </summary>
-    public void NoteIfNew(int db, ReadOnlySpan<byte> key)
-    {
-        if (!ExistsLive(db, key))
-        {
-            Events.Note(PubSub.KeyspaceEventClasses.New, "new"u8, db, key);
-        }
-    }
 
     /// <summary>True when <paramref name="key"/> holds a live record (leaves <see cref="Current"/> alone).</summary>
     public bool ExistsLive(int db, ReadOnlySpan<byte> key)

@@ -144,17 +144,16 @@ internal sealed class WriteDedup
         _origins.Clear();
         _dirty.Clear();
         _evicted.Clear();
-        using IStorageCursor cursor = engine.OpenCursor(KeySpace.Raft);
-        for (cursor.Seek(Prefix); cursor.Valid && cursor.Key.StartsWith(Prefix); cursor.Next())
+        using var records = new RaftRecords.Walk(engine, Prefix);
+        while (records.Next())
         {
-            ReadOnlySpan<byte> key = cursor.Key;
-            ReadOnlySpan<byte> value = cursor.Value;
-            if (key.Length != Prefix.Length + 8 || value.Length != RecordSize || value[0] != RecordVersion)
+            ReadOnlySpan<byte> value = records.Value;
+            if (!records.HasId || value.Length != RecordSize || value[0] != RecordVersion)
             {
                 throw new InvalidDataException($"write-id record of {value.Length} bytes (version {(value.IsEmpty ? 0 : value[0])}): the database is corrupt");
             }
 
-            var window = new OriginWindow(BinaryPrimitives.ReadUInt64BigEndian(key[Prefix.Length..]))
+            var window = new OriginWindow(BinaryPrimitives.ReadUInt64BigEndian(records.Id))
             {
                 Top = BinaryPrimitives.ReadUInt64LittleEndian(value[1..]),
                 LastIndex = BinaryPrimitives.ReadInt64LittleEndian(value[9..]),
@@ -169,23 +168,10 @@ internal sealed class WriteDedup
     }
 
     /// <summary>Deletes every record (a snapshot being installed; RocksDB wants no put after it in the same write).</summary>
-    public static void DeleteAll(WriteSet writes)
-    {
-        Span<byte> end = stackalloc byte[Prefix.Length + 9];
-        Prefix.CopyTo(end);
-        end[Prefix.Length..].Fill(0xFF);
-        writes.DeleteRange(KeySpace.Raft, Prefix, end);
-    }
+    public static void DeleteAll(WriteSet writes) => RaftRecords.DeleteAll(writes, Prefix);
 
     /// <summary>Adds every record of <paramref name="source"/> (a snapshot being installed) to <paramref name="writes"/>.</summary>
-    public static void CopyAll(IStorageEngine source, WriteSet writes)
-    {
-        using IStorageCursor cursor = source.OpenCursor(KeySpace.Raft);
-        for (cursor.Seek(Prefix); cursor.Valid && cursor.Key.StartsWith(Prefix); cursor.Next())
-        {
-            writes.Put(KeySpace.Raft, cursor.Key, cursor.Value);
-        }
-    }
+    public static void CopyAll(IStorageEngine source, WriteSet writes) => RaftRecords.CopyAll(source, writes, Prefix);
 
     private OriginWindow Add(ulong origin)
     {

@@ -69,6 +69,9 @@ public sealed class KiwiSubscription : IAsyncEnumerable<KiwiMessage>, IAsyncDisp
     /// <inheritdoc />
     void IPubSubSink.Deliver(in PubSubDelivery delivery)
     {
+        // Copied here, not lent: the spans are the publisher's and reused when this returns, the message may wait
+        // behind up to the capacity of others before it is read, and KiwiMessage hands out arrays its readers keep
+        // (KeyspaceEventsAsync passes Message on as the event's key). An empty pattern copies to Array.Empty.
         var message = new KiwiMessage(delivery.Kind, delivery.Pattern.ToArray(), delivery.Channel.ToArray(), delivery.Message.ToArray());
         if (!_queue.Writer.TryWrite(message))
         {

@@ -81,17 +81,16 @@ internal sealed partial class WatchRegistry
         _tokens.Clear();
         _byHash.Clear();
         _changed.Clear();
-        using IStorageCursor cursor = engine.OpenCursor(KeySpace.Raft);
-        for (cursor.Seek(Prefix); cursor.Valid && cursor.Key.StartsWith(Prefix); cursor.Next())
+        using var records = new RaftRecords.Walk(engine, Prefix);
+        while (records.Next())
         {
-            ReadOnlySpan<byte> key = cursor.Key;
-            ReadOnlySpan<byte> value = cursor.Value;
-            if (key.Length != Prefix.Length + 8 || value.Length < 14 || value[0] != RecordVersion)
+            ReadOnlySpan<byte> value = records.Value;
+            if (!records.HasId || value.Length < 14 || value[0] != RecordVersion)
             {
                 throw new InvalidDataException($"watch record of {value.Length} bytes: the database is corrupt");
             }
 
-            long token = BinaryPrimitives.ReadInt64BigEndian(key[Prefix.Length..]);
+            long token = BinaryPrimitives.ReadInt64BigEndian(records.Id);
             long watchedAt = BinaryPrimitives.ReadInt64LittleEndian(value[2..]);
             int count = BinaryPrimitives.ReadInt32LittleEndian(value[10..]);
             int at = 14;
@@ -120,21 +119,8 @@ internal sealed partial class WatchRegistry
     }
 
     /// <summary>Deletes every record (a snapshot being installed; RocksDB wants no put after it in the same write).</summary>
-    public static void DeleteAll(WriteSet writes)
-    {
-        Span<byte> end = stackalloc byte[Prefix.Length + 9];
-        Prefix.CopyTo(end);
-        end[Prefix.Length..].Fill(0xFF);
-        writes.DeleteRange(KeySpace.Raft, Prefix, end);
-    }
+    public static void DeleteAll(WriteSet writes) => RaftRecords.DeleteAll(writes, Prefix);
 
     /// <summary>Adds every record of <paramref name="source"/> (a snapshot being installed) to <paramref name="writes"/>.</summary>
-    public static void CopyAll(IStorageEngine source, WriteSet writes)
-    {
-        using IStorageCursor cursor = source.OpenCursor(KeySpace.Raft);
-        for (cursor.Seek(Prefix); cursor.Valid && cursor.Key.StartsWith(Prefix); cursor.Next())
-        {
-            writes.Put(KeySpace.Raft, cursor.Key, cursor.Value);
-        }
-    }
+    public static void CopyAll(IStorageEngine source, WriteSet writes) => RaftRecords.CopyAll(source, writes, Prefix);
 }

@@ -83,57 +83,35 @@ internal static partial class ServerHandlers
         ctx.Writer.WriteInteger(ReplicationInfo.Acknowledged(ctx.Db));
     }
 
-    private static void Slowlog(ref CommandContext ctx)
+    private static readonly SubcommandTable s_slowlog = new("slowlog", s_slowlogHelp,
+    [
+        new("GET", -2, SlowlogGet),
+        new("LEN", 2, static (ref CommandContext ctx) => ctx.Writer.WriteInteger(ctx.Server.SlowLog.Count)),
+        new("RESET", 2, static (ref CommandContext ctx) =>
+        {
+            ctx.Server.SlowLog.Reset();
+            ctx.Writer.WriteOk();
+        }),
+    ]);
+
+    private static void Slowlog(ref CommandContext ctx) => s_slowlog.Dispatch(ref ctx);
+
+    private static void SlowlogGet(ref CommandContext ctx)
     {
-        ReadOnlySpan<byte> sub = ctx[1];
-        if (ArgParser.Is(sub, "GET"u8))
+        if (ctx.Count > 3)
         {
-            if (!Subcommands.Arity(ref ctx, -2, "slowlog", "get"))
-            {
-                return;
-            }
+            ctx.Error("ERR wrong number of arguments for 'slowlog|get' command"u8);
+            return;
+        }
 
-            if (ctx.Count > 3)
-            {
-                ctx.Error("ERR wrong number of arguments for 'slowlog|get' command"u8);
-                return;
-            }
+        long count = 10;
+        if (ctx.Count == 3 && (!ArgParser.TryInt64(ctx[2], out count) || count < -1))
+        {
+            ctx.Error("ERR count should be greater than or equal to -1"u8);
+            return;
+        }
 
-            long count = 10;
-            if (ctx.Count == 3 && (!ArgParser.TryInt64(ctx[2], out count) || count < -1))
-            {
-                ctx.Error("ERR count should be greater than or equal to -1"u8);
-                return;
-            }
-
-            ctx.Server.SlowLog.Write(ctx.Writer, count);
-        }
-        else if (ArgParser.Is(sub, "LEN"u8))
-        {
-            if (Subcommands.Arity(ref ctx, 2, "slowlog", "len"))
-            {
-                ctx.Writer.WriteInteger(ctx.Server.SlowLog.Count);
-            }
-        }
-        else if (ArgParser.Is(sub, "RESET"u8))
-        {
-            if (Subcommands.Arity(ref ctx, 2, "slowlog", "reset"))
-            {
-                ctx.Server.SlowLog.Reset();
-                ctx.Writer.WriteOk();
-            }
-        }
-        else if (ArgParser.Is(sub, "HELP"u8))
-        {
-            if (Subcommands.Arity(ref ctx, 2, "slowlog", "help"))
-            {
-                Subcommands.Help(ref ctx, "SLOWLOG", s_slowlogHelp);
-            }
-        }
-        else
-        {
-            Subcommands.Unknown(ref ctx, "SLOWLOG");
-        }
+        ctx.Server.SlowLog.Write(ctx.Writer, count);
     }
 
     private static void Lolwut(ref CommandContext ctx)

@@ -19,58 +19,29 @@ internal static partial class ServerHandlers
         "    Rewrite the configuration file.",
     ];
 
-    private static void Config(ref CommandContext ctx)
-    {
-        ReadOnlySpan<byte> sub = ctx[1];
-        if (ArgParser.Is(sub, "GET"u8))
+    private static readonly SubcommandTable s_config = new("config", s_configHelp,
+    [
+        new("GET", -3, ConfigGet),
+        new("SET", -4, ConfigSet),
+        new("RESETSTAT", 2, static (ref CommandContext ctx) =>
         {
-            if (Subcommands.Arity(ref ctx, -3, "config", "get"))
-            {
-                ConfigGet(ref ctx);
-            }
-        }
-        else if (ArgParser.Is(sub, "SET"u8))
-        {
-            if (ctx.Count < 4 || (ctx.Count & 1) != 0)
-            {
-                ctx.Error("ERR wrong number of arguments for 'config|set' command"u8);
-                return;
-            }
+            ctx.Server.ResetStats();
+            ctx.Writer.WriteOk();
+        }),
+        new("REWRITE", 2, ConfigRewrite),
+    ]);
 
-            ConfigSet(ref ctx);
-        }
-        else if (ArgParser.Is(sub, "RESETSTAT"u8))
+    private static void Config(ref CommandContext ctx) => s_config.Dispatch(ref ctx);
+
+    private static void ConfigRewrite(ref CommandContext ctx)
+    {
+        if (ctx.Server.Settings.TryRewrite(out string error))
         {
-            if (Subcommands.Arity(ref ctx, 2, "config", "resetstat"))
-            {
-                ctx.Server.ResetStats();
-                ctx.Writer.WriteOk();
-            }
-        }
-        else if (ArgParser.Is(sub, "REWRITE"u8))
-        {
-            if (Subcommands.Arity(ref ctx, 2, "config", "rewrite"))
-            {
-                if (ctx.Server.Settings.TryRewrite(out string error))
-                {
-                    ctx.Writer.WriteOk();
-                }
-                else
-                {
-                    ctx.Error("ERR " + error);
-                }
-            }
-        }
-        else if (ArgParser.Is(sub, "HELP"u8))
-        {
-            if (Subcommands.Arity(ref ctx, 2, "config", "help"))
-            {
-                Subcommands.Help(ref ctx, "CONFIG", s_configHelp);
-            }
+            ctx.Writer.WriteOk();
         }
         else
         {
-            Subcommands.Unknown(ref ctx, "CONFIG");
+            ctx.Error("ERR " + error);
         }
     }
 
@@ -102,6 +73,13 @@ internal static partial class ServerHandlers
     // when one fails, those already set get their old values back, so the command changes all or nothing.
     private static void ConfigSet(ref CommandContext ctx)
     {
+        // Name-value pairs: the arity lets an odd count through.
+        if ((ctx.Count & 1) != 0)
+        {
+            ctx.Error("ERR wrong number of arguments for 'config|set' command"u8);
+            return;
+        }
+
         IServerSettings settings = ctx.Server.Settings;
         var current = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (KeyValuePair<string, string> setting in settings.All())

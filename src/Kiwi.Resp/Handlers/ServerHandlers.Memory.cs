@@ -29,56 +29,16 @@ internal static partial class ServerHandlers
         "    sampled up to <count> times (default: 5, 0 means sample all).",
     ];
 
-    private static void Memory(ref CommandContext ctx)
-    {
-        ReadOnlySpan<byte> sub = ctx[1];
-        if (ArgParser.Is(sub, "USAGE"u8))
-        {
-            if (Subcommands.Arity(ref ctx, -3, "memory", "usage"))
-            {
-                MemoryUsage(ref ctx);
-            }
-        }
-        else if (ArgParser.Is(sub, "DOCTOR"u8))
-        {
-            if (Subcommands.Arity(ref ctx, 2, "memory", "doctor"))
-            {
-                ctx.Writer.WriteVerbatim("Hi Sam, I can't find any memory issue in your instance. I can only account for what occurs on this base."u8);
-            }
-        }
-        else if (ArgParser.Is(sub, "STATS"u8))
-        {
-            if (Subcommands.Arity(ref ctx, 2, "memory", "stats"))
-            {
-                MemoryStats(ref ctx);
-            }
-        }
-        else if (ArgParser.Is(sub, "MALLOC-STATS"u8))
-        {
-            if (Subcommands.Arity(ref ctx, 2, "memory", "malloc-stats"))
-            {
-                ctx.Writer.WriteVerbatim("Stats not supported for the current allocator"u8);
-            }
-        }
-        else if (ArgParser.Is(sub, "PURGE"u8))
-        {
-            if (Subcommands.Arity(ref ctx, 2, "memory", "purge"))
-            {
-                ctx.Writer.WriteOk();
-            }
-        }
-        else if (ArgParser.Is(sub, "HELP"u8))
-        {
-            if (Subcommands.Arity(ref ctx, 2, "memory", "help"))
-            {
-                Subcommands.Help(ref ctx, "MEMORY", s_memoryHelp);
-            }
-        }
-        else
-        {
-            Subcommands.Unknown(ref ctx, "MEMORY");
-        }
-    }
+    private static readonly SubcommandTable s_memory = new("memory", s_memoryHelp,
+    [
+        new("USAGE", -3, MemoryUsage),
+        new("DOCTOR", 2, static (ref CommandContext ctx) => ctx.Writer.WriteVerbatim("Hi Sam, I can't find any memory issue in your instance. I can only account for what occurs on this base."u8)),
+        new("STATS", 2, MemoryStats),
+        new("MALLOC-STATS", 2, static (ref CommandContext ctx) => ctx.Writer.WriteVerbatim("Stats not supported for the current allocator"u8)),
+        new("PURGE", 2, static (ref CommandContext ctx) => ctx.Writer.WriteOk()),
+    ]);
+
+    private static void Memory(ref CommandContext ctx) => s_memory.Dispatch(ref ctx);
 
     // The key's name and meta record, plus for a collection the average size of its first SAMPLES member records
     // (all of them with SAMPLES 0) times its member count (twice for a sorted set: it keeps two records a member).

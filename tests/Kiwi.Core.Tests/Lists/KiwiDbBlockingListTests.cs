@@ -1,26 +1,8 @@
 namespace Kiwi.Core.Tests.Lists;
 
 /// <summary>Blocking pops of the embedded API: awaitables woken by the writer, never by polling.</summary>
-public sealed class KiwiDbBlockingListTests : KiwiDbTestBase
+public sealed class KiwiDbBlockingListTests : KiwiDbBlockingTestBase
 {
-    private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(20);
-
-    private async Task UntilBlocked(int count)
-    {
-        DateTime deadline = DateTime.UtcNow + s_deadline;
-        while (Db.Blocking.Count != count)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"expected {count} blocked, saw {Db.Blocking.Count}");
-            await Task.Yield();
-        }
-    }
-
-    private static async Task<T> Within<T>(Task<T> task)
-    {
-        Assert.Same(task, await Task.WhenAny(task, Task.Delay(s_deadline)));
-        return await task;
-    }
-
     [Fact]
     public async Task A_waiting_pop_is_served_by_the_next_push_on_any_of_its_keys()
     {
@@ -112,7 +94,7 @@ public sealed class KiwiDbBlockingListTests : KiwiDbTestBase
             await Db.Lists.PushRightAsync(B("work"), B(i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
 
-        DateTime deadline = DateTime.UtcNow + s_deadline;
+        DateTime deadline = DateTime.UtcNow + Deadline;
         while (got.Count < Elements)
         {
             Assert.True(DateTime.UtcNow < deadline, $"{got.Count} of {Elements} elements consumed");

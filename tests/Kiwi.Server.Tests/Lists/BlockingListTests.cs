@@ -1,47 +1,12 @@
-using System.Text.RegularExpressions;
-
 namespace Kiwi.Server.Tests.Lists;
 
 /// <summary>
 /// BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP and CLIENT UNBLOCK over raw RESP: each blocked client is its own
 /// connection; the tests wait for "blocked_clients" in INFO (polled with a deadline), never for a fixed time.
 /// </summary>
-public sealed partial class BlockingListTests(ServerFixture server) : IClassFixture<ServerFixture>
+public sealed class BlockingListTests(ServerFixture server) : RawBlockingTests(server), IClassFixture<ServerFixture>
 {
-    private static string C(params string[] args) => RawClient.Command(args);
-
-    private static string Bulk(string value) => $"${value.Length}\r\n{value}\r\n";
-
     private static string Pair(string key, string value) => "*2\r\n" + Bulk(key) + Bulk(value);
-
-    private async Task<string> Call(params string[] args)
-    {
-        using RawClient client = await RawClient.ConnectAsync(server.Port);
-        return await client.CallAsync(C(args));
-    }
-
-    private async Task<int> BlockedClients()
-    {
-        string info = await Call("INFO", "clients");
-        return int.Parse(BlockedLine().Match(info).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    // Other tests of the class may block clients of their own at the same time: wait for this many more.
-    private async Task WaitBlocked(int atLeast)
-        => await Poll.UntilAsync(async () => await BlockedClients() >= atLeast, $"fewer than {atLeast} clients blocked");
-
-    /// <summary>Sends a blocking command on a new connection and waits until the server counts it blocked.</summary>
-    private async Task<RawClient> Blocked(params string[] args)
-    {
-        int before = await BlockedClients();
-        RawClient client = await RawClient.ConnectAsync(server.Port);
-        await client.SendAsync(C(args));
-        await WaitBlocked(before + 1);
-        return client;
-    }
-
-    [GeneratedRegex(@"blocked_clients:(\d+)")]
-    private static partial Regex BlockedLine();
 
     [Fact]
     public async Task Data_already_there_is_served_at_once_and_wrongtype_is_an_error()
@@ -66,7 +31,7 @@ public sealed partial class BlockingListTests(ServerFixture server) : IClassFixt
     [InlineData("BLPOP b:t 0.0001", "*-1\r\n", "_\r\n")]
     public async Task A_timeout_replies_the_commands_null(string command, string resp2, string resp3)
     {
-        using RawClient client = await RawClient.ConnectAsync(server.Port);
+        using RawClient client = await Connect();
         Assert.Equal(resp2, await client.CallAsync(C(command.Split(' '))));
         await client.CallAsync(C("HELLO", "3"));
         Assert.Equal(resp3, await client.CallAsync(C(command.Split(' '))));
@@ -137,7 +102,7 @@ public sealed partial class BlockingListTests(ServerFixture server) : IClassFixt
     {
         using RawClient both = await Blocked("BLPOP", "b:pB", "b:pA", "0");
         using RawClient onlyA = await Blocked("BLPOP", "b:pA", "0");
-        using (RawClient writer = await RawClient.ConnectAsync(server.Port))
+        using (RawClient writer = await Connect())
         {
             // A gets an element first (waking the first in line on A), then B gets one; Redis serves the client
             // blocked on both from A, and the one blocked on A alone waits on.
@@ -178,7 +143,7 @@ public sealed partial class BlockingListTests(ServerFixture server) : IClassFixt
     [Fact]
     public async Task Client_unblock_replies_a_timeout_or_the_unblocked_error()
     {
-        using RawClient client = await RawClient.ConnectAsync(server.Port);
+        using RawClient client = await Connect();
         string id = (await client.CallAsync(C("CLIENT", "ID"))).Trim(':', '\r', '\n');
         int before = await BlockedClients();
         await client.SendAsync(C("BLPOP", "b:unblock", "0"));
@@ -210,7 +175,7 @@ public sealed partial class BlockingListTests(ServerFixture server) : IClassFixt
     [Fact]
     public async Task Replies_before_a_blocking_command_are_sent_at_once_and_later_commands_wait()
     {
-        using RawClient client = await RawClient.ConnectAsync(server.Port);
+        using RawClient client = await Connect();
         int before = await BlockedClients();
         await client.SendAsync(C("SET", "b:p", "1") + C("BLPOP", "b:pipe", "0") + C("GET", "b:p"));
         Assert.Equal("+OK\r\n", await client.ReadReplyAsync());
