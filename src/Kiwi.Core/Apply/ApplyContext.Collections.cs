@@ -114,10 +114,7 @@ internal sealed partial class ApplyContext
 
     /// <summary>Walks the members of a collection in byte order, as this batch sees them (see <see cref="MemberCursor"/>), from the first at or after <paramref name="from"/>.</summary>
     public MemberCursor OpenMembers(KeySpace space, int db, ReadOnlySpan<byte> key, ulong version, ReadOnlySpan<byte> from = default)
-    {
-        long commits = _engine.Commits;
-        return new(LeaseCursor(space, commits), Writes, space, KeyCodec.Data(_dataKey, db, key, version, default), from, this, commits);
-    }
+        => OpenWalk(space, KeyCodec.Data(_dataKey, db, key, version, default), from);
 
     /// <summary>A cursor over committed state alone (a walk that merges the batch itself, e.g. backwards).</summary>
     public IStorageCursor OpenEngineCursor(KeySpace space) => _engine.OpenCursor(space);

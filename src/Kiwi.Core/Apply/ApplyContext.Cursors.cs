@@ -13,6 +13,35 @@ internal sealed partial class ApplyContext
 {
     private readonly IStorageCursor?[] _spareCursors = new IStorageCursor?[8];
     private readonly long[] _spareCommits = new long[8];
+    private MemberCursor? _spareWalk;
+
+    /// <summary>A walk over the members under <paramref name="prefix"/> as this batch sees them, on the kept walk object when there is one.</summary>
+    private MemberCursor OpenWalk(KeySpace space, ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> from)
+    {
+        long commits = _engine.Commits;
+        IStorageCursor engine = LeaseCursor(space, commits);
+        MemberCursor? walk = _spareWalk;
+        if (walk is null)
+        {
+            return new MemberCursor(engine, Writes, space, prefix, from, this, commits);
+        }
+
+        _spareWalk = null;
+        walk.Open(engine, Writes, space, prefix, from, this, commits);
+        return walk;
+    }
+
+    /// <summary>Keeps a walk given back by its <see cref="MemberCursor.Dispose"/> for the next one; false when one is kept already (then it closes).</summary>
+    internal bool KeepMemberCursor(MemberCursor walk)
+    {
+        if (_spareWalk is not null)
+        {
+            return false;
+        }
+
+        _spareWalk = walk;
+        return true;
+    }
 
     /// <summary>A cursor over <paramref name="space"/> as of commit count <paramref name="commits"/>: the spare one when it is that fresh.</summary>
     internal IStorageCursor LeaseCursor(KeySpace space, long commits)

@@ -90,8 +90,7 @@ internal sealed partial class ApplyContext
     {
         Span<byte> from = stackalloc byte[ListMeta.SeqSize];
         ListMeta.WriteSeq(from, seq);
-        long commits = _engine.Commits;
-        return new(LeaseCursor(KeySpace.List, commits), Writes, KeySpace.List, KeyCodec.Data(_dataKey, db, key, version, default), from, this, commits);
+        return OpenWalk(KeySpace.List, KeyCodec.Data(_dataKey, db, key, version, default), from);
     }
 
     /// <summary>

@@ -12,13 +12,13 @@ namespace Kiwi.Core.Apply;
 /// </summary>
 internal sealed class MemberCursor : IDisposable
 {
-    private readonly WriteSet? _writes;
-    private readonly KeySpace _space;
     private readonly ByteBuffer _prefix = new();
     private readonly List<int> _batch = [];
-    private readonly IStorageCursor _engine;
-    private readonly ApplyContext? _lessor;
-    private readonly long _leasedAt;
+    private WriteSet? _writes;
+    private KeySpace _space;
+    private IStorageCursor _engine;
+    private ApplyContext? _lessor;
+    private long _leasedAt;
     private int _batchIndex;
     private bool _engineValid;
     private bool _fromBatch;
@@ -38,6 +38,20 @@ internal sealed class MemberCursor : IDisposable
     /// </summary>
     internal MemberCursor(IStorageCursor engine, WriteSet? writes, KeySpace space, ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> from, ApplyContext? lessor, long leasedAt)
     {
+        _engine = engine;
+        Open(engine, writes, space, prefix, from, lessor, leasedAt);
+    }
+
+    /// <summary>
+    /// Starts a new walk on this (disposed, writer-kept) cursor object, as the constructor does: the writer keeps one
+    /// to spare so a batch of pops does not allocate a walk per pop (see <see cref="ApplyContext"/>'s cursors).
+    /// </summary>
+    internal void Open(IStorageCursor engine, WriteSet? writes, KeySpace space, ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> from, ApplyContext? lessor, long leasedAt)
+    {
+        _batchIndex = 0;
+        _engineValid = false;
+        _fromBatch = false;
+        Valid = false;
         _lessor = lessor;
         _leasedAt = leasedAt;
         _writes = writes;
@@ -105,7 +119,13 @@ internal sealed class MemberCursor : IDisposable
         }
         else
         {
+            // Lent by the writer: the engine cursor goes back, and this object is kept for the next walk.
             _lessor.ReturnCursor(_space, _engine, _leasedAt);
+            _writes = null;
+            if (_lessor.KeepMemberCursor(this))
+            {
+                return;
+            }
         }
 
         _prefix.Dispose();
