@@ -62,6 +62,14 @@ internal ref struct CommandContext
             : ReadPath.Lookup(Db.Engine, ReadDb, key, Db.NowMs());
 
     /// <summary>
+    /// A cursor over the key space (meta records) for a walk of keys (KEYS, SCAN, RANDOMKEY): committed state, read
+    /// live rather than through a view (a view may hold off commits while a long walk runs), or the transaction's
+    /// batch merged with it. The caller disposes it.
+    /// </summary>
+    public readonly IStorageCursor OpenKeyCursor()
+        => _inBatch ? _view.OpenCursor(KeySpace.Meta) : Db.Engine.OpenCursor(KeySpace.Meta);
+
+    /// <summary>
     /// The read view of this command: opened on first use and closed when the command returns, so every record
     /// a command reads comes from one point in time (never half of a write). Keep it for commands that read more
     /// than one record; a single-record read needs none.
