@@ -131,7 +131,7 @@ internal ref struct CommandContext
     public readonly int ReadDb => _inBatch ? Db.WriterPhysicalDatabase(Session.Database) : Db.PhysicalDatabase(Session.Database);
 
     /// <summary>Where this command's entry goes: the session's database, its reply in the session's protocol.</summary>
-    public readonly EntryTarget Target => new(Db, Session.Database, Session.Protocol, session: true);
+    public readonly EntryTarget Target => new(Db, Session.Database, Session.Protocol, session: true) { RelativeTimes = Session.Queueing };
 
     /// <summary>The arguments from <paramref name="first"/> on, for an encoder.</summary>
     public readonly RespArgs ArgsFrom(int first) => new(Args, first);

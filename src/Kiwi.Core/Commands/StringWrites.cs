@@ -13,6 +13,10 @@ internal static partial class StringWrites
         ReadOnlySpan<byte> value = cmd.NextArg();
         var flags = (SetFlags)cmd.Flags;
         long expireAt = (flags & SetFlags.Expire) != 0 ? cmd.N1 : 0;
+        if ((flags & SetFlags.RelativeExpire) != 0)
+        {
+            expireAt = EntryTarget.ResolveRelative(ctx.Now, expireAt);
+        }
 
         if ((flags & (SetFlags.Nx | SetFlags.Xx | SetFlags.Get | SetFlags.KeepTtl)) != 0)
         {
@@ -113,14 +117,15 @@ internal static partial class StringWrites
         reply.ReplyBulk(ctx.CurrentPayload);
         if ((flags & GetExFlags.Expire) != 0)
         {
-            if (cmd.N1 <= ctx.Now)
+            long at = (flags & GetExFlags.RelativeExpire) != 0 ? EntryTarget.ResolveRelative(ctx.Now, cmd.N1) : cmd.N1;
+            if (at <= ctx.Now)
             {
                 ctx.Delete(cmd.Db, key);
                 ctx.Events.Note(KeyspaceEventClasses.Generic, "del"u8, cmd.Db, key);
             }
             else
             {
-                ctx.RewriteExpiry(cmd.Db, key, cmd.N1);
+                ctx.RewriteExpiry(cmd.Db, key, at);
                 ctx.Events.Note(KeyspaceEventClasses.Generic, "expire"u8, cmd.Db, key);
             }
         }
