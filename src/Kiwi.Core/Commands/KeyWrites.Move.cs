@@ -133,6 +133,7 @@ internal static partial class KeyWrites
 
         if (ctx.Read(cmd.Db, source) == KeyType.None)
         {
+            ctx.Events.Note(KeyspaceEventClasses.KeyMiss, "keymiss"u8, cmd.Db, source);
             reply.ReplyInteger(0);
             return;
         }

@@ -36,6 +36,8 @@ internal static partial class StringWrites
                 }
                 else
                 {
+                    // SET ... GET and GETSET read the old value as Redis's GET does: a miss is a keymiss.
+                    ctx.Events.Note(KeyspaceEventClasses.KeyMiss, "keymiss"u8, cmd.Db, key);
                     reply.ReplyNull();
                 }
             }
@@ -284,12 +286,16 @@ internal static partial class StringWrites
         return true;
     }
 
-    /// <summary>Loads a string for a read-modify-write command; replies null or WRONGTYPE and returns false otherwise.</summary>
+    /// <summary>
+    /// Loads a string for GETDEL/GETEX; replies null (a key miss, as Redis's lookupKeyRead notes it) or WRONGTYPE and
+    /// returns false otherwise.
+    /// </summary>
     private static bool ReadString(ApplyContext ctx, int db, ReadOnlySpan<byte> key, ApplyRequest reply)
     {
         KeyType type = ctx.Read(db, key);
         if (type == KeyType.None)
         {
+            ctx.Events.Note(KeyspaceEventClasses.KeyMiss, "keymiss"u8, db, key);
             reply.ReplyNull();
             return false;
         }
