@@ -35,7 +35,7 @@ internal static partial class KeyEntries
         }
 
         byte flags = (byte)condition;
-        if (basetime != 0 && target.RelativeTimes)
+        if (command is ExpireCommand.Expire or ExpireCommand.PExpire && target.RelativeTimes)
         {
             flags |= (byte)ExpireFlags.Relative;
         }

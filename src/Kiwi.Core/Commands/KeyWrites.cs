@@ -32,10 +32,11 @@ internal static partial class KeyWrites
         long when = cmd.N1;
         if ((flags & ExpireFlags.Relative) != 0)
         {
-            // Queued in a transaction: from EXEC's clock, which may be negative (a past time deletes the key).
+            // Queued in a transaction: from EXEC's clock; a negative time is in the past and deletes the key.
             when = when >= 0 ? EntryTarget.ResolveRelative(ctx.Now, when) : ctx.Now + when;
             flags &= ~ExpireFlags.Relative;
         }
+
         if (ctx.Read(cmd.Db, key) == KeyType.None)
         {
             reply.ReplyInteger(0);
