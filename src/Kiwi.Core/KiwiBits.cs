@@ -31,7 +31,7 @@ public sealed class KiwiBits
     {
         cancellationToken.ThrowIfCancellationRequested();
         CheckOffset(offset);
-        return BitEntries.SetBit(_db.Target, key, offset, bit ? 1 : 0).AsStatusTask();
+        return _db.SubmitEntry(BitEntries.SetBit(_db.Target, key, offset, bit ? 1 : 0)).AsStatusTask();
     }
 
     /// <summary>GETBIT key offset: the bit at <paramref name="offset"/>; false past the end or for a missing key.</summary>
@@ -104,7 +104,7 @@ public sealed class KiwiBits
     {
         cancellationToken.ThrowIfCancellationRequested();
         Validate(ops);
-        return AwaitFields(BitEntries.BitField(_db.Target, key, ops));
+        return AwaitFields(_db.SubmitEntry(BitEntries.BitField(_db.Target, key, ops)));
     }
 
     /// <summary>BITFIELD_RO key GET...: the values of the fields (GET ops only; zeros past the end or for a missing key).</summary>
@@ -167,7 +167,14 @@ public sealed class KiwiBits
 
     private LcsInput LoadLcs(ReadOnlySpan<byte> key1, ReadOnlySpan<byte> key2)
     {
-        if (!LcsInput.TryLoad(_db.Engine, _db.ReadDatabase, key1, key2, _db.NowMs(), out LcsInput input))
+        bool loaded;
+        LcsInput input;
+        using (Storage.StorageSnapshot view = _db.Engine.OpenSnapshot())
+        {
+            loaded = LcsInput.TryLoad(view, _db.ReadDatabase, key1, key2, _db.NowMs(), out input);
+        }
+
+        if (!loaded)
         {
             throw new KiwiException(Commands.Bits.Lcs.WrongTypeError);
         }

@@ -21,6 +21,9 @@ public sealed partial class KiwiDb
         set => _worker.Events.Classes = value;
     }
 
+    /// <summary>The writer's keyspace events: key-miss events of reads go through it (see <see cref="global::Kiwi.Core.PubSub.KeyspaceEvents.WantsKeyMiss"/>).</summary>
+    internal global::Kiwi.Core.PubSub.KeyspaceEvents Events => _worker.Events;
+
     /// <summary>
     /// Subscribes to <paramref name="channels"/> (SUBSCRIBE): the subscription receives what is published from now
     /// on, by RESP clients or <see cref="PublishAsync"/>; dispose it to unsubscribe.

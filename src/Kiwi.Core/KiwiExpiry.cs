@@ -63,6 +63,9 @@ public readonly struct KiwiExpiry : IEquatable<KiwiExpiry>
         return at;
     }
 
+    /// <summary>True for a time to live (EX, PX): counted from the time the command runs.</summary>
+    internal bool IsRelative => Kind is KiwiExpiryKind.Seconds or KiwiExpiryKind.Milliseconds;
+
     /// <summary>Like <see cref="Resolve"/> without throwing.</summary>
     public bool TryResolve(long nowMs, out long unixMs)
     {

@@ -30,9 +30,12 @@ public sealed class KiwiTransaction : IAsyncDisposable
     /// <summary>Operations added so far.</summary>
     public int Count => _builder.Count;
 
-    /// <summary>SET <paramref name="key"/> <paramref name="value"/> (result: 1 when set, null when the condition failed).</summary>
+    /// <summary>
+    /// SET <paramref name="key"/> <paramref name="value"/> (result: 1 when set, null when the condition failed); a relative
+    /// <paramref name="expiry"/> counts from <see cref="ExecuteAsync"/>, as in a MULTI.
+    /// </summary>
     public KiwiTransaction Set(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, KiwiExpiry expiry = default, SetCondition condition = SetCondition.Always)
-        => Add(StringEntries.Set(_db.Target, key, value, expiry, condition, get: false));
+        => Add(StringEntries.Set(_db.Target with { RelativeTimes = true }, key, value, expiry, condition, get: false));
 
     /// <summary>INCRBY <paramref name="key"/> <paramref name="increment"/> (result: the new value).</summary>
     public KiwiTransaction IncrementBy(ReadOnlySpan<byte> key, long increment)

@@ -101,6 +101,11 @@ internal sealed partial class ClientSession
             context.CloseView();
         }
 
+        if (Server.Db.Events.WantsKeyMiss && _errorReplies == errorsBefore && spec.ReadsOnly(_args))
+        {
+            KeyMisses.Publish(Server.Db, spec, _args, Database);
+        }
+
         // A write's time is its submission; an error it gets from the writer counts when its reply is written.
         long elapsed = Stopwatch.GetTimestamp() - started;
         Server.Stats.Called(spec, elapsed, failed: _errorReplies != errorsBefore);

@@ -185,7 +185,7 @@ internal sealed partial class ClientSession
             return default;
         }
 
-        if (!spec.IsWrite || spec.Name is "flushdb" or "flushall" || spec.Name.StartsWith("kiwi.", StringComparison.Ordinal))
+        if (!spec.IsWrite || spec.Name.StartsWith("kiwi.", StringComparison.Ordinal))
         {
             return "ERR this command is not supported inside MULTI yet"u8;
         }

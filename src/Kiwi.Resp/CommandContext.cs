@@ -62,6 +62,14 @@ internal ref struct CommandContext
             : ReadPath.Lookup(Db.Engine, ReadDb, key, Db.NowMs());
 
     /// <summary>
+    /// A cursor over the key space (meta records) for a walk of keys (KEYS, SCAN, RANDOMKEY): committed state, read
+    /// live rather than through a view (a view may hold off commits while a long walk runs), or the transaction's
+    /// batch merged with it. The caller disposes it.
+    /// </summary>
+    public readonly IStorageCursor OpenKeyCursor()
+        => _inBatch ? _view.OpenCursor(KeySpace.Meta) : Db.Engine.OpenCursor(KeySpace.Meta);
+
+    /// <summary>
     /// The read view of this command: opened on first use and closed when the command returns, so every record
     /// a command reads comes from one point in time (never half of a write). Keep it for commands that read more
     /// than one record; a single-record read needs none.
@@ -123,7 +131,7 @@ internal ref struct CommandContext
     public readonly int ReadDb => _inBatch ? Db.WriterPhysicalDatabase(Session.Database) : Db.PhysicalDatabase(Session.Database);
 
     /// <summary>Where this command's entry goes: the session's database, its reply in the session's protocol.</summary>
-    public readonly EntryTarget Target => new(Db, Session.Database, Session.Protocol, session: true);
+    public readonly EntryTarget Target => new(Db, Session.Database, Session.Protocol, session: true) { RelativeTimes = Session.Queueing };
 
     /// <summary>The arguments from <paramref name="first"/> on, for an encoder.</summary>
     public readonly RespArgs ArgsFrom(int first) => new(Args, first);

@@ -3,6 +3,7 @@ using Kiwi.Core;
 using Kiwi.Core.Resp;
 using Kiwi.Core.Storage;
 using Kiwi.Core.Transactions;
+using Kiwi.Native.Memory;
 
 namespace Kiwi.Resp;
 
@@ -31,9 +32,16 @@ internal sealed class TransactionReads : ITransactionReads
         _session.Database = db;
         _session.Protocol = reply.IsResp3 ? RespVersion.Resp3 : RespVersion.Resp2;
         var context = new CommandContext(_session, args, reply, spec, view, nowMs);
+        var output = reply.Output as ByteBuffer;
+        int start = output?.Length ?? 0;
         try
         {
             spec.Handler(ref context);
+            KiwiDb store = _session.Server.Db;
+            if (store.Events.WantsKeyMiss && output is not null && (output.Length == start || output.WrittenSpan[start] != (byte)'-'))
+            {
+                KeyMisses.Note(store, spec, args, store.WriterPhysicalDatabase(db), view, nowMs);
+            }
         }
         catch (KiwiException ex)
         {

@@ -95,4 +95,18 @@ public sealed class KiwiDbTransactionTests : KiwiDbTestBase
             Convert.FromHexString("0101" + "0807060504030201" + "01000000" + "01" + "03000000" + "00016B"),
             bytes);
     }
+
+    [Fact]
+    public async Task A_relative_expiry_counts_from_execute_and_an_absolute_one_stays()
+    {
+        KiwiTransaction tx = Db.CreateTransaction()
+            .Set(B("rel"), B("v"), KiwiExpiry.Milliseconds(1500))
+            .Set(B("abs"), B("v"), KiwiExpiry.AtUnixMilliseconds(StartMs + 1500));
+        Clock.Advance(1000);
+        Assert.NotNull(await tx.ExecuteAsync(CancellationToken.None));
+
+        // As Redis's MULTI: from the time the transaction runs, not the time the operation was added.
+        Assert.Equal(1500, Db.PTtl(B("rel")));
+        Assert.Equal(500, Db.PTtl(B("abs")));
+    }
 }

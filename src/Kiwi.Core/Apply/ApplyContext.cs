@@ -39,6 +39,9 @@ internal sealed partial class ApplyContext : IDisposable
     /// </summary>
     public bool EndBatch { get; set; }
 
+    /// <summary>While the commands of a transaction (EXEC) run: they must all land in the batch's one storage write.</summary>
+    public bool InTransaction { get; set; }
+
     /// <summary>Set by SWAPDB: after the batch is published every blocked client looks at its keys again. Cleared per batch.</summary>
     public bool WakeAllBlocked { get; set; }
 

@@ -55,9 +55,9 @@ internal sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSou
         _ring = ring;
         _syncEachBatch = durability == Durability.Always;
         _batch = new ApplyRequest[maxBatch];
-        Events = new PubSub.KeyspaceEvents(PubSub);
         Databases = new DatabaseMap(databases);
         Databases.Load(engine);
+        Events = new PubSub.KeyspaceEvents(PubSub, Databases);
         Counts = new DatabaseCounts(databases);
         Counts.Load(engine);
         _context = new ApplyContext(engine, _writes) { Blocking = Blocking, Events = Events, Databases = Databases, Counts = Counts };

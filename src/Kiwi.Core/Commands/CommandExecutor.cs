@@ -86,13 +86,21 @@ internal static class CommandExecutor
         }
 
         int executed = 0;
-        for (int i = 0; i < count && reader.TryRead(out CommandView command); i++)
+        ctx.InTransaction = true;
+        try
         {
-            if (admitted)
+            for (int i = 0; i < count && reader.TryRead(out CommandView command); i++)
             {
-                RunOne(ctx, ref command, request);
-                executed++;
+                if (admitted)
+                {
+                    RunOne(ctx, ref command, request);
+                    executed++;
+                }
             }
+        }
+        finally
+        {
+            ctx.InTransaction = false;
         }
 
         return executed;

@@ -30,6 +30,16 @@ internal readonly struct EntryTarget
     /// </summary>
     public bool Session { get; }
 
+    /// <summary>
+    /// True when the entry joins a transaction (a command queued in MULTI): a relative expiry (SET EX, EXPIRE, GETEX
+    /// EX, RESTORE's TTL...) is then encoded relative, flagged, and the writer adds the clock of the entry that
+    /// applies it (EXEC's), as Redis computes it when EXEC runs the command, not when it was queued.
+    /// </summary>
+    public bool RelativeTimes { get; init; }
+
+    /// <summary>An expiry <paramref name="relativeMs"/> after the applying entry's clock <paramref name="nowMs"/> (saturating: checked at queue time).</summary>
+    public static long ResolveRelative(long nowMs, long relativeMs) => relativeMs > long.MaxValue - nowMs ? long.MaxValue : nowMs + relativeMs;
+
     /// <summary>The clock reading an entry is stamped with.</summary>
     public long NowMs() => Db.NowMs();
 

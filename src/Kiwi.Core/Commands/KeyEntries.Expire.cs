@@ -34,9 +34,18 @@ internal static partial class KeyEntries
             return EncodedEntry.Refused(InvalidTime(command));
         }
 
-        when += basetime;
+        byte flags = (byte)condition;
+        if (command is ExpireCommand.Expire or ExpireCommand.PExpire && target.RelativeTimes)
+        {
+            flags |= (byte)ExpireFlags.Relative;
+        }
+        else
+        {
+            when += basetime;
+        }
+
         ApplyRequest request = target.Begin(now);
-        CommandFormat.AddCommand(request.Payload, OpCode.Expire, (byte)condition, target.Database, 1, when);
+        CommandFormat.AddCommand(request.Payload, OpCode.Expire, flags, target.Database, 1, when);
         CommandFormat.AddArg(request.Payload, key);
         return EncodedEntry.Ready(request);
     }

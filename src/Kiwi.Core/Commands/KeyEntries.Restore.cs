@@ -23,6 +23,9 @@ internal enum RestoreFlags : byte
 
     /// <summary>The payload's checksum holds but its contents do not parse.</summary>
     BadFormat = 16,
+
+    /// <summary>N1 is a TTL relative to the applying entry's clock (queued in a transaction).</summary>
+    RelativeTtl = 32,
 }
 
 /// <content>RESTORE.</content>
@@ -49,11 +52,16 @@ internal static partial class KeyEntries
         else if (given > 0)
         {
             // Fixed at proposal, so every replica expires the key at the same time.
-            expireAt = absoluteTtl ? given : (given > long.MaxValue - now ? long.MaxValue : now + given);
+            expireAt = absoluteTtl ? given : target.RelativeTimes ? given : EntryTarget.ResolveRelative(now, given);
+            if (!absoluteTtl && target.RelativeTimes)
+            {
+                flags |= RestoreFlags.RelativeTtl;
+            }
         }
 
-        bool payloadOk = flags == (flags & RestoreFlags.Replace) && DumpPayload.HasValidChecksum(payload);
-        if ((flags & ~RestoreFlags.Replace) == 0 && !payloadOk)
+        const RestoreFlags Options = RestoreFlags.Replace | RestoreFlags.RelativeTtl;
+        bool payloadOk = flags == (flags & Options) && DumpPayload.HasValidChecksum(payload);
+        if ((flags & ~Options) == 0 && !payloadOk)
         {
             flags |= RestoreFlags.BadChecksum;
         }
@@ -65,7 +73,7 @@ internal static partial class KeyEntries
         ApplyRequest request = target.Begin(now);
         CommandFormat.AddCommand(request.Payload, OpCode.Restore, (byte)flags, target.Database, 2, expireAt);
         CommandFormat.AddArg(request.Payload, key);
-        CommandFormat.AddArg(request.Payload, (flags & ~RestoreFlags.Replace) == 0 ? payload : default);
+        CommandFormat.AddArg(request.Payload, (flags & ~Options) == 0 ? payload : default);
         return EncodedEntry.Ready(request);
     }
 }

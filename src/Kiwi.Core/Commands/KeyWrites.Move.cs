@@ -10,6 +10,13 @@ internal static partial class KeyWrites
 {
     public static void FlushDb(ApplyContext ctx, ref CommandView cmd, ApplyRequest reply)
     {
+        if (ctx.InTransaction)
+        {
+            FlushByKeys(ctx, cmd.Flags == 1 ? -1 : cmd.Db);
+            reply.ReplyOk();
+            return;
+        }
+
         Span<byte> begin = stackalloc byte[2];
         Span<byte> end = stackalloc byte[3];
         if (cmd.Flags == 1)
@@ -42,6 +49,39 @@ internal static partial class KeyWrites
         ctx.EndBatch = true;
         ctx.ForgetKnownKey();
         reply.ReplyOk();
+    }
+
+    // FLUSHDB/FLUSHALL inside EXEC: the commands after it in the transaction must land in the same storage write
+    // (Redis applies a transaction whole), which a range delete of an in-place family cannot share with later puts
+    // there (see ApplyContext.EndBatch). So every record of the database (of all of them for FLUSHALL, db -1), as
+    // the batch sees it, is deleted one by one, as DEL would (O(keys), as Redis's synchronous flush); WATCHes of
+    // keys that exist see the deletes. Expiry index entries go stale and are dropped by the expiry cycle.
+    private static void FlushByKeys(ApplyContext ctx, int db)
+    {
+        var records = new List<(int Db, byte[] Key, byte[] Record)>();
+        Span<byte> start = stackalloc byte[2];
+        BinaryPrimitives.WriteUInt16BigEndian(start, (ushort)Math.Max(db, 0));
+        using (IStorageCursor cursor = ctx.BatchView.Snapshot.OpenCursor(KeySpace.Meta))
+        {
+            for (cursor.Seek(db < 0 ? default : start); cursor.Valid; cursor.Next())
+            {
+                ReadOnlySpan<byte> metaKey = cursor.Key;
+                if (metaKey.Length < KeyCodec.MetaPrefix || (db >= 0 && !metaKey[..2].SequenceEqual(start)))
+                {
+                    break;
+                }
+
+                records.Add((BinaryPrimitives.ReadUInt16BigEndian(metaKey), metaKey[KeyCodec.MetaPrefix..].ToArray(), cursor.Value.ToArray()));
+            }
+        }
+
+        foreach ((int keyDb, byte[] key, byte[] record) in records)
+        {
+            ctx.Delete(keyDb, key);
+            ctx.DropMembers(keyDb, key, record);
+        }
+
+        ctx.ForgetKnownKey();
     }
 
     public static void Rename(ApplyContext ctx, ref CommandView cmd, ApplyRequest reply)
@@ -93,6 +133,7 @@ internal static partial class KeyWrites
 
         if (ctx.Read(cmd.Db, source) == KeyType.None)
         {
+            ctx.Events.Note(KeyspaceEventClasses.KeyMiss, "keymiss"u8, cmd.Db, source);
             reply.ReplyInteger(0);
             return;
         }

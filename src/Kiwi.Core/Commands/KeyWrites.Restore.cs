@@ -50,7 +50,7 @@ internal static partial class KeyWrites
             ctx.DropMembers(cmd.Db, key, ctx.Current.WrittenSpan);
         }
 
-        long expireAt = cmd.N1;
+        long expireAt = (flags & RestoreFlags.RelativeTtl) != 0 ? EntryTarget.ResolveRelative(ctx.Now, cmd.N1) : cmd.N1;
         if (expireAt != 0 && expireAt <= ctx.Now)
         {
             // Redis: a key restored already expired is not created (a replaced one stays deleted).

@@ -28,8 +28,15 @@ internal static partial class KeyWrites
     public static void Expire(ApplyContext ctx, ref CommandView cmd, ApplyRequest reply)
     {
         ReadOnlySpan<byte> key = cmd.NextArg();
-        long when = cmd.N1;
         var flags = (ExpireFlags)cmd.Flags;
+        long when = cmd.N1;
+        if ((flags & ExpireFlags.Relative) != 0)
+        {
+            // Queued in a transaction: from EXEC's clock; a negative time is in the past and deletes the key.
+            when = when >= 0 ? EntryTarget.ResolveRelative(ctx.Now, when) : ctx.Now + when;
+            flags &= ~ExpireFlags.Relative;
+        }
+
         if (ctx.Read(cmd.Db, key) == KeyType.None)
         {
             reply.ReplyInteger(0);

@@ -214,6 +214,9 @@ internal enum SetFlags : byte
 
     /// <summary>N1 holds an absolute expiry (unix ms).</summary>
     Expire = 32,
+
+    /// <summary>With <see cref="Expire"/>: N1 is relative to the applying entry's clock (queued in a transaction).</summary>
+    RelativeExpire = 64,
 }
 
 /// <summary>Flags of <see cref="OpCode.GetEx"/>.</summary>
@@ -234,6 +237,9 @@ internal enum GetExFlags : byte
 
     /// <summary>The expiry given was not an integer: reply that error once the key is found to be a string.</summary>
     NotInteger = 8,
+
+    /// <summary>With <see cref="Expire"/>: N1 is relative to the applying entry's clock (queued in a transaction).</summary>
+    RelativeExpire = 16,
 }
 
 /// <summary>Flags of <see cref="OpCode.Expire"/>.</summary>
@@ -254,4 +260,7 @@ internal enum ExpireFlags : byte
 
     /// <summary>Only when the new expiry is less than the current one.</summary>
     Lt = 8,
+
+    /// <summary>N1 is relative to the applying entry's clock (EXPIRE/PEXPIRE queued in a transaction).</summary>
+    Relative = 16,
 }

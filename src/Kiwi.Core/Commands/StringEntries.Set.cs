@@ -45,6 +45,11 @@ internal static partial class StringEntries
             flags = !timeIsInteger ? GetExFlags.NotInteger
                 : expiry.TryResolve(now, out at) ? GetExFlags.Expire
                 : GetExFlags.InvalidExpire;
+            if (flags == GetExFlags.Expire && target.RelativeTimes && expiry.IsRelative)
+            {
+                expiry.TryResolve(0, out at);
+                flags |= GetExFlags.RelativeExpire;
+            }
         }
 
         ApplyRequest request = target.Begin(now);
@@ -70,6 +75,11 @@ internal static partial class StringEntries
             }
 
             flags |= SetFlags.Expire;
+            if (target.RelativeTimes && expiry.IsRelative)
+            {
+                expiry.TryResolve(0, out at);
+                flags |= SetFlags.RelativeExpire;
+            }
         }
         else if (expiry.Kind == KiwiExpiryKind.KeepTtl)
         {

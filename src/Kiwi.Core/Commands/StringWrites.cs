@@ -13,6 +13,10 @@ internal static partial class StringWrites
         ReadOnlySpan<byte> value = cmd.NextArg();
         var flags = (SetFlags)cmd.Flags;
         long expireAt = (flags & SetFlags.Expire) != 0 ? cmd.N1 : 0;
+        if ((flags & SetFlags.RelativeExpire) != 0)
+        {
+            expireAt = EntryTarget.ResolveRelative(ctx.Now, expireAt);
+        }
 
         if ((flags & (SetFlags.Nx | SetFlags.Xx | SetFlags.Get | SetFlags.KeepTtl)) != 0)
         {
@@ -32,6 +36,8 @@ internal static partial class StringWrites
                 }
                 else
                 {
+                    // SET ... GET and GETSET read the old value as Redis's GET does: a miss is a keymiss.
+                    ctx.Events.Note(KeyspaceEventClasses.KeyMiss, "keymiss"u8, cmd.Db, key);
                     reply.ReplyNull();
                 }
             }
@@ -113,14 +119,15 @@ internal static partial class StringWrites
         reply.ReplyBulk(ctx.CurrentPayload);
         if ((flags & GetExFlags.Expire) != 0)
         {
-            if (cmd.N1 <= ctx.Now)
+            long at = (flags & GetExFlags.RelativeExpire) != 0 ? EntryTarget.ResolveRelative(ctx.Now, cmd.N1) : cmd.N1;
+            if (at <= ctx.Now)
             {
                 ctx.Delete(cmd.Db, key);
                 ctx.Events.Note(KeyspaceEventClasses.Generic, "del"u8, cmd.Db, key);
             }
             else
             {
-                ctx.RewriteExpiry(cmd.Db, key, cmd.N1);
+                ctx.RewriteExpiry(cmd.Db, key, at);
                 ctx.Events.Note(KeyspaceEventClasses.Generic, "expire"u8, cmd.Db, key);
             }
         }
@@ -279,12 +286,16 @@ internal static partial class StringWrites
         return true;
     }
 
-    /// <summary>Loads a string for a read-modify-write command; replies null or WRONGTYPE and returns false otherwise.</summary>
+    /// <summary>
+    /// Loads a string for GETDEL/GETEX; replies null (a key miss, as Redis's lookupKeyRead notes it) or WRONGTYPE and
+    /// returns false otherwise.
+    /// </summary>
     private static bool ReadString(ApplyContext ctx, int db, ReadOnlySpan<byte> key, ApplyRequest reply)
     {
         KeyType type = ctx.Read(db, key);
         if (type == KeyType.None)
         {
+            ctx.Events.Note(KeyspaceEventClasses.KeyMiss, "keymiss"u8, db, key);
             reply.ReplyNull();
             return false;
         }

@@ -26,8 +26,18 @@ internal sealed class KeyspaceEvents : IDisposable
     private int _classes;
     private int _configured;
 
-    /// <summary>Creates the writer's notes, published to <paramref name="hub"/>.</summary>
-    public KeyspaceEvents(PubSubHub hub) => _hub = hub;
+    private readonly Storage.DatabaseMap? _databases;
+
+    /// <summary>
+    /// Creates the writer's notes, published to <paramref name="hub"/>; events name the logical database that
+    /// <paramref name="databases"/> (the writer's SWAPDB map) puts on the physical one a write is stored under, as
+    /// Redis, whose SWAPDB swaps the contents and keeps the numbers.
+    /// </summary>
+    public KeyspaceEvents(PubSubHub hub, Storage.DatabaseMap? databases = null)
+    {
+        _hub = hub;
+        _databases = databases;
+    }
 
     /// <summary>
     /// The classes notified (notify-keyspace-events); set from any thread, read by the writer. Without K or E
@@ -47,16 +57,54 @@ internal sealed class KeyspaceEvents : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool Wants(KeyspaceEventClasses classes) => (_classes & (int)classes) != 0;
 
+    /// <summary>
+    /// Any thread: true when key-miss events (class m) are published. Reads check it after they run, so with
+    /// notifications off a read pays this one field read.
+    /// </summary>
+    public bool WantsKeyMiss
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => (_classes & (int)KeyspaceEventClasses.KeyMiss) != 0;
+    }
+
+    /// <summary>
+    /// Any thread (a read on a client's thread): publishes now Redis's <c>keymiss</c> of <paramref name="key"/> in
+    /// logical database <paramref name="db"/>; a read queued in a transaction notes it instead (<see cref="Note"/>),
+    /// to go out in order with the transaction's other events.
+    /// </summary>
+    public void PublishKeyMiss(int db, ReadOnlySpan<byte> key)
+    {
+        var classes = (KeyspaceEventClasses)Volatile.Read(ref _classes);
+        if ((classes & KeyspaceEventClasses.KeyMiss) == 0 || !_hub.HasSubscribers)
+        {
+            return;
+        }
+
+        using var channel = new ByteBuffer();
+        if ((classes & KeyspaceEventClasses.Keyspace) != 0)
+        {
+            _hub.Publish(Channel(channel, "__keyspace@"u8, db, key), "keymiss"u8);
+        }
+
+        if ((classes & KeyspaceEventClasses.Keyevent) != 0)
+        {
+            _hub.Publish(Channel(channel, "__keyevent@"u8, db, "keymiss"u8), key);
+        }
+    }
+
     /// <summary>Where the notes of the command being applied begin (for <see cref="Rollback"/>).</summary>
     public int Mark => _noted.Length;
 
-    /// <summary>Writer thread: the write of <paramref name="key"/> produced <paramref name="name"/> of class <paramref name="classes"/>.</summary>
+    /// <summary>
+    /// Writer thread: the write of <paramref name="key"/>, stored under physical database <paramref name="db"/>,
+    /// produced <paramref name="name"/> of class <paramref name="classes"/>.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Note(KeyspaceEventClasses classes, ReadOnlySpan<byte> name, int db, ReadOnlySpan<byte> key)
     {
         if ((_classes & (int)classes) != 0)
         {
-            Append(KindEvent, db, name, key);
+            Append(KindEvent, _databases is null ? db : _databases.WriterLogical(db), name, key);
         }
     }
 
@@ -133,15 +181,17 @@ internal sealed class KeyspaceEvents : IDisposable
     }
 
     // "__keyspace@0__:key" / "__keyevent@0__:set", built in one reused buffer.
-    private ReadOnlySpan<byte> Channel(ReadOnlySpan<byte> prefix, int db, ReadOnlySpan<byte> suffix)
+    private ReadOnlySpan<byte> Channel(ReadOnlySpan<byte> prefix, int db, ReadOnlySpan<byte> suffix) => Channel(_channel, prefix, db, suffix);
+
+    private static ReadOnlySpan<byte> Channel(ByteBuffer channel, ReadOnlySpan<byte> prefix, int db, ReadOnlySpan<byte> suffix)
     {
-        _channel.Clear();
-        _channel.Write(prefix);
-        Span<byte> digits = _channel.GetSpan(11);
+        channel.Clear();
+        channel.Write(prefix);
+        Span<byte> digits = channel.GetSpan(11);
         db.TryFormat(digits, out int written, default, System.Globalization.CultureInfo.InvariantCulture);
-        _channel.Advance(written);
-        _channel.Write("__:"u8);
-        _channel.Write(suffix);
-        return _channel.WrittenSpan;
+        channel.Advance(written);
+        channel.Write("__:"u8);
+        channel.Write(suffix);
+        return channel.WrittenSpan;
     }
 }

@@ -18,23 +18,20 @@ internal static class KeySampler
     /// <summary>Bytes of the start key chosen at most; past them the window takes over.</summary>
     private const int MaxDepth = 32;
 
-    /// <summary>A random live key of <paramref name="db"/>, or null when it has none.</summary>
+    /// <summary>A random live key of <paramref name="db"/>, or null when it has none (<paramref name="cursor"/>: over <see cref="KeySpace.Meta"/>, the caller's).</summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> fired while expired keys were skipped.</exception>
-    public static byte[]? PickRandom(IStorageEngine engine, int db, long nowMs, CancellationToken cancellation)
+    public static byte[]? PickRandom(IStorageCursor cursor, int db, long nowMs, CancellationToken cancellation)
     {
+        ArgumentNullException.ThrowIfNull(cursor);
         Span<byte> probe = stackalloc byte[2 + MaxDepth];
         BinaryPrimitives.WriteUInt16BigEndian(probe, (ushort)db);
-        int length;
-        using (IStorageCursor cursor = engine.OpenCursor(KeySpace.Meta))
-        {
-            length = Descend(cursor, probe);
-        }
+        int length = Descend(cursor, probe);
 
         // Reservoir sampling: the i-th live key seen replaces the choice with probability 1/i.
         byte[] start = probe[2..length].ToArray();
         byte[]? chosen = null;
         int seen = 0;
-        KeyScan.Walk(engine, db, start, nowMs, cancellation, (key, _) =>
+        KeyScan.Walk(cursor, db, start, nowMs, cancellation, (key, _) =>
         {
             if (Random.Shared.Next(++seen) == 0)
             {
@@ -46,7 +43,7 @@ internal static class KeySampler
         if (seen < Window && start.Length > 0)
         {
             // Wrap around: the keys before the start.
-            KeyScan.Walk(engine, db, default, nowMs, cancellation, (key, _) =>
+            KeyScan.Walk(cursor, db, default, nowMs, cancellation, (key, _) =>
             {
                 if (key.SequenceCompareTo(start) >= 0)
                 {

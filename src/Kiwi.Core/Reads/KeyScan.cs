@@ -16,13 +16,23 @@ internal static class KeyScan
     public static byte[]? Walk(IStorageEngine engine, int db, ReadOnlySpan<byte> startAfterOrAt, long nowMs, CancellationToken cancellation, Func<ReadOnlySpan<byte>, KeyType, bool> visit)
     {
         ArgumentNullException.ThrowIfNull(engine);
+        using IStorageCursor cursor = engine.OpenCursor(KeySpace.Meta);
+        return Walk(cursor, db, startAfterOrAt, nowMs, cancellation, visit);
+    }
+
+    /// <summary>
+    /// <see cref="Walk(IStorageEngine, int, ReadOnlySpan{byte}, long, CancellationToken, Func{ReadOnlySpan{byte}, KeyType, bool})"/>
+    /// with a cursor over <see cref="KeySpace.Meta"/> the caller owns (one of a read view: the writer's batch inside EXEC).
+    /// </summary>
+    public static byte[]? Walk(IStorageCursor cursor, int db, ReadOnlySpan<byte> startAfterOrAt, long nowMs, CancellationToken cancellation, Func<ReadOnlySpan<byte>, KeyType, bool> visit)
+    {
+        ArgumentNullException.ThrowIfNull(cursor);
         ArgumentNullException.ThrowIfNull(visit);
         Span<byte> prefix = stackalloc byte[2];
         BinaryPrimitives.WriteUInt16BigEndian(prefix, (ushort)db);
         byte[] seek = new byte[2 + startAfterOrAt.Length];
         prefix.CopyTo(seek);
         startAfterOrAt.CopyTo(seek.AsSpan(2));
-        using IStorageCursor cursor = engine.OpenCursor(KeySpace.Meta);
         for (cursor.Seek(seek); cursor.Valid; cursor.Next())
         {
             // Checked at every entry, expired ones included: a volatile read, next to a native call per move.

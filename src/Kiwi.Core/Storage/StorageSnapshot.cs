@@ -38,12 +38,6 @@ internal readonly struct StorageSnapshot : IDisposable
     /// <summary>Ends the view (once its cursors are disposed too).</summary>
     public void Dispose() => _source?.Release(_token);
 
-    /// <summary>
-    /// The writer's batch this view includes (a transaction's reads, see <c>Transactions.BatchView</c>): member walks
-    /// merge it with their cursor. Null for a view of committed state.
-    /// </summary>
-    internal WriteSet? PendingWrites => _source?.PendingWrites;
-
     private IStorageSnapshotSource Source => _source ?? ThrowDefault();
 
     [DoesNotReturn]
@@ -65,7 +59,4 @@ internal interface IStorageSnapshotSource
 
     /// <inheritdoc cref="StorageSnapshot.Dispose"/>
     void Release(int token);
-
-    /// <inheritdoc cref="StorageSnapshot.PendingWrites"/>
-    WriteSet? PendingWrites => null;
 }

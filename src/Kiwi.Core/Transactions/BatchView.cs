@@ -6,7 +6,8 @@ namespace Kiwi.Core.Transactions;
 /// <summary>
 /// The writer's batch as a read view (<see cref="StorageSnapshot"/>): committed state with the batch's own puts and
 /// deletes on top, so the reads queued in a transaction see its earlier writes through the same read code that
-/// serves committed state. Used on the writer thread only, between two commands of an entry; committed state does
+/// serves committed state; its cursors merge the batch too (<see cref="BatchCursor"/>), so ordered walks (KEYS, SCAN,
+/// member and score ranges in either direction) see it as well. Used on the writer thread only, between two commands of an entry; committed state does
 /// not move meanwhile (the writer is the only one committing), so no storage snapshot is needed.
 /// </summary>
 internal sealed class BatchView : IStorageSnapshotSource
@@ -25,9 +26,6 @@ internal sealed class BatchView : IStorageSnapshotSource
     public StorageSnapshot Snapshot => new(this, 0);
 
     /// <inheritdoc />
-    public WriteSet? PendingWrites => _writes;
-
-    /// <inheritdoc />
     public bool TryGet(int token, KeySpace space, ReadOnlySpan<byte> key, ByteBuffer value)
     {
         switch (_writes.Find(space, key, out ReadOnlySpan<byte> pending))
@@ -44,7 +42,7 @@ internal sealed class BatchView : IStorageSnapshotSource
     }
 
     /// <inheritdoc />
-    public IStorageCursor OpenCursor(int token, KeySpace space) => _engine.OpenCursor(space);
+    public IStorageCursor OpenCursor(int token, KeySpace space) => new BatchCursor(_engine.OpenCursor(space), _writes, space);
 
     /// <inheritdoc />
     public void Release(int token)

@@ -12,7 +12,7 @@ internal static partial class BitHandlers
     private static void Lcs(ref CommandContext ctx)
     {
         // Redis checks the types before it parses the options.
-        if (!LcsInput.TryLoad(ctx.Db.Engine, ctx.ReadDb, ctx[1], ctx[2], ctx.Db.NowMs(), out LcsInput input))
+        if (!LcsInput.TryLoad(ctx.View, ctx.ReadDb, ctx[1], ctx[2], ctx.NowMs, out LcsInput input))
         {
             ctx.Error(LcsAlgorithm.WrongTypeError);
             return;

@@ -16,7 +16,7 @@ internal static partial class BitHandlers
     public static void Register(List<CommandSpec> t)
     {
         const CommandFlags W = CommandFlags.Write;
-        const CommandFlags R = CommandFlags.ReadOnly;
+        const CommandFlags R = CommandFlags.ReadOnly | CommandFlags.BatchRead;
         t.Add(new("setbit", 4, W, 1, 1, 1, SetBit));
         t.Add(new("getbit", 3, R | CommandFlags.Fast, 1, 1, 1, GetBit));
         t.Add(new("bitcount", -2, R, 1, 1, 1, BitCount));
@@ -25,7 +25,7 @@ internal static partial class BitHandlers
 
         // BITFIELD is a write command (as in Redis), but with GETs only it is a read: answered at once, after the
         // client's earlier writes and behind the read barrier, without a log entry.
-        t.Add(new("bitfield", -2, W, 1, 1, 1, BitField) { ReadsOnlyWhen = static args => BitFieldOp.OnlyGets(args, 2) });
+        t.Add(new("bitfield", -2, W | CommandFlags.BatchRead, 1, 1, 1, BitField) { ReadsOnlyWhen = static args => BitFieldOp.OnlyGets(args, 2) });
         t.Add(new("bitfield_ro", -2, R | CommandFlags.Fast, 1, 1, 1, BitFieldRo));
         t.Add(new("lcs", -3, R, 1, 2, 1, Lcs));
     }
@@ -263,7 +263,7 @@ internal static partial class BitHandlers
     /// <summary>Looks a string up for a read: false (WRONGTYPE replied) for another type.</summary>
     private static bool LookupString(ref CommandContext ctx, ReadOnlySpan<byte> key, out bool exists)
     {
-        KeyType type = ReadPath.Lookup(ctx.Db.Engine, ctx.ReadDb, key, ctx.Db.NowMs());
+        KeyType type = ctx.Lookup(key);
         exists = type == KeyType.String;
         if (type is KeyType.None or KeyType.String)
         {

@@ -24,7 +24,7 @@ internal static partial class HashHandlers
         t.Add(new("hvals", 2, CommandFlags.ReadOnly | CommandFlags.BatchRead, 1, 1, 1, static (ref CommandContext ctx) => GetAll(ref ctx, HashParts.Values)));
         t.Add(new("hgetall", 2, CommandFlags.ReadOnly | CommandFlags.BatchRead, 1, 1, 1, static (ref CommandContext ctx) => GetAll(ref ctx, HashParts.Both)));
         t.Add(new("hrandfield", -2, CommandFlags.ReadOnly | CommandFlags.BatchRead, 1, 1, 1, RandField));
-        t.Add(new("hscan", -3, CommandFlags.ReadOnly, 1, 1, 1, Scan));
+        t.Add(new("hscan", -3, CommandFlags.ReadOnly | CommandFlags.BatchRead, 1, 1, 1, Scan));
     }
 
     private static void SubmitSet(ref CommandContext ctx, HashSetFlags flags)

@@ -9,14 +9,14 @@ internal static partial class KeyHandlers
 {
     private static void RegisterDump(List<CommandSpec> t)
     {
-        t.Add(new("dump", 2, CommandFlags.ReadOnly, 1, 1, 1, Dump));
+        t.Add(new("dump", 2, CommandFlags.ReadOnly | CommandFlags.BatchRead, 1, 1, 1, Dump));
         t.Add(new("restore", -4, CommandFlags.Write, 1, 1, 1, Restore));
     }
 
     private static void Dump(ref CommandContext ctx)
     {
         using var payload = new ByteBuffer();
-        if (KeyDump.TryDump(ctx.View, ctx.Session.Database, ctx[1], ctx.Db.NowMs(), payload))
+        if (KeyDump.TryDump(ctx.View, ctx.ReadDb, ctx[1], ctx.NowMs, payload))
         {
             ctx.Writer.WriteBulk(payload.WrittenSpan);
         }

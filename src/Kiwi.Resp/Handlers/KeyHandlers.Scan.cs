@@ -11,13 +11,13 @@ internal static partial class KeyHandlers
 {
     public static void RegisterMore(List<CommandSpec> t)
     {
-        t.Add(new("keys", 2, CommandFlags.ReadOnly, 0, 0, 0, Keys));
-        t.Add(new("scan", -2, CommandFlags.ReadOnly, 0, 0, 0, Scan));
-        t.Add(new("randomkey", 1, CommandFlags.ReadOnly, 0, 0, 0, RandomKey));
+        t.Add(new("keys", 2, CommandFlags.ReadOnly | CommandFlags.BatchRead, 0, 0, 0, Keys));
+        t.Add(new("scan", -2, CommandFlags.ReadOnly | CommandFlags.BatchRead, 0, 0, 0, Scan));
+        t.Add(new("randomkey", 1, CommandFlags.ReadOnly | CommandFlags.BatchRead, 0, 0, 0, RandomKey));
         t.Add(new("rename", 3, CommandFlags.Write, 1, 2, 1, static (ref CommandContext ctx) => ctx.Submit(KeyEntries.Rename(ctx.Target, ctx[1], ctx[2], onlyIfNew: false))));
         t.Add(new("renamenx", 3, CommandFlags.Write | CommandFlags.Fast, 1, 2, 1, static (ref CommandContext ctx) => ctx.Submit(KeyEntries.Rename(ctx.Target, ctx[1], ctx[2], onlyIfNew: true))));
         t.Add(new("copy", -3, CommandFlags.Write, 1, 2, 1, Copy));
-        t.Add(new("object", -2, CommandFlags.ReadOnly, 2, 2, 1, ObjectCommand));
+        t.Add(new("object", -2, CommandFlags.ReadOnly | CommandFlags.BatchRead, 2, 2, 1, ObjectCommand));
     }
 
     private static void Keys(ref CommandContext ctx)
@@ -26,7 +26,8 @@ internal static partial class KeyHandlers
         bool all = GlobPattern.MatchesAll(pattern);
         var found = new List<byte[]>();
         CancellationToken cancellation = ctx.Cancellation;
-        KeyScan.Walk(ctx.Db.Engine, ctx.ReadDb, default, ctx.Db.NowMs(), cancellation, (key, _) =>
+        using IStorageCursor keys = ctx.OpenKeyCursor();
+        KeyScan.Walk(keys, ctx.ReadDb, default, ctx.NowMs, cancellation, (key, _) =>
         {
             if (all || GlobPattern.IsMatch(pattern, key, ignoreCase: false, cancellation))
             {
@@ -99,15 +100,19 @@ internal static partial class KeyHandlers
         var found = new List<byte[]>();
         long visited = 0;
         CancellationToken cancellation = ctx.Cancellation;
-        byte[]? resume = KeyScan.Walk(ctx.Db.Engine, ctx.ReadDb, start, ctx.Db.NowMs(), cancellation, (key, keyType) =>
+        byte[]? resume;
+        using (IStorageCursor keys = ctx.OpenKeyCursor())
         {
-            if ((pattern is null || GlobPattern.IsMatch(pattern, key, ignoreCase: false, cancellation)) && (type is null || type == keyType))
+            resume = KeyScan.Walk(keys, ctx.ReadDb, start, ctx.NowMs, cancellation, (key, keyType) =>
             {
-                found.Add(key.ToArray());
-            }
+                if ((pattern is null || GlobPattern.IsMatch(pattern, key, ignoreCase: false, cancellation)) && (type is null || type == keyType))
+                {
+                    found.Add(key.ToArray());
+                }
 
-            return ++visited < count;
-        });
+                return ++visited < count;
+            });
+        }
 
         ulong next = resume is null ? 0 : ctx.Server.SaveCursor(resume);
         ctx.Writer.WriteArrayHeader(2);
@@ -130,7 +135,12 @@ internal static partial class KeyHandlers
 
     private static void RandomKey(ref CommandContext ctx)
     {
-        byte[]? chosen = KeySampler.PickRandom(ctx.Db.Engine, ctx.ReadDb, ctx.Db.NowMs(), ctx.Cancellation);
+        byte[]? chosen;
+        using (IStorageCursor keys = ctx.OpenKeyCursor())
+        {
+            chosen = KeySampler.PickRandom(keys, ctx.ReadDb, ctx.NowMs, ctx.Cancellation);
+        }
+
         if (chosen is null)
         {
             ctx.Writer.WriteNull();
@@ -216,7 +226,7 @@ internal static partial class KeyHandlers
             return;
         }
 
-        KeyType type = ReadPath.Lookup(ctx.Db.Engine, ctx.ReadDb, ctx[2], ctx.Db.NowMs());
+        KeyType type = ctx.Lookup(ctx[2]);
         if (type == KeyType.None)
         {
             ReadPath.Release();

@@ -1,4 +1,5 @@
 using Kiwi.Core.Commands;
+using Kiwi.Core.Resp;
 
 namespace Kiwi.Resp.Handlers;
 
@@ -49,24 +50,7 @@ internal static partial class ServerHandlers
         }
 
         var keys = new List<int>();
-        if (spec.FirstKey > 0)
-        {
-            // Positions within the inner command (its name at 0), as COMMAND INFO gives them.
-            int last = spec.LastKey >= 0 ? spec.LastKey : argc + spec.LastKey;
-            for (int i = spec.FirstKey; i <= last && i < argc; i += Math.Max(1, spec.Step))
-            {
-                keys.Add(i);
-            }
-        }
-
-        if (numKeysAt > 0 && numKeysAt < argc && ArgParser.TryInt64(ctx[2 + numKeysAt], out long numKeys) && numKeys > 0)
-        {
-            for (int i = numKeysAt + 1; i <= numKeysAt + numKeys && i < argc; i++)
-            {
-                keys.Add(i);
-            }
-        }
-
+        KeyPositions(spec, ctx.Args, 2, keys);
         if (keys.Count == 0)
         {
             ctx.Error("ERR Invalid arguments specified for command"u8);
@@ -77,6 +61,34 @@ internal static partial class ServerHandlers
         foreach (int position in keys)
         {
             ctx.Writer.WriteBulk(ctx[2 + position]);
+        }
+    }
+
+    /// <summary>
+    /// Adds to <paramref name="keys"/> the positions (the command's name at 0) of the key arguments of the command of
+    /// <paramref name="spec"/> whose name is <paramref name="args"/>[<paramref name="offset"/>]: from its key positions,
+    /// or its numkeys argument.
+    /// </summary>
+    internal static void KeyPositions(CommandSpec spec, CommandArgs args, int offset, List<int> keys)
+    {
+        int argc = args.Count - offset;
+        if (spec.FirstKey > 0)
+        {
+            // Positions within the inner command (its name at 0), as COMMAND INFO gives them.
+            int last = spec.LastKey >= 0 ? spec.LastKey : argc + spec.LastKey;
+            for (int i = spec.FirstKey; i <= last && i < argc; i += Math.Max(1, spec.Step))
+            {
+                keys.Add(i);
+            }
+        }
+
+        int numKeysAt = NumKeysPosition(spec.Name);
+        if (numKeysAt > 0 && numKeysAt < argc && ArgParser.TryInt64(args[offset + numKeysAt], out long numKeys) && numKeys > 0)
+        {
+            for (int i = numKeysAt + 1; i <= numKeysAt + numKeys && i < argc; i++)
+            {
+                keys.Add(i);
+            }
         }
     }
 

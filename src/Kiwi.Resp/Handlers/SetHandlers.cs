@@ -25,7 +25,7 @@ internal static partial class SetHandlers
         t.Add(new("sunion", -2, CommandFlags.ReadOnly | CommandFlags.BatchRead, 1, -1, 1, static (ref CommandContext ctx) => Combine(ref ctx, SetOperation.Union)));
         t.Add(new("sdiff", -2, CommandFlags.ReadOnly | CommandFlags.BatchRead, 1, -1, 1, static (ref CommandContext ctx) => Combine(ref ctx, SetOperation.Diff)));
         t.Add(new("sintercard", -3, CommandFlags.ReadOnly | CommandFlags.BatchRead, 0, 0, 0, InterCard));
-        t.Add(new("sscan", -3, CommandFlags.ReadOnly, 1, 1, 1, Scan));
+        t.Add(new("sscan", -3, CommandFlags.ReadOnly | CommandFlags.BatchRead, 1, 1, 1, Scan));
     }
 
     private static void Pop(ref CommandContext ctx)

@@ -13,11 +13,11 @@ internal static class SortHandlers
 {
     public static void Register(List<CommandSpec> t)
     {
-        t.Add(new("sort", -2, CommandFlags.Write, 1, 1, 1, static (ref CommandContext ctx) => Sort(ref ctx, readOnly: false))
+        t.Add(new("sort", -2, CommandFlags.Write | CommandFlags.BatchRead, 1, 1, 1, static (ref CommandContext ctx) => Sort(ref ctx, readOnly: false))
         {
             ReadsOnlyWhen = static args => !HasStore(args),
         });
-        t.Add(new("sort_ro", -2, CommandFlags.ReadOnly, 1, 1, 1, static (ref CommandContext ctx) => Sort(ref ctx, readOnly: true)));
+        t.Add(new("sort_ro", -2, CommandFlags.ReadOnly | CommandFlags.BatchRead, 1, 1, 1, static (ref CommandContext ctx) => Sort(ref ctx, readOnly: true)));
     }
 
     // The session must know before the handler runs whether this SORT only reads: it does unless it stores.
@@ -40,7 +40,7 @@ internal static class SortHandlers
         }
 
         var output = new List<byte[]?>();
-        switch (SortRun.Run(new CommittedSortData(ctx.View, ctx.ReadDb, ctx.Db.NowMs()), ctx[1], options, output))
+        switch (SortRun.Run(new CommittedSortData(ctx.View, ctx.ReadDb, ctx.NowMs), ctx[1], options, output))
         {
             case SortOutcome.WrongType:
                 ctx.Writer.WriteError(KiwiError.WrongType);

@@ -64,7 +64,7 @@ internal static partial class ZSetHandlers
         var sizes = new long[n];
         var zsets = new bool[n];
         var present = new bool[n];
-        long now = ctx.Db.NowMs();
+        long now = ctx.NowMs;
         for (int i = 0; i < n; i++)
         {
             KeyType type = CollectionReads.Lookup(ctx.View, ctx.ReadDb, ctx[options.FirstKey + i], now, out versions[i], out sizes[i]);

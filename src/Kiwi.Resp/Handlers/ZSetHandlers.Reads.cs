@@ -42,7 +42,7 @@ internal static partial class ZSetHandlers
 
     private static void MScore(ref CommandContext ctx)
     {
-        KeyType type = CollectionReads.Lookup(ctx.View, ctx.ReadDb, ctx[1], ctx.Db.NowMs(), out ulong version, out _);
+        KeyType type = CollectionReads.Lookup(ctx.View, ctx.ReadDb, ctx[1], ctx.NowMs, out ulong version, out _);
         if (type != KeyType.None && type != KeyType.ZSet)
         {
             ctx.Writer.WriteError(KiwiError.WrongType);

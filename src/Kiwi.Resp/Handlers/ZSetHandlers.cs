@@ -9,8 +9,8 @@ internal static partial class ZSetHandlers
     public static void Register(List<CommandSpec> t)
     {
         const CommandFlags W = CommandFlags.Write | CommandFlags.Fast;
-        const CommandFlags R = CommandFlags.ReadOnly | CommandFlags.Fast;
-        const CommandFlags RS = CommandFlags.ReadOnly;
+        const CommandFlags R = CommandFlags.ReadOnly | CommandFlags.Fast | CommandFlags.BatchRead;
+        const CommandFlags RS = CommandFlags.ReadOnly | CommandFlags.BatchRead;
         t.Add(new("zadd", -4, W, 1, 1, 1, static (ref CommandContext ctx) => ctx.Submit(ZSetEntries.Add(ctx.Target, ctx[1], ctx.ArgsFrom(2)))));
         t.Add(new("zincrby", 4, W, 1, 1, 1, static (ref CommandContext ctx) => ctx.Submit(ZSetEntries.IncrBy(ctx.Target, ctx[1], ctx[2], ctx[3]))));
         t.Add(new("zrem", -3, W, 1, 1, 1, static (ref CommandContext ctx) => ctx.Submit(ZSetEntries.Remove(ctx.Target, ctx[1], ctx.ArgsFrom(2)))));

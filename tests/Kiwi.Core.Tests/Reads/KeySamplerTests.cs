@@ -61,7 +61,8 @@ public sealed class KeySamplerTests : KiwiDbTestBase
 
     private string? Pick()
     {
-        byte[]? key = KeySampler.PickRandom(Db.Engine, 0, Db.NowMs(), CancellationToken.None);
+        using Kiwi.Core.Storage.IStorageCursor cursor = Db.Engine.OpenCursor(Kiwi.Core.Storage.KeySpace.Meta);
+        byte[]? key = KeySampler.PickRandom(cursor, 0, Db.NowMs(), CancellationToken.None);
         return key is null ? null : Encoding.UTF8.GetString(key);
     }
 }

@@ -4,18 +4,18 @@ using Kiwi.Core.Resp;
 namespace Kiwi.Core.Commands.Bits;
 
 /// <summary>
-/// Builds and submits the log entries of the bit write commands: one encoding for the RESP handlers and
-/// <see cref="KiwiBits"/>, after their arguments were validated.
+/// Builds the log entries of the bit write commands (not submitted: the caller submits them, or a transaction
+/// queues them): one encoding for the RESP handlers and <see cref="KiwiBits"/>, after their arguments were validated.
 /// </summary>
 internal static class BitEntries
 {
     /// <summary>SETBIT key offset bit (offset valid, bit 0 or 1).</summary>
-    public static ApplyRequest SetBit(EntryTarget target, ReadOnlySpan<byte> key, long offset, int bit)
+    public static EncodedEntry SetBit(EntryTarget target, ReadOnlySpan<byte> key, long offset, int bit)
     {
         ApplyRequest request = target.Begin(target.NowMs());
         CommandFormat.AddCommand(request.Payload, OpCode.SetBit, 0, target.Database, 1, offset, bit);
         CommandFormat.AddArg(request.Payload, key);
-        return target.Db.SubmitRaw(request);
+        return EncodedEntry.Ready(request);
     }
 
     /// <summary>Starts BITOP: follow with the destination and every source through <see cref="CommandFormat.AddArg"/>, then submit.</summary>
@@ -27,7 +27,7 @@ internal static class BitEntries
     }
 
     /// <summary>BITFIELD key ops (validated).</summary>
-    public static ApplyRequest BitField(EntryTarget target, ReadOnlySpan<byte> key, ReadOnlySpan<BitFieldOp> ops)
+    public static EncodedEntry BitField(EntryTarget target, ReadOnlySpan<byte> key, ReadOnlySpan<BitFieldOp> ops)
     {
         ApplyRequest request = target.Begin(target.NowMs());
         CommandFormat.AddCommand(request.Payload, OpCode.BitField, 0, target.Database, 2, ops.Length);
@@ -43,6 +43,6 @@ internal static class BitEntries
         }
 
         request.Payload.Advance(size);
-        return target.Db.SubmitRaw(request);
+        return EncodedEntry.Ready(request);
     }
 }

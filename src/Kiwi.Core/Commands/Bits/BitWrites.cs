@@ -58,11 +58,17 @@ internal static class BitWrites
         int longest = 0;
         for (int i = 0; i < sources; i++)
         {
-            KeyType type = ctx.Read(cmd.Db, probe.NextArg());
+            ReadOnlySpan<byte> key = probe.NextArg();
+            KeyType type = ctx.Read(cmd.Db, key);
             if (type != KeyType.None && type != KeyType.String)
             {
                 reply.ReplyError(KiwiError.WrongType);
                 return;
+            }
+
+            if (type == KeyType.None)
+            {
+                ctx.Events.Note(KeyspaceEventClasses.KeyMiss, "keymiss"u8, cmd.Db, key);
             }
 
             if (type == KeyType.String)

@@ -24,11 +24,11 @@ internal readonly struct LcsInput : IDisposable
     /// <summary>The second key's value.</summary>
     public ReadOnlySpan<byte> B => _buffer.AsSpan(_aLength, _bLength);
 
-    /// <summary>Reads both keys; false when either holds another type than a string (Redis checks this first).</summary>
-    public static bool TryLoad(IStorageEngine engine, int db, ReadOnlySpan<byte> keyA, ReadOnlySpan<byte> keyB, long nowMs, out LcsInput input)
+    /// <summary>Reads both keys through one view (both at one point in time); false when either holds another type than a string (Redis checks this first).</summary>
+    public static bool TryLoad(StorageSnapshot view, int db, ReadOnlySpan<byte> keyA, ReadOnlySpan<byte> keyB, long nowMs, out LcsInput input)
     {
         input = default;
-        KeyType typeA = ReadPath.Lookup(engine, db, keyA, nowMs);
+        KeyType typeA = ReadPath.Lookup(view, db, keyA, nowMs);
         ReadOnlySpan<byte> a = typeA == KeyType.String ? MetaValue.Payload(ReadPath.Record) : default;
         if (typeA is not (KeyType.None or KeyType.String))
         {
@@ -38,7 +38,7 @@ internal readonly struct LcsInput : IDisposable
         byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(a.Length, 16));
         a.CopyTo(buffer);
         int aLength = a.Length;
-        KeyType typeB = ReadPath.Lookup(engine, db, keyB, nowMs);
+        KeyType typeB = ReadPath.Lookup(view, db, keyB, nowMs);
         if (typeB is not (KeyType.None or KeyType.String))
         {
             ArrayPool<byte>.Shared.Return(buffer);

@@ -50,6 +50,7 @@ internal static partial class SetWrites
             KeyType type = ctx.Read(db, key);
             if (type == KeyType.None)
             {
+                ctx.Events.Note(KeyspaceEventClasses.KeyMiss, "keymiss"u8, db, key);
                 return true;
             }
 

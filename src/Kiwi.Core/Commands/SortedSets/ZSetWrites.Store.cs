@@ -27,6 +27,12 @@ internal static partial class ZSetWrites
         {
             keys[i] = cmd.NextArg().ToArray();
             KeyType type = ctx.Read(cmd.Db, keys[i]);
+            if (type == KeyType.None && !wrongType)
+            {
+                // Redis looks the sources up one by one and stops at the first of another type.
+                ctx.Events.Note(KeyspaceEventClasses.KeyMiss, "keymiss"u8, cmd.Db, keys[i]);
+            }
+
             present[i] = type != KeyType.None;
             wrongType |= type is not (KeyType.None or KeyType.ZSet or KeyType.Set);
             zsets[i] = type == KeyType.ZSet;
@@ -110,6 +116,11 @@ internal static partial class ZSetWrites
         {
             reply.ReplyError(KiwiError.WrongType);
             return;
+        }
+
+        if (type == KeyType.None)
+        {
+            ctx.Events.Note(KeyspaceEventClasses.KeyMiss, "keymiss"u8, cmd.Db, source);
         }
 
         ulong version = ctx.CurrentVersion;
