@@ -77,6 +77,11 @@ cleanup() {
     trap - EXIT INT TERM
     [[ -z "$child_pid" ]] || stop_pid "$child_pid"
     stop_servers
+    if [[ $code -ne 0 && -s "${results:-}" ]]; then
+        # The lines measured before the failure are worth keeping (a full run takes 25 minutes).
+        cp "$results" "${TMPDIR:-/tmp}/kiwi-report-failed.jsonl"
+        echo "report: the results so far are in ${TMPDIR:-/tmp}/kiwi-report-failed.jsonl" >&2
+    fi
     rm -rf "$work"
     exit "$code"
 }
@@ -291,7 +296,7 @@ if [[ $quick -eq 0 ]]; then
     leader=""
     for _ in $(seq 1 300); do
         for i in 0 1 2; do
-            role="$(timeout 1 redis-cli -p "${resp_ports[$i]}" INFO raft 2>/dev/null | tr -d '\r' | awk -F: '$1 == "role" { print $2 }')"
+            role="$( (timeout 1 redis-cli -p "${resp_ports[$i]}" INFO raft 2>/dev/null || true) | tr -d '\r' | awk -F: '$1 == "role" { print $2 }')"
             [[ "$role" != leader ]] || leader="${resp_ports[$i]}"
         done
         [[ -z "$leader" ]] || break
@@ -301,6 +306,8 @@ if [[ $quick -eq 0 ]]; then
         log "kiwi cluster: no leader within 60 s; no cluster row"
     else
         port="$leader"
+        run "$bin_bench" server --port "$port" --commands SET,GET --clients "$connections" --pipeline 4 \
+            --seconds 2 --warmup 0 --keys "$keyspace" --value "$value" >/dev/null 2>>"$work/bench.err" || true
         for pipeline in 1 16; do
             for cmd in SET GET; do
                 log "kiwi cluster: $cmd -P $pipeline on the leader"
