@@ -73,6 +73,17 @@ internal sealed class BenchArgs
 
     public int RawBatch { get; private set; } = 256;
 
+    /// <summary>Commands per batch of one connection of <c>kiwi-bench server</c> (redis-benchmark's <c>-P</c>).</summary>
+    public int Pipeline { get; private set; } = 1;
+
+    /// <summary>The command mix of <c>kiwi-bench server</c>: each command drawn from these with equal chance.</summary>
+    public IReadOnlyList<string> Commands { get; private set; } = ["SET"];
+
+    /// <summary><c>--tag name=value</c> pairs copied into the JSON line, so a script can label a run.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Tags => _tags;
+
+    private readonly List<KeyValuePair<string, string>> _tags = [];
+
     public string? Directory { get; private set; }
 
     public static BenchArgs Parse(string[] args)
@@ -107,11 +118,20 @@ internal sealed class BenchArgs
                 case "--report-every": result.ReportEvery = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--raw-batch": result.RawBatch = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--dir": result.Directory = Next(); break;
+                case "--pipeline": result.Pipeline = Math.Max(1, int.Parse(Next(), CultureInfo.InvariantCulture)); break;
+                case "--commands": result.Commands = [.. Next().ToUpperInvariant().Split(',', StringSplitOptions.RemoveEmptyEntries)]; break;
+                case "--tag": result._tags.Add(ParseTag(Next())); break;
                 default: throw new ArgumentException($"unknown option {name}");
             }
         }
 
         return result;
+    }
+
+    private static KeyValuePair<string, string> ParseTag(string text)
+    {
+        int eq = text.IndexOf('=', StringComparison.Ordinal);
+        return eq > 0 ? new(text[..eq], text[(eq + 1)..]) : throw new ArgumentException($"--tag {text}: name=value");
     }
 
     private static (int Hit, int Miss, int Set) ParseMix(string text)
