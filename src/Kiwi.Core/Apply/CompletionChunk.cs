@@ -17,8 +17,9 @@ internal sealed class CompletionChunk : IThreadPoolWorkItem, IResettable
     private int _count;
 
     /// <summary>
-    /// Hands every request of <paramref name="batch"/> to the thread pool for completion, in chunks, except those
-    /// marked <see cref="ApplyRequest.CompleteOnWriterThread"/>, which complete here. Reorders the span.
+    /// Hands every awaited request of <paramref name="batch"/> to the thread pool for completion, in chunks. Those
+    /// marked <see cref="ApplyRequest.CompleteOnWriterThread"/> complete here, and so do those nobody awaits yet
+    /// (that only marks them done: see <see cref="ApplyRequest.TryCompleteUnawaited"/>). Reorders the span.
     /// </summary>
     public static void CompleteAll(Span<ApplyRequest> batch)
     {
@@ -37,6 +38,11 @@ internal sealed class CompletionChunk : IThreadPoolWorkItem, IResettable
             {
                 // Kept in the batch array (moved to the front) and completed below, after the pool has work.
                 batch[inline++] = request;
+                continue;
+            }
+
+            if (request.TryCompleteUnawaited())
+            {
                 continue;
             }
 
