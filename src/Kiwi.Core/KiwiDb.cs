@@ -99,6 +99,9 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
     /// </summary>
     public long BatchesAppliedInline => _worker.BatchesAppliedInline;
 
+    /// <summary>True while the writer thread is parked: an awaiting caller then applies its writes itself (tests).</summary>
+    internal bool WriterParked => _worker.WriterParked;
+
     /// <summary>Entries waiting in the commit ring.</summary>
     public int PendingWrites => _ring.Count;
 

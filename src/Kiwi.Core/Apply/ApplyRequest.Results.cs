@@ -30,6 +30,7 @@ internal sealed partial class ApplyRequest : IValueTaskSource<bool>, IValueTaskS
         try
         {
             _core.GetResult(token);
+            EndAwait();
             return Reply switch
             {
                 ReplyKind.Ok => true,
@@ -49,6 +50,7 @@ internal sealed partial class ApplyRequest : IValueTaskSource<bool>, IValueTaskS
         try
         {
             _core.GetResult(token);
+            EndAwait();
             return Reply == ReplyKind.Integer ? Integer : throw ToException();
         }
         finally
@@ -62,6 +64,7 @@ internal sealed partial class ApplyRequest : IValueTaskSource<bool>, IValueTaskS
         try
         {
             _core.GetResult(token);
+            EndAwait();
             return Reply switch
             {
                 ReplyKind.Bulk => KiwiValue.Copy(BulkReply),

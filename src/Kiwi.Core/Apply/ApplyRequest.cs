@@ -15,6 +15,7 @@ internal sealed partial class ApplyRequest : IValueTaskSource, IThreadPoolWorkIt
     private ManualResetValueTaskSourceCore<bool> _core;
     private bool _returnOnResult;
     private bool _awaited;
+    private bool _suspended;
     private ApplyWorker? _applier;
 
     /// <summary>Creates an empty request; use the pool.</summary>
@@ -184,6 +185,13 @@ internal sealed partial class ApplyRequest : IValueTaskSource, IThreadPoolWorkIt
         // Before registering: whoever completes the request and still reads false signals it with continuations
         // forced onto the thread pool (TryCompleteUnawaited).
         Volatile.Write(ref _awaited, true);
+        if (applier is not null)
+        {
+            // A caller suspended on its write: until its GetResult, other callers leave theirs to the writer thread.
+            _suspended = true;
+            applier.AwaitSuspended();
+        }
+
         _core.OnCompleted(continuation, state, token, flags);
 
         // An awaiter that never asked for the status: its entry may sit in the ring with the writer parked.
@@ -198,12 +206,14 @@ internal sealed partial class ApplyRequest : IValueTaskSource, IThreadPoolWorkIt
         if (!_returnOnResult)
         {
             _core.GetResult(token);
+            EndAwait();
             return;
         }
 
         try
         {
             _core.GetResult(token);
+            EndAwait();
             if (Reply != ReplyKind.Ok)
             {
                 throw ToException();
@@ -221,6 +231,16 @@ internal sealed partial class ApplyRequest : IValueTaskSource, IThreadPoolWorkIt
     /// <inheritdoc />
     public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
         => Register(continuation, state, token, flags);
+
+    // The awaiter reads the result: it no longer counts as suspended (see Register).
+    private void EndAwait()
+    {
+        if (_suspended)
+        {
+            _suspended = false;
+            _applier!.AwaitResumed();
+        }
+    }
 
     /// <summary>Clears the request for reuse (called by the pool).</summary>
     public bool TryReset()
@@ -242,6 +262,7 @@ internal sealed partial class ApplyRequest : IValueTaskSource, IThreadPoolWorkIt
         Protocol = RespVersion.Resp3;
         _returnOnResult = false;
         _awaited = false;
+        _suspended = false;
         _applier = null;
         _core.RunContinuationsAsynchronously = false;
         return true;

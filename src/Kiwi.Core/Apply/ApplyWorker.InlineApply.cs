@@ -32,6 +32,8 @@ internal sealed partial class ApplyWorker
     private int _writerParked;
     private long _inlineBatches;
     private int _inlineHolder;
+    private bool _handedOff;
+    private int _suspendedCallers;
 
     /// <summary>Batches applied by a producer on its own thread (included in <see cref="BatchesWritten"/>).</summary>
     public long BatchesAppliedInline => Volatile.Read(ref _inlineBatches);
@@ -106,8 +108,12 @@ internal sealed partial class ApplyWorker
     [MethodImpl(MethodImplOptions.NoInlining)]
     internal void ApplyAwaited(ApplyRequest awaited)
     {
-        // A continuation running inside a batch (on the thread holding the role) must not start another one.
-        if (!t_isWriter && Volatile.Read(ref _role) == Idle)
+        // A continuation running inside a batch (on the thread holding the role) must not start another one. With
+        // other callers suspended on their writes, or the writer thread awake (busy, or about to park: it re-checks
+        // the ring first), the entry goes with the others in flight: under load awaiting callers only publish and
+        // the writer thread's batches stay large.
+        if (!t_isWriter && Volatile.Read(ref _suspendedCallers) == 0 && Volatile.Read(ref _writerParked) != 0
+            && Volatile.Read(ref _role) == Idle)
         {
             ApplyHere(awaited);
         }
@@ -115,6 +121,15 @@ internal sealed partial class ApplyWorker
 
     /// <summary>Wakes the writer thread when it is parked and nobody holds the role (an entry may wait for it).</summary>
     internal void WakeIfIdle() => WakeWriter();
+
+    /// <summary>An embedded caller suspended on a pending write (registered its continuation).</summary>
+    internal void AwaitSuspended() => Interlocked.Increment(ref _suspendedCallers);
+
+    /// <summary>That caller read its result.</summary>
+    internal void AwaitResumed() => Interlocked.Decrement(ref _suspendedCallers);
+
+    /// <summary>True while the writer thread is parked (idle): only then does an awaiting caller apply inline.</summary>
+    internal bool WriterParked => Volatile.Read(ref _writerParked) != 0;
 
     // Takes the role if nobody holds it and applies batches on this thread: up to MaxInlineBatches, or, for an
     // awaiting caller, until its own request is complete.
@@ -127,6 +142,7 @@ internal sealed partial class ApplyWorker
 
         t_isWriter = true;
         _inlineHolder = Environment.CurrentManagedThreadId;
+        _handedOff = false;
         try
         {
             for (int i = 0; i < MaxInlineBatches; i++)
@@ -152,7 +168,11 @@ internal sealed partial class ApplyWorker
             t_isWriter = false;
             _inlineHolder = 0;
             Interlocked.Exchange(ref _role, Idle);
-            if (_ring.Count > 0 || _ring.IsClosed)
+
+            // Other callers awaited writes of these batches: their continuations, resumed on the pool one after the
+            // other, would each find the role free and apply their next write alone. The writer thread, awake,
+            // takes those writes together.
+            if (_ring.Count > 0 || _ring.IsClosed || _handedOff)
             {
                 WakeWriter();
             }
@@ -162,10 +182,12 @@ internal sealed partial class ApplyWorker
     private void Run()
     {
         t_isWriter = true;
+        bool woken = true;
         while (true)
         {
-            // Woken with nothing to do (the periodic re-check): leave the role free for callers that apply inline.
-            if ((_ring.Count > 0 || _ring.IsClosed) && Interlocked.CompareExchange(ref _role, WriterThreadActive, Idle) == Idle)
+            // The periodic re-check with nothing to do leaves the role free for callers that apply inline; a wake-up
+            // on purpose takes it and spins a while, for the writes about to come.
+            if ((woken || _ring.Count > 0 || _ring.IsClosed) && Interlocked.CompareExchange(ref _role, WriterThreadActive, Idle) == Idle)
             {
                 DrainWhileBusy();
                 if (_ring.IsCompleted)
@@ -192,7 +214,7 @@ internal sealed partial class ApplyWorker
                 continue;
             }
 
-            _wake.Wait(TimeSpan.FromMilliseconds(100));
+            woken = _wake.Wait(TimeSpan.FromMilliseconds(100));
             Volatile.Write(ref _writerParked, 0);
         }
     }

@@ -304,7 +304,7 @@ internal sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSou
 
         // Before the replies: a RESP3 client notified of its own write gets the push first, as from Redis.
         Events.Publish();
-        CompletionChunk.CompleteAll(batch);
+        _handedOff |= CompletionChunk.CompleteAll(batch);
         if (Volatile.Read(ref _waiterCount) != 0)
         {
             ReleaseWaiters();
@@ -374,6 +374,7 @@ internal sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSou
             if (!request.TryCompleteUnawaited())
             {
                 request.Complete();
+                _handedOff = true;
             }
         }
     }

@@ -33,6 +33,17 @@ public sealed class ApplyOnAwaitTests
         return db.SubmitEntry(Kiwi.Core.Commands.StringEntries.IncrBy(target, B(key), 1)).AsIntegerTask();
     }
 
+    // Only a parked writer thread leaves writes to their callers; after a wake-up it spins a while before parking.
+    private static async Task UntilWriterParked(KiwiDb db)
+    {
+        DateTime deadline = DateTime.UtcNow + s_deadline;
+        while (!db.WriterParked)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the writer thread never parked");
+            await Task.Delay(1);
+        }
+    }
+
     // A session-style reply completes on the applying thread: move off it before the test goes on.
     private static async Task<long> Reply(ValueTask<long> pending)
     {
@@ -46,6 +57,7 @@ public sealed class ApplyOnAwaitTests
     {
         var engine = new GatedEngine(new MemoryEngine());
         using KiwiDb db = KiwiDb.Open(engine, Options());
+        await UntilWriterParked(db);
         int here = 0;
         for (int i = 1; i <= 200; i++)
         {
@@ -75,6 +87,7 @@ public sealed class ApplyOnAwaitTests
         using KiwiDb db = KiwiDb.Open(engine, Options());
         const int Rounds = 10;
         const int Burst = 64;
+        await UntilWriterParked(db);
         long batches = db.BatchesWritten;
         var pending = new ValueTask<long>[Burst];
         for (int round = 0; round < Rounds; round++)
@@ -216,6 +229,7 @@ public sealed class ApplyOnAwaitTests
             await Task.Yield();
         }
 
+        await UntilWriterParked(db);
         long inline = db.BatchesAppliedInline;
         ValueTask<long> push = db.Lists.PushRightAsync(B("q"), B("x"));
         Assert.True(push.IsCompleted, "the push was not applied by the awaiting thread");
@@ -234,6 +248,7 @@ public sealed class ApplyOnAwaitTests
     {
         var engine = new GatedEngine(new MemoryEngine());
         using KiwiDb db = KiwiDb.Open(engine, Options(Durability.Always));
+        await UntilWriterParked(db);
         engine.Holding = true;
         int caller = 0;
         Task<long> first = Task.Factory.StartNew(
@@ -273,6 +288,7 @@ public sealed class ApplyOnAwaitTests
         var faulty = new FaultyEngine(new MemoryEngine());
         using KiwiDb db = KiwiDb.Open(faulty, Options());
         Assert.Equal(1, await db.IncrAsync("n"));
+        await UntilWriterParked(db);
         faulty.FailNext(1);
         long inline = db.BatchesAppliedInline;
         ValueTask<long> failing = db.IncrAsync("n");
@@ -282,6 +298,7 @@ public sealed class ApplyOnAwaitTests
         Assert.Equal(1, db.FailedBatches);
 
         // The role was given back: the next write is applied here again, and the writer thread still serves.
+        await UntilWriterParked(db);
         ValueTask<long> next = db.IncrAsync("n");
         Assert.True(next.IsCompleted);
         Assert.Equal(2, await next);
@@ -343,6 +360,7 @@ public sealed class ApplyOnAwaitTests
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pop.WaitAsync(s_deadline));
         }
 
+        await UntilWriterParked(db);
         ValueTask<long> push = db.Lists.PushRightAsync(B("q"), B("x"));
         Assert.True(push.IsCompleted, "after the cancellations the write was not applied by the awaiting thread");
         Assert.Equal(1, await push);
