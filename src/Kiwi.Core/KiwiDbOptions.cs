@@ -62,7 +62,8 @@ public sealed class KiwiDbOptions
     /// When the writer thread is idle, a thread that awaits a write applies the batch itself (one writer at a time
     /// still), saving the writer's wake-up and two thread switches per lone write: every write the caller issued
     /// before that await goes into the same batch, and the await then finishes without a thread switch. The caller
-    /// stops at its own write; other callers' writes that arrived meanwhile go to the writer thread. A write nobody
+    /// stops at its own write; other callers' writes that arrived meanwhile go to the writer thread, and while other
+    /// callers wait on their writes (concurrent load) every write goes there, so batches stay large. A write nobody
     /// awaits is applied by the writer thread's next periodic check (at most 100 ms) or by the next caller's batch.
     /// With <see cref="Durability.Always"/> the awaiting caller waits for its batch's fsync (a group commit, as on
     /// the writer thread); RESP server sessions apply inline only with the other durabilities. Default true.

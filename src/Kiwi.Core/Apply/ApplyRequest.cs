@@ -262,7 +262,9 @@ internal sealed partial class ApplyRequest : IValueTaskSource, IThreadPoolWorkIt
         Protocol = RespVersion.Resp3;
         _returnOnResult = false;
         _awaited = false;
-        _suspended = false;
+
+        // Returned without its result read: it must not keep counting as a caller waiting (see Register).
+        EndAwait();
         _applier = null;
         _core.RunContinuationsAsynchronously = false;
         return true;
