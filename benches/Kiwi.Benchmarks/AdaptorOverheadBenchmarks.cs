@@ -13,7 +13,9 @@ namespace Kiwi.Benchmarks;
 /// (a) encode the meta key and record here and write them with <see cref="RocksStore.Write"/>; (b) the same
 /// SET through <see cref="KiwiDb.SetAsync(ReadOnlySpan{byte}, ReadOnlySpan{byte}, KiwiExpiry, SetCondition)"/>
 /// (ring, writer thread, read of the old record, applied-index record, waiter). Once with one put per storage
-/// write, once with 64. The direct path is each group's baseline.
+/// write, once with 64. The direct path is each group's baseline. <see cref="ApplyOnAwait"/> false is the path
+/// without inline apply (the writer thread applies every write: wake-up, apply, completion on the thread pool);
+/// true applies on the awaiting thread while the writer is idle (the default).
 /// </summary>
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
@@ -38,6 +40,10 @@ public class AdaptorOverheadBenchmarks
     private KiwiDb _db = null!;
     private int _next;
 
+    /// <summary><see cref="KiwiDbOptions.InlineApplyWhenIdle"/>: the awaiting caller applies while the writer is idle.</summary>
+    [Params(true, false)]
+    public bool ApplyOnAwait { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
@@ -46,7 +52,8 @@ public class AdaptorOverheadBenchmarks
         _store = _engine.Store;
         _meta = _store.Column((int)KeySpace.Meta);
         // The pipeline runs over the same engine, so both sides write one RocksDB with one set of options.
-        _db = KiwiDb.Open(_engine, BenchData.Options(_path));
+        KiwiDbOptions defaults = BenchData.Options(_path);
+        _db = KiwiDb.Open(_engine, new KiwiDbOptions { Path = defaults.Path, ActiveExpiry = defaults.ActiveExpiry, InlineApplyWhenIdle = ApplyOnAwait });
         BenchData.Populate(_db, _keys, _value);
     }
 

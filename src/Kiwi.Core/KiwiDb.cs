@@ -94,10 +94,13 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
     public long FailedBatches => _worker.FailedBatches;
 
     /// <summary>
-    /// Batches a server session applied on its own thread because the writer was idle
-    /// (<see cref="KiwiDbOptions.InlineApplyWhenIdle"/>); they are included in <see cref="BatchesWritten"/>.
+    /// Batches a caller (an awaiting embedded caller or a server session) applied on its own thread because the writer
+    /// was idle (<see cref="KiwiDbOptions.InlineApplyWhenIdle"/>); they are included in <see cref="BatchesWritten"/>.
     /// </summary>
     public long BatchesAppliedInline => _worker.BatchesAppliedInline;
+
+    /// <summary>True while the writer thread is parked: an awaiting caller then applies its writes itself (tests).</summary>
+    internal bool WriterParked => _worker.WriterParked;
 
     /// <summary>Entries waiting in the commit ring.</summary>
     public int PendingWrites => _ring.Count;
@@ -261,9 +264,11 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
     }
 
     /// <summary>
-    /// Hands a request to the writer (waiting while the ring is full). Outside a session it is applied by the
-    /// writer thread, which a burst of submits from one thread keeps busy (one batch for many); a session's
-    /// request (see <see cref="Begin"/>) waits for the session to call <see cref="ApplyPublished"/> after its read.
+    /// Hands a request to the writer (waiting while the ring is full). Outside a session, with inline apply on, it is
+    /// applied when awaited: by the awaiting thread if the writer is idle (every write published before the await
+    /// in the same batch), else by whoever holds the writer role; with inline apply off, by the writer thread, which
+    /// a burst of submits keeps busy. A session's request (see <see cref="Begin"/>) waits for the session to call
+    /// <see cref="ApplyPublished"/> after its read.
     /// </summary>
     internal void Submit(ApplyRequest request)
     {
@@ -275,13 +280,19 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
 
         // Read before publishing: once published, an embedded request may complete and go back to the pool.
         bool session = request.CompleteOnWriterThread;
+        bool onAwait = !session && _worker.AppliesOnAwait;
+        if (onAwait)
+        {
+            request.ApplyOnAwait(_worker);
+        }
+
         if (!_worker.Publish(request))
         {
             ApplyRequestPool.Return(request);
             ThrowDisposed();
         }
 
-        if (!session)
+        if (!session && !onAwait)
         {
             _worker.ApplyPublished(inline: false);
         }

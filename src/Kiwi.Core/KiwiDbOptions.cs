@@ -59,9 +59,14 @@ public sealed class KiwiDbOptions
     public int MaxBatch { get; init; } = 1024;
 
     /// <summary>
-    /// When the writer thread is idle, a thread that submits a write applies the batch itself (one writer at a
-    /// time still), saving the writer's wake-up and a context switch per lone write. Ignored with
-    /// <see cref="Durability.Always"/>, where the batch's fsync would hold the submitting thread. Default true.
+    /// When the writer thread is idle, a thread that awaits a write applies the batch itself (one writer at a time
+    /// still), saving the writer's wake-up and two thread switches per lone write: every write the caller issued
+    /// before that await goes into the same batch, and the await then finishes without a thread switch. The caller
+    /// stops at its own write; other callers' writes that arrived meanwhile go to the writer thread, and while other
+    /// callers wait on their writes (concurrent load) every write goes there, so batches stay large. A write nobody
+    /// awaits is applied by the writer thread's next periodic check (at most 100 ms) or by the next caller's batch.
+    /// With <see cref="Durability.Always"/> the awaiting caller waits for its batch's fsync (a group commit, as on
+    /// the writer thread); RESP server sessions apply inline only with the other durabilities. Default true.
     /// </summary>
     public bool InlineApplyWhenIdle { get; init; } = true;
 

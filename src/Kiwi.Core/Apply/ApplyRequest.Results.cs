@@ -30,6 +30,7 @@ internal sealed partial class ApplyRequest : IValueTaskSource<bool>, IValueTaskS
         try
         {
             _core.GetResult(token);
+            EndAwait();
             return Reply switch
             {
                 ReplyKind.Ok => true,
@@ -49,6 +50,7 @@ internal sealed partial class ApplyRequest : IValueTaskSource<bool>, IValueTaskS
         try
         {
             _core.GetResult(token);
+            EndAwait();
             return Reply == ReplyKind.Integer ? Integer : throw ToException();
         }
         finally
@@ -62,6 +64,7 @@ internal sealed partial class ApplyRequest : IValueTaskSource<bool>, IValueTaskS
         try
         {
             _core.GetResult(token);
+            EndAwait();
             return Reply switch
             {
                 ReplyKind.Bulk => KiwiValue.Copy(BulkReply),
@@ -75,20 +78,20 @@ internal sealed partial class ApplyRequest : IValueTaskSource<bool>, IValueTaskS
         }
     }
 
-    ValueTaskSourceStatus IValueTaskSource<bool>.GetStatus(short token) => _core.GetStatus(token);
+    ValueTaskSourceStatus IValueTaskSource<bool>.GetStatus(short token) => Status(token);
 
-    ValueTaskSourceStatus IValueTaskSource<long>.GetStatus(short token) => _core.GetStatus(token);
+    ValueTaskSourceStatus IValueTaskSource<long>.GetStatus(short token) => Status(token);
 
-    ValueTaskSourceStatus IValueTaskSource<KiwiValue>.GetStatus(short token) => _core.GetStatus(token);
+    ValueTaskSourceStatus IValueTaskSource<KiwiValue>.GetStatus(short token) => Status(token);
 
     void IValueTaskSource<bool>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
-        => _core.OnCompleted(continuation, state, token, flags);
+        => Register(continuation, state, token, flags);
 
     void IValueTaskSource<long>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
-        => _core.OnCompleted(continuation, state, token, flags);
+        => Register(continuation, state, token, flags);
 
     void IValueTaskSource<KiwiValue>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
-        => _core.OnCompleted(continuation, state, token, flags);
+        => Register(continuation, state, token, flags);
 
     /// <summary>The shape of the (first) reply, decoded from <see cref="ReplyBuffer"/>.</summary>
     public ReplyKind Reply

@@ -14,6 +14,9 @@ internal sealed partial class ApplyRequest : IValueTaskSource, IThreadPoolWorkIt
 {
     private ManualResetValueTaskSourceCore<bool> _core;
     private bool _returnOnResult;
+    private bool _awaited;
+    private bool _suspended;
+    private ApplyWorker? _applier;
 
     /// <summary>Creates an empty request; use the pool.</summary>
     public ApplyRequest()
@@ -133,6 +136,68 @@ internal sealed partial class ApplyRequest : IValueTaskSource, IThreadPoolWorkIt
     /// <summary>Signals the waiter on the current thread: its continuation runs here.</summary>
     public void CompleteInline() => _core.SetResult(true);
 
+    /// <summary>
+    /// Signals the waiter here if nobody awaits the request yet: that only marks it done, and its caller's await then
+    /// finishes at once, with no hand-off to another thread. False when a continuation is registered (complete it
+    /// with <see cref="Complete"/> or a <see cref="CompletionChunk"/>, so it never runs on the applying thread).
+    /// </summary>
+    public bool TryCompleteUnawaited()
+    {
+        if (Volatile.Read(ref _awaited))
+        {
+            return false;
+        }
+
+        // A continuation registered between the check and the signal goes to the thread pool, never runs here.
+        _core.RunContinuationsAsynchronously = true;
+        _core.SetResult(true);
+        return true;
+    }
+
+    /// <summary>
+    /// Has <paramref name="worker"/> apply this request on the thread that awaits it, when that thread finds the
+    /// writer idle (see <see cref="ApplyWorker.ApplyAwaited"/>). Set before the request is published.
+    /// </summary>
+    public void ApplyOnAwait(ApplyWorker worker) => _applier = worker;
+
+    /// <summary>True once the request is complete (its waiter signalled).</summary>
+    public bool IsCompleted => _core.GetStatus(_core.Version) != ValueTaskSourceStatus.Pending;
+
+    // Awaiting asks for the status first: a request published for apply-on-await that is still pending is applied
+    // here when the writer is idle, so the await that follows finishes without a thread switch.
+    private ValueTaskSourceStatus Status(short token)
+    {
+        ValueTaskSourceStatus status = _core.GetStatus(token);
+        if (status != ValueTaskSourceStatus.Pending || _applier is not { } applier)
+        {
+            return status;
+        }
+
+        applier.ApplyAwaited(this);
+        return _core.GetStatus(token);
+    }
+
+    private void Register(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
+    {
+        // Read first: once registered, the continuation may run, consume the request and return it to the pool.
+        ApplyWorker? applier = _applier;
+
+        // Before registering: whoever completes the request and still reads false signals it with continuations
+        // forced onto the thread pool (TryCompleteUnawaited).
+        Volatile.Write(ref _awaited, true);
+        if (applier is not null)
+        {
+            // A caller suspended on its write: until its GetResult, other callers leave theirs to the writer thread.
+            _suspended = true;
+            applier.AwaitSuspended();
+        }
+
+        _core.OnCompleted(continuation, state, token, flags);
+
+        // An awaiter that never asked for the status: its entry may sit in the ring with the writer parked.
+        applier?.WakeIfIdle();
+    }
+
     void IThreadPoolWorkItem.Execute() => _core.SetResult(true);
 
     /// <inheritdoc />
@@ -141,12 +206,14 @@ internal sealed partial class ApplyRequest : IValueTaskSource, IThreadPoolWorkIt
         if (!_returnOnResult)
         {
             _core.GetResult(token);
+            EndAwait();
             return;
         }
 
         try
         {
             _core.GetResult(token);
+            EndAwait();
             if (Reply != ReplyKind.Ok)
             {
                 throw ToException();
@@ -159,11 +226,21 @@ internal sealed partial class ApplyRequest : IValueTaskSource, IThreadPoolWorkIt
     }
 
     /// <inheritdoc />
-    public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
+    public ValueTaskSourceStatus GetStatus(short token) => Status(token);
 
     /// <inheritdoc />
     public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
-        => _core.OnCompleted(continuation, state, token, flags);
+        => Register(continuation, state, token, flags);
+
+    // The awaiter reads the result: it no longer counts as suspended (see Register).
+    private void EndAwait()
+    {
+        if (_suspended)
+        {
+            _suspended = false;
+            _applier!.AwaitResumed();
+        }
+    }
 
     /// <summary>Clears the request for reuse (called by the pool).</summary>
     public bool TryReset()
@@ -184,6 +261,12 @@ internal sealed partial class ApplyRequest : IValueTaskSource, IThreadPoolWorkIt
         ReplyBuffer.Clear();
         Protocol = RespVersion.Resp3;
         _returnOnResult = false;
+        _awaited = false;
+
+        // Returned without its result read: it must not keep counting as a caller waiting (see Register).
+        EndAwait();
+        _applier = null;
+        _core.RunContinuationsAsynchronously = false;
         return true;
     }
 }

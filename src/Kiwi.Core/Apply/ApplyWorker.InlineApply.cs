@@ -8,6 +8,13 @@ namespace Kiwi.Core.Apply;
 // writer thread and no context switch. Only one thread holds the token, so batches stay serial, the applied index
 // stays monotonic and the write set is never shared. Under load the writer thread keeps the token and producers
 // only publish. With the token released, a thread that saw entries left in the ring wakes the writer thread.
+//
+// Two kinds of producer take the token. A RESP session publishes a read's commands and calls ApplyPublished once.
+// An embedded caller (KiwiDb) publishes with apply-on-await and applies when it awaits the write: the await is the
+// end of its burst, so 64 writes issued before the first await are one batch, and a lone write is applied by the
+// awaiting thread with nothing to wake and nothing to hand back. It stops once its own write is done: entries that
+// arrived meanwhile are other callers' and go to the writer thread (with durability always, their fsync is not
+// this caller's to wait for).
 internal sealed partial class ApplyWorker
 {
     private const int Idle = 0;
@@ -19,17 +26,23 @@ internal sealed partial class ApplyWorker
     private const int MaxInlineBatches = 4;
 
     private readonly bool _inlineApply;
+    private readonly bool _applyOnAwait;
     private readonly ManualResetEventSlim _wake = new(false, spinCount: 0);
     private int _role;
     private int _writerParked;
     private long _inlineBatches;
     private int _inlineHolder;
+    private bool _handedOff;
+    private int _suspendedCallers;
 
     /// <summary>Batches applied by a producer on its own thread (included in <see cref="BatchesWritten"/>).</summary>
     public long BatchesAppliedInline => Volatile.Read(ref _inlineBatches);
 
-    /// <summary>True when producers may apply on their own thread while the writer is idle.</summary>
+    /// <summary>True when sessions may apply what they published on their own thread while the writer is idle.</summary>
     public bool InlineApply => _inlineApply;
+
+    /// <summary>True when an embedded write is applied by the thread that awaits it while the writer is idle.</summary>
+    public bool AppliesOnAwait => _applyOnAwait;
 
     /// <summary>
     /// Publishes <paramref name="request"/>, waiting while the ring is full. It is not applied yet: after the
@@ -85,7 +98,42 @@ internal sealed partial class ApplyWorker
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void ApplyInline()
+    private void ApplyInline() => ApplyHere(until: null);
+
+    /// <summary>
+    /// Called by the thread awaiting <paramref name="awaited"/> (published with apply-on-await) while it is pending:
+    /// with the writer idle, applies the ring's entries here until <paramref name="awaited"/> is complete; otherwise
+    /// returns at once (whoever holds the writer role applies it: a holder re-checks the ring when it lets go).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal void ApplyAwaited(ApplyRequest awaited)
+    {
+        // A continuation running inside a batch (on the thread holding the role) must not start another one. With
+        // other callers suspended on their writes, or the writer thread awake (busy, or about to park: it re-checks
+        // the ring first), the entry goes with the others in flight: under load awaiting callers only publish and
+        // the writer thread's batches stay large.
+        if (!t_isWriter && Volatile.Read(ref _suspendedCallers) == 0 && Volatile.Read(ref _writerParked) != 0
+            && Volatile.Read(ref _role) == Idle)
+        {
+            ApplyHere(awaited);
+        }
+    }
+
+    /// <summary>Wakes the writer thread when it is parked and nobody holds the role (an entry may wait for it).</summary>
+    internal void WakeIfIdle() => WakeWriter();
+
+    /// <summary>An embedded caller suspended on a pending write (registered its continuation).</summary>
+    internal void AwaitSuspended() => Interlocked.Increment(ref _suspendedCallers);
+
+    /// <summary>That caller read its result.</summary>
+    internal void AwaitResumed() => Interlocked.Decrement(ref _suspendedCallers);
+
+    /// <summary>True while the writer thread is parked (idle): only then does an awaiting caller apply inline.</summary>
+    internal bool WriterParked => Volatile.Read(ref _writerParked) != 0;
+
+    // Takes the role if nobody holds it and applies batches on this thread: up to MaxInlineBatches, or, for an
+    // awaiting caller, until its own request is complete.
+    private void ApplyHere(ApplyRequest? until)
     {
         if (Interlocked.CompareExchange(ref _role, ProducerActive, Idle) != Idle)
         {
@@ -94,10 +142,17 @@ internal sealed partial class ApplyWorker
 
         t_isWriter = true;
         _inlineHolder = Environment.CurrentManagedThreadId;
+        _handedOff = false;
         try
         {
             for (int i = 0; i < MaxInlineBatches; i++)
             {
+                // Checked under the role: nobody else completes it now, and a failed batch completes it too.
+                if (until is not null && until.IsCompleted)
+                {
+                    break;
+                }
+
                 int n = _ring.Drain(_batch);
                 if (n == 0)
                 {
@@ -113,7 +168,11 @@ internal sealed partial class ApplyWorker
             t_isWriter = false;
             _inlineHolder = 0;
             Interlocked.Exchange(ref _role, Idle);
-            if (_ring.Count > 0 || _ring.IsClosed)
+
+            // Other callers awaited writes of these batches: their continuations, resumed on the pool one after the
+            // other, would each find the role free and apply their next write alone. The writer thread, awake,
+            // takes those writes together.
+            if (_ring.Count > 0 || _ring.IsClosed || _handedOff)
             {
                 WakeWriter();
             }
@@ -123,9 +182,12 @@ internal sealed partial class ApplyWorker
     private void Run()
     {
         t_isWriter = true;
+        bool woken = true;
         while (true)
         {
-            if (Interlocked.CompareExchange(ref _role, WriterThreadActive, Idle) == Idle)
+            // The periodic re-check with nothing to do leaves the role free for callers that apply inline; a wake-up
+            // on purpose takes it and spins a while, for the writes about to come.
+            if ((woken || _ring.Count > 0 || _ring.IsClosed) && Interlocked.CompareExchange(ref _role, WriterThreadActive, Idle) == Idle)
             {
                 DrainWhileBusy();
                 if (_ring.IsCompleted)
@@ -142,7 +204,8 @@ internal sealed partial class ApplyWorker
                 }
             }
 
-            // Parked until a publisher or a releasing holder of the role saw entries for us, or Stop.
+            // Parked until a publisher or a releasing holder of the role saw entries for us, or Stop. The timeout
+            // also applies embedded writes published for apply-on-await that nobody awaits.
             _wake.Reset();
             Interlocked.Exchange(ref _writerParked, 1);
             if ((_ring.Count > 0 || _ring.IsClosed) && Volatile.Read(ref _role) == Idle)
@@ -151,7 +214,7 @@ internal sealed partial class ApplyWorker
                 continue;
             }
 
-            _wake.Wait(TimeSpan.FromMilliseconds(100));
+            woken = _wake.Wait(TimeSpan.FromMilliseconds(100));
             Volatile.Write(ref _writerParked, 0);
         }
     }

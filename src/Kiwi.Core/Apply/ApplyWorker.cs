@@ -44,8 +44,9 @@ internal sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSou
     /// <param name="durability">Whether each batch is synced.</param>
     /// <param name="maxBatch">The most entries applied as one storage write.</param>
     /// <param name="inlineApply">
-    /// Lets a producer that finds the writer idle apply the batch on its own thread (never with
-    /// <see cref="Durability.Always"/>, whose fsync would hold that thread).
+    /// Lets a producer that finds the writer idle apply the batch on its own thread: an embedded caller when it awaits
+    /// its write (with any durability: it waits for that fsync anyway), a session after its read (never with
+    /// <see cref="Durability.Always"/>, whose fsync would hold every connection of that I/O thread).
     /// </param>
     /// <param name="databases">The number of databases (SELECT 0 to n-1).</param>
     public ApplyWorker(IStorageEngine engine, CommitRing<ApplyRequest> ring, Durability durability, int maxBatch = 1024, bool inlineApply = false, int databases = 16)
@@ -67,6 +68,7 @@ internal sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSou
         _dedup.Load(engine);
         _context.Watches.Load(engine);
         _inlineApply = inlineApply && !_syncEachBatch;
+        _applyOnAwait = inlineApply;
         _thread = new Thread(Run) { IsBackground = true, Name = "kiwi-apply" };
     }
 
@@ -302,7 +304,7 @@ internal sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSou
 
         // Before the replies: a RESP3 client notified of its own write gets the push first, as from Redis.
         Events.Publish();
-        CompletionChunk.CompleteAll(batch);
+        _handedOff |= CompletionChunk.CompleteAll(batch);
         if (Volatile.Read(ref _waiterCount) != 0)
         {
             ReleaseWaiters();
@@ -369,7 +371,11 @@ internal sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSou
             }
 
             request.Fail(detail);
-            request.Complete();
+            if (!request.TryCompleteUnawaited())
+            {
+                request.Complete();
+                _handedOff = true;
+            }
         }
     }
 }

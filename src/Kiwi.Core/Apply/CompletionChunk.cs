@@ -17,11 +17,14 @@ internal sealed class CompletionChunk : IThreadPoolWorkItem, IResettable
     private int _count;
 
     /// <summary>
-    /// Hands every request of <paramref name="batch"/> to the thread pool for completion, in chunks, except those
-    /// marked <see cref="ApplyRequest.CompleteOnWriterThread"/>, which complete here. Reorders the span.
+    /// Hands every awaited request of <paramref name="batch"/> to the thread pool for completion, in chunks. Those
+    /// marked <see cref="ApplyRequest.CompleteOnWriterThread"/> complete here, and so do those nobody awaits yet
+    /// (that only marks them done: see <see cref="ApplyRequest.TryCompleteUnawaited"/>). Reorders the span.
+    /// Returns true when some went to the thread pool.
     /// </summary>
-    public static void CompleteAll(Span<ApplyRequest> batch)
+    public static bool CompleteAll(Span<ApplyRequest> batch)
     {
+        bool handedOff = false;
         CompletionChunk? chunk = null;
         int inline = 0;
         for (int i = 0; i < batch.Length; i++)
@@ -40,6 +43,12 @@ internal sealed class CompletionChunk : IThreadPoolWorkItem, IResettable
                 continue;
             }
 
+            if (request.TryCompleteUnawaited())
+            {
+                continue;
+            }
+
+            handedOff = true;
             chunk ??= s_pool.Get();
             chunk._requests[chunk._count++] = request;
             if (chunk._count == Size)
@@ -58,6 +67,8 @@ internal sealed class CompletionChunk : IThreadPoolWorkItem, IResettable
         {
             batch[i].CompleteInline();
         }
+
+        return handedOff;
     }
 
     /// <inheritdoc />
