@@ -35,6 +35,7 @@ internal sealed class ReadCache
     private const long WriterHolds = 3;
     private const long Valid = 4;
     private const long Step = 8;
+    private const int StagedBit = int.MinValue; // in _held: the slot holds what the batch wrote (see Stage)
 
     private readonly long[] _versions;
     private readonly byte[] _slots;
@@ -194,23 +195,26 @@ internal sealed class ReadCache
         _ = Volatile.Read(ref _versions[slot]); // a volatile load is never elided
     }
 
-    /// <summary>Writer, before the RocksDB write: holds the slot of <paramref name="key"/> until <see cref="Release"/>.</summary>
-    public void Hold(ReadOnlySpan<byte> key)
+    /// <summary>
+    /// Writer, before the RocksDB write: holds the slot of <paramref name="key"/> until <see cref="Release"/>. Returns
+    /// the hold's number for <see cref="Stage"/>, or -1 when this call took no new hold (the slot was held already).
+    /// </summary>
+    public int Hold(ReadOnlySpan<byte> key)
     {
         if (!Cacheable(key))
         {
-            return; // such keys are never cached; Touch skipped them too, so the two passes stay in step
+            return -1; // such keys are never cached; Touch skipped them too, so the two passes stay in step
         }
 
         int slot = _nextTaken < _nextCount ? _next[_nextTaken++] : SlotOf(key);
         if (_heldAll)
         {
-            return;
+            return -1;
         }
 
         if ((Volatile.Read(ref _versions[slot]) & HolderBits) == WriterHolds)
         {
-            return; // already held by this batch
+            return -1; // already held by this batch
         }
 
         Lock(slot);
@@ -219,7 +223,35 @@ internal sealed class ReadCache
             Array.Resize(ref _held, _held.Length * 2);
         }
 
-        _held[_heldCount++] = slot;
+        _held[_heldCount] = slot;
+        return _heldCount++;
+    }
+
+    /// <summary>
+    /// Writer, while it holds the slot (<paramref name="hold"/> from <see cref="Hold"/>): writes what the batch
+    /// leaves in <paramref name="key"/> (<paramref name="record"/>, or absent when not <paramref name="found"/>) into
+    /// the slot, to be valid after <see cref="Release"/> if the write commits. The write-through keeps a key the
+    /// writer writes again and again (its SET reads the old record's header first) a cache hit: before, every
+    /// batch gave its slots back empty and the next write of the key searched RocksDB.
+    /// </summary>
+    public void Stage(int hold, ReadOnlySpan<byte> key, bool found, ReadOnlySpan<byte> record)
+    {
+        if (hold < 0 || _heldAll || key.Length + (found ? record.Length : 0) > MaxPayload)
+        {
+            return;
+        }
+
+        int slot = _held[hold] & int.MaxValue;
+        Span<byte> bytes = _slots.AsSpan(slot * SlotBytes, SlotBytes);
+        key.CopyTo(bytes[HeaderBytes..]);
+        if (found)
+        {
+            record.CopyTo(bytes[(HeaderBytes + key.Length)..]);
+        }
+
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes, (ushort)key.Length);
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes[2..], found ? (ushort)record.Length : AbsentRecord);
+        _held[hold] = slot | StagedBit;
     }
 
     /// <summary>Writer: a range delete. Holds every slot until <see cref="Release"/>.</summary>
@@ -242,14 +274,17 @@ internal sealed class ReadCache
         _heldAll = true;
     }
 
-    /// <summary>Writer, after the RocksDB write (done or failed): gives every held slot back, empty.</summary>
-    public void Release()
+    /// <summary>
+    /// Writer, after the RocksDB write: gives every held slot back, empty, or holding what <see cref="Stage"/> wrote
+    /// when <paramref name="committed"/> (the write went in; a failed one leaves every slot empty).
+    /// </summary>
+    public void Release(bool committed = false)
     {
         if (_heldAll)
         {
             for (int slot = 0; slot <= _mask; slot++)
             {
-                Unlock(slot);
+                Unlock(slot, false);
             }
 
             _heldAll = false;
@@ -258,13 +293,61 @@ internal sealed class ReadCache
         {
             for (int i = 0; i < _heldCount; i++)
             {
-                Unlock(_held[i]);
+                int held = _held[i];
+                Unlock(held & int.MaxValue, committed && (held & StagedBit) != 0);
             }
         }
 
         _heldCount = 0;
         _nextCount = 0;
         _nextTaken = 0;
+    }
+
+    /// <summary>
+    /// Copies the first bytes of <paramref name="key"/>'s cached record into <paramref name="prefix"/>: how many, -1
+    /// when the key is cached as absent, -2 when not cached (read RocksDB; nothing is filled from a prefix read).
+    /// </summary>
+    public int TryGetPrefix(ReadOnlySpan<byte> key, Span<byte> prefix)
+    {
+        if (!Cacheable(key))
+        {
+            return -2;
+        }
+
+        int slot = SlotOf(key);
+        ref long version = ref _versions[slot];
+        long before = Volatile.Read(ref version);
+        ReadOnlySpan<byte> bytes = _slots.AsSpan(slot * SlotBytes, SlotBytes);
+        int keyLength = BinaryPrimitives.ReadUInt16LittleEndian(bytes);
+        int recordLength = BinaryPrimitives.ReadUInt16LittleEndian(bytes[2..]);
+        if ((before & (HolderBits | Valid)) != Valid || keyLength != key.Length || !bytes.Slice(HeaderBytes, keyLength).SequenceEqual(key))
+        {
+            _misses++;
+            return -2;
+        }
+
+        int copied = -1;
+        if (recordLength != AbsentRecord)
+        {
+            if (keyLength + recordLength > MaxPayload)
+            {
+                _misses++;
+                return -2; // a torn read of the lengths
+            }
+
+            copied = Math.Min(recordLength, prefix.Length);
+            bytes.Slice(HeaderBytes + keyLength, copied).CopyTo(prefix);
+        }
+
+        Volatile.ReadBarrier();
+        if (Volatile.Read(ref version) != before)
+        {
+            _misses++;
+            return -2;
+        }
+
+        _hits++;
+        return copied;
     }
 
     // Spins past a filler (it holds a slot for one copy of at most 128 bytes).
@@ -284,10 +367,10 @@ internal sealed class ReadCache
         }
     }
 
-    private void Unlock(int slot)
+    private void Unlock(int slot, bool valid)
     {
         ref long version = ref _versions[slot];
-        Volatile.Write(ref version, (version & ~(Step - 1)) + Step);
+        Volatile.Write(ref version, ((version & ~(Step - 1)) + Step) | (valid ? Valid : 0));
     }
 
     // One rule for TryGet, Touch and Hold: Hold takes the slots Touch recorded, in order.

@@ -72,9 +72,20 @@ internal sealed partial class RocksEngine : IStorageEngine
         => space == KeySpace.Meta && _cache is not null ? TryGetCached(key, value) : _store.TryGet(_columns[(int)space], key, value);
 
     /// <inheritdoc />
-    /// <remarks>Straight to RocksDB (pinned, no allocation): the read cache copies whole records into a buffer.</remarks>
+    /// <remarks>A meta record from the read cache when it holds the key (the writer leaves what it wrote there), else straight to RocksDB (pinned, no copy of a large value); a prefix read fills nothing.</remarks>
     public int TryGetPrefix(KeySpace space, ReadOnlySpan<byte> key, Span<byte> prefix)
-        => _store.TryGetPrefix(_columns[(int)space], key, prefix);
+    {
+        if (space == KeySpace.Meta && _cache is not null)
+        {
+            int cached = _cache.TryGetPrefix(key, prefix);
+            if (cached != -2)
+            {
+                return cached;
+            }
+        }
+
+        return _store.TryGetPrefix(_columns[(int)space], key, prefix);
+    }
 
     private bool TryGetCached(ReadOnlySpan<byte> key, ByteBuffer value)
     {
@@ -114,6 +125,7 @@ internal sealed partial class RocksEngine : IStorageEngine
             return;
         }
 
+        bool committed = false;
         try
         {
             var touch = new TouchVisitor(_cache);
@@ -121,10 +133,11 @@ internal sealed partial class RocksEngine : IStorageEngine
             var visitor = new BatchVisitor(_batch, _columns, _cache);
             writes.ForEachInKeyOrder(ref visitor);
             Write(sync);
+            committed = true;
         }
         finally
         {
-            _cache.Release();
+            _cache.Release(committed);
         }
     }
 
@@ -168,9 +181,9 @@ internal sealed partial class RocksEngine : IStorageEngine
     {
         public void Put(KeySpace space, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
         {
-            if (space == KeySpace.Meta)
+            if (space == KeySpace.Meta && cache is not null)
             {
-                cache?.Hold(key);
+                cache.Stage(cache.Hold(key), key, true, value);
             }
 
             batch.Put(columns[(int)space], key, value);
@@ -178,9 +191,9 @@ internal sealed partial class RocksEngine : IStorageEngine
 
         public void Delete(KeySpace space, ReadOnlySpan<byte> key)
         {
-            if (space == KeySpace.Meta)
+            if (space == KeySpace.Meta && cache is not null)
             {
-                cache?.Hold(key);
+                cache.Stage(cache.Hold(key), key, false, default);
             }
 
             batch.Delete(columns[(int)space], key);

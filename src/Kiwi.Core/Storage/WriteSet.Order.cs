@@ -6,6 +6,9 @@ namespace Kiwi.Core.Storage;
 internal sealed partial class WriteSet
 {
     private int[] _order = new int[256];
+    private int _orderLive = -1; // the sorted live operations in _order, or -1 when the batch changed since
+
+    private void ForgetOrder() => _orderLive = -1;
 
     /// <summary>
     /// Visits the operations <see cref="ForEach"/> visits, sorted by key space and key when the batch has no range
@@ -24,22 +27,12 @@ internal sealed partial class WriteSet
             return;
         }
 
-        if (_order.Length < _count)
+        if (_orderLive < 0)
         {
-            _order = new int[Math.Max(_count, _order.Length * 2)];
+            SortLive();
         }
 
-        int live = 0;
-        for (int i = 0; i < _count; i++)
-        {
-            if (!_ops[i].Shadowed)
-            {
-                _order[live++] = i;
-            }
-        }
-
-        Span<int> order = _order.AsSpan(0, live);
-        order.Sort(new OrderComparer(this));
+        Span<int> order = _order.AsSpan(0, _orderLive);
         ReadOnlySpan<byte> arena = _arena.WrittenSpan;
         foreach (int i in order)
         {
@@ -54,6 +47,27 @@ internal sealed partial class WriteSet
                 visitor.Delete(op.Space, key);
             }
         }
+    }
+
+    // Sorted once per batch: an engine visits it twice (its read cache's two passes).
+    private void SortLive()
+    {
+        if (_order.Length < _count)
+        {
+            _order = new int[Math.Max(_count, _order.Length * 2)];
+        }
+
+        int live = 0;
+        for (int i = 0; i < _count; i++)
+        {
+            if (!_ops[i].Shadowed)
+            {
+                _order[live++] = i;
+            }
+        }
+
+        _order.AsSpan(0, live).Sort(new OrderComparer(this));
+        _orderLive = live;
     }
 
     private readonly struct OrderComparer(WriteSet set) : IComparer<int>

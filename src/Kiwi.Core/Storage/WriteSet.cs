@@ -81,6 +81,7 @@ internal sealed partial class WriteSet : IDisposable
     /// <summary>Empties the batch for reuse.</summary>
     public void Clear()
     {
+        ForgetOrder();
         _count = 0;
         _ranges.Clear();
         _arena.Clear();
@@ -109,6 +110,7 @@ internal sealed partial class WriteSet : IDisposable
             return;
         }
 
+        ForgetOrder();
         int arenaLength = _ops[mark].KeyOffset;
         for (int i = _count - 1; i >= mark; i--)
         {
@@ -310,6 +312,7 @@ internal sealed partial class WriteSet : IDisposable
             Rehash();
         }
 
+        ForgetOrder();
         int keyOffset = _arena.Length;
         _arena.Write(key);
         int valueOffset = _arena.Length;

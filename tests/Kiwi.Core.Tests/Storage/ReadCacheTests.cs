@@ -63,6 +63,46 @@ public sealed class ReadCacheTests
     }
 
     [Fact]
+    public void A_committed_write_leaves_what_it_staged_in_the_slot_and_a_failed_one_leaves_it_empty()
+    {
+        var cache = new ReadCache(1 << 20);
+        using var record = new ByteBuffer();
+        Span<byte> prefix = stackalloc byte[3];
+        Assert.Equal(-2, cache.TryGetPrefix(B("k"), prefix));
+
+        cache.Stage(cache.Hold(B("k")), B("k"), found: true, B("value"));
+        Assert.Equal(-2, cache.TryGetPrefix(B("k"), prefix)); // held: read the store
+        cache.Release(committed: true);
+        Assert.Equal(ReadCache.Result.Found, Get(cache, "k", record, out _));
+        Assert.Equal("value", Encoding.UTF8.GetString(record.WrittenSpan));
+        Assert.Equal(3, cache.TryGetPrefix(B("k"), prefix));
+        Assert.Equal("val", Encoding.UTF8.GetString(prefix));
+
+        cache.Stage(cache.Hold(B("k")), B("k"), found: false, default);
+        cache.Release(committed: true);
+        Assert.Equal(ReadCache.Result.Absent, Get(cache, "k", record, out _));
+        Assert.Equal(-1, cache.TryGetPrefix(B("k"), prefix));
+
+        cache.Stage(cache.Hold(B("k")), B("k"), found: true, B("lost"));
+        cache.Release(committed: false);
+        Assert.Equal(ReadCache.Result.Miss, Get(cache, "k", record, out _));
+        Assert.Equal(-2, cache.TryGetPrefix(B("k"), prefix));
+
+        // A record too big for a slot is not staged: the slot is given back empty.
+        cache.Stage(cache.Hold(B("k")), B("k"), found: true, new byte[ReadCache.SlotBytes]);
+        cache.Release(committed: true);
+        Assert.Equal(ReadCache.Result.Miss, Get(cache, "k", record, out _));
+
+        // A second hold of a slot this batch holds already stages nothing over the first.
+        cache.Stage(cache.Hold(B("k")), B("k"), found: true, B("first"));
+        Assert.Equal(-1, cache.Hold(B("k")));
+        cache.Stage(-1, B("k"), found: true, B("second"));
+        cache.Release(committed: true);
+        Assert.Equal(ReadCache.Result.Found, Get(cache, "k", record, out _));
+        Assert.Equal("first", Encoding.UTF8.GetString(record.WrittenSpan));
+    }
+
+    [Fact]
     public void ARangeDelete_EmptiesEverySlot()
     {
         var cache = new ReadCache(1 << 20);
