@@ -6,6 +6,7 @@ namespace Kiwi.Core.Storage;
 internal sealed partial class WriteSet
 {
     private int[] _order = new int[256];
+    private Comparison<int>? _compareOps;
     private int _orderLive = -1; // the sorted live operations in _order, or -1 when the batch changed since
 
     private void ForgetOrder() => _orderLive = -1;
@@ -66,23 +67,20 @@ internal sealed partial class WriteSet
             }
         }
 
-        _order.AsSpan(0, live).Sort(new OrderComparer(this));
+        _order.AsSpan(0, live).Sort(_compareOps ??= CompareOps); // one delegate per set: a struct comparer would be boxed per sort
         _orderLive = live;
     }
 
-    private readonly struct OrderComparer(WriteSet set) : IComparer<int>
+    private int CompareOps(int x, int y)
     {
-        public int Compare(int x, int y)
+        ref Op a = ref _ops[x];
+        ref Op b = ref _ops[y];
+        if (a.Space != b.Space)
         {
-            ref Op a = ref set._ops[x];
-            ref Op b = ref set._ops[y];
-            if (a.Space != b.Space)
-            {
-                return a.Space < b.Space ? -1 : 1;
-            }
-
-            ReadOnlySpan<byte> arena = set._arena.WrittenSpan;
-            return arena.Slice(a.KeyOffset, a.KeyLength).SequenceCompareTo(arena.Slice(b.KeyOffset, b.KeyLength));
+            return a.Space < b.Space ? -1 : 1;
         }
+
+        ReadOnlySpan<byte> arena = _arena.WrittenSpan;
+        return arena.Slice(a.KeyOffset, a.KeyLength).SequenceCompareTo(arena.Slice(b.KeyOffset, b.KeyLength));
     }
 }
