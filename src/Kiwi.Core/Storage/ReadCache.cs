@@ -89,8 +89,26 @@ internal sealed class ReadCache
     /// on a miss, <paramref name="ticket"/> is what <see cref="Fill"/> needs (negative: do not fill).
     /// </summary>
     public Result TryGet(ReadOnlySpan<byte> key, ByteBuffer record, out long ticket)
+        => Lookup(key, record, default, out _, out ticket);
+
+    /// <summary>
+    /// Copies the first bytes of <paramref name="key"/>'s cached record into <paramref name="prefix"/>: how many, -1
+    /// when the key is cached as absent, -2 when not cached (read RocksDB; nothing is filled from a prefix read).
+    /// </summary>
+    public int TryGetPrefix(ReadOnlySpan<byte> key, Span<byte> prefix)
+        => Lookup(key, null, prefix, out int copied, out _) switch
+        {
+            Result.Found => copied,
+            Result.Absent => -1,
+            _ => -2,
+        };
+
+    // One read of a slot: the record goes whole into `record` or, when that is null, its first bytes into `prefix`
+    // (`copied` of them).
+    private Result Lookup(ReadOnlySpan<byte> key, ByteBuffer? record, Span<byte> prefix, out int copied, out long ticket)
     {
         ticket = -1;
+        copied = 0;
         if (!Cacheable(key))
         {
             return Result.Miss; // never cached
@@ -125,7 +143,17 @@ internal sealed class ReadCache
                 return Result.Miss;
             }
 
-            record.Set(bytes.Slice(HeaderBytes + keyLength, recordLength));
+            ReadOnlySpan<byte> stored = bytes.Slice(HeaderBytes + keyLength, recordLength);
+            if (record is not null)
+            {
+                record.Set(stored);
+            }
+            else
+            {
+                copied = Math.Min(recordLength, prefix.Length);
+                stored[..copied].CopyTo(prefix);
+            }
+
             result = Result.Found;
         }
 
@@ -133,7 +161,7 @@ internal sealed class ReadCache
         Volatile.ReadBarrier();
         if (Volatile.Read(ref version) != before)
         {
-            record.Clear();
+            record?.Clear();
             ticket = -1;
             _misses++;
             return Result.Miss;
@@ -161,15 +189,7 @@ internal sealed class ReadCache
             return;
         }
 
-        Span<byte> bytes = _slots.AsSpan(slot * SlotBytes, SlotBytes);
-        key.CopyTo(bytes[HeaderBytes..]);
-        if (found)
-        {
-            record.CopyTo(bytes[(HeaderBytes + key.Length)..]);
-        }
-
-        BinaryPrimitives.WriteUInt16LittleEndian(bytes, (ushort)key.Length);
-        BinaryPrimitives.WriteUInt16LittleEndian(bytes[2..], found ? (ushort)record.Length : AbsentRecord);
+        WriteSlot(slot, key, found, record);
         Volatile.Write(ref version, ((ticket & ~(Step - 1)) + Step) | Valid);
     }
 
@@ -242,15 +262,7 @@ internal sealed class ReadCache
         }
 
         int slot = _held[hold] & int.MaxValue;
-        Span<byte> bytes = _slots.AsSpan(slot * SlotBytes, SlotBytes);
-        key.CopyTo(bytes[HeaderBytes..]);
-        if (found)
-        {
-            record.CopyTo(bytes[(HeaderBytes + key.Length)..]);
-        }
-
-        BinaryPrimitives.WriteUInt16LittleEndian(bytes, (ushort)key.Length);
-        BinaryPrimitives.WriteUInt16LittleEndian(bytes[2..], found ? (ushort)record.Length : AbsentRecord);
+        WriteSlot(slot, key, found, record);
         _held[hold] = slot | StagedBit;
     }
 
@@ -303,51 +315,18 @@ internal sealed class ReadCache
         _nextTaken = 0;
     }
 
-    /// <summary>
-    /// Copies the first bytes of <paramref name="key"/>'s cached record into <paramref name="prefix"/>: how many, -1
-    /// when the key is cached as absent, -2 when not cached (read RocksDB; nothing is filled from a prefix read).
-    /// </summary>
-    public int TryGetPrefix(ReadOnlySpan<byte> key, Span<byte> prefix)
+    // The slot's bytes: key length, record length (or absent), key, record. Only its holder writes them.
+    private void WriteSlot(int slot, ReadOnlySpan<byte> key, bool found, ReadOnlySpan<byte> record)
     {
-        if (!Cacheable(key))
+        Span<byte> bytes = _slots.AsSpan(slot * SlotBytes, SlotBytes);
+        key.CopyTo(bytes[HeaderBytes..]);
+        if (found)
         {
-            return -2;
+            record.CopyTo(bytes[(HeaderBytes + key.Length)..]);
         }
 
-        int slot = SlotOf(key);
-        ref long version = ref _versions[slot];
-        long before = Volatile.Read(ref version);
-        ReadOnlySpan<byte> bytes = _slots.AsSpan(slot * SlotBytes, SlotBytes);
-        int keyLength = BinaryPrimitives.ReadUInt16LittleEndian(bytes);
-        int recordLength = BinaryPrimitives.ReadUInt16LittleEndian(bytes[2..]);
-        if ((before & (HolderBits | Valid)) != Valid || keyLength != key.Length || !bytes.Slice(HeaderBytes, keyLength).SequenceEqual(key))
-        {
-            _misses++;
-            return -2;
-        }
-
-        int copied = -1;
-        if (recordLength != AbsentRecord)
-        {
-            if (keyLength + recordLength > MaxPayload)
-            {
-                _misses++;
-                return -2; // a torn read of the lengths
-            }
-
-            copied = Math.Min(recordLength, prefix.Length);
-            bytes.Slice(HeaderBytes + keyLength, copied).CopyTo(prefix);
-        }
-
-        Volatile.ReadBarrier();
-        if (Volatile.Read(ref version) != before)
-        {
-            _misses++;
-            return -2;
-        }
-
-        _hits++;
-        return copied;
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes, (ushort)key.Length);
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes[2..], found ? (ushort)record.Length : AbsentRecord);
     }
 
     // Spins past a filler (it holds a slot for one copy of at most 128 bytes).

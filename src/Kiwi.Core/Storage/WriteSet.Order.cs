@@ -37,16 +37,7 @@ internal sealed partial class WriteSet
         ReadOnlySpan<byte> arena = _arena.WrittenSpan;
         foreach (int i in order)
         {
-            ref Op op = ref _ops[i];
-            ReadOnlySpan<byte> key = arena.Slice(op.KeyOffset, op.KeyLength);
-            if (op.Kind == OpKind.Put)
-            {
-                visitor.Put(op.Space, key, arena.Slice(op.ValueOffset, op.ValueLength));
-            }
-            else
-            {
-                visitor.Delete(op.Space, key);
-            }
+            Visit(ref visitor, ref _ops[i], arena);
         }
     }
 

@@ -256,24 +256,28 @@ internal sealed partial class WriteSet : IDisposable
         for (int i = 0; i < _count; i++)
         {
             ref Op op = ref _ops[i];
-            if (op.Shadowed)
+            if (!op.Shadowed)
             {
-                continue;
+                Visit(ref visitor, ref op, arena);
             }
+        }
+    }
 
-            ReadOnlySpan<byte> key = arena.Slice(op.KeyOffset, op.KeyLength);
-            if (op.Kind == OpKind.Put)
-            {
-                visitor.Put(op.Space, key, arena.Slice(op.ValueOffset, op.ValueLength));
-            }
-            else if (op.Kind == OpKind.Delete)
-            {
-                visitor.Delete(op.Space, key);
-            }
-            else
-            {
-                visitor.DeleteRange(op.Space, key, arena.Slice(op.ValueOffset, op.ValueLength), op.Retired);
-            }
+    private static void Visit<TVisitor>(ref TVisitor visitor, ref Op op, ReadOnlySpan<byte> arena)
+        where TVisitor : struct, IVisitor, allows ref struct
+    {
+        ReadOnlySpan<byte> key = arena.Slice(op.KeyOffset, op.KeyLength);
+        if (op.Kind == OpKind.Put)
+        {
+            visitor.Put(op.Space, key, arena.Slice(op.ValueOffset, op.ValueLength));
+        }
+        else if (op.Kind == OpKind.Delete)
+        {
+            visitor.Delete(op.Space, key);
+        }
+        else
+        {
+            visitor.DeleteRange(op.Space, key, arena.Slice(op.ValueOffset, op.ValueLength), op.Retired);
         }
     }
 
