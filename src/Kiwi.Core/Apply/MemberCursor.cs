@@ -65,9 +65,15 @@ internal sealed class MemberCursor : IDisposable
         }
         else
         {
-            // Start at the first member at or after `from`: seek to prefix|from, and skip the batch's smaller ones.
+            // Start at the first member at or after `from`: seek to prefix|from, and skip the batch's smaller ones. A
+            // cursor the writer kept may stand there already (the last pop of this set ended on the entry the next
+            // one starts from, see ZSetEdges): then the seek is skipped.
             _prefix.Write(from);
-            _engine.Seek(_prefix.WrittenSpan);
+            if (!_engine.Valid || !_engine.Key.SequenceEqual(_prefix.WrittenSpan))
+            {
+                _engine.Seek(_prefix.WrittenSpan);
+            }
+
             while (_batchIndex < _batch.Count && writes!.KeyOf(_batch[_batchIndex]).SequenceCompareTo(_prefix.WrittenSpan) < 0)
             {
                 _batchIndex++;

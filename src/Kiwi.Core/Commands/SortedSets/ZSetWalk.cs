@@ -77,13 +77,27 @@ internal static class ZSetWalk
             return;
         }
 
+        if (end < 0)
+        {
+            return;
+        }
+
+        // No step past the last entry taken: a pop's walk ends on the entry it popped, where the next pop's walk of
+        // the same set starts (its floor), so the writer's kept cursor needs no seek then.
         using MemberCursor cursor = view.OpenScores(From(double.NegativeInfinity));
-        for (long index = 0; cursor.Valid && index <= end; cursor.Next(), index++)
+        for (long index = 0; cursor.Valid; index++)
         {
             if (index >= start && !sink.Add(ZSetKeys.MemberOfScoreEntry(cursor.Member), ZSetKeys.ExactScore(cursor.Member, cursor.Value)))
             {
                 return;
             }
+
+            if (index == end)
+            {
+                return;
+            }
+
+            cursor.Next();
         }
     }
 
