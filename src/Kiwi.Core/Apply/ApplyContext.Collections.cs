@@ -85,20 +85,7 @@ internal sealed partial class ApplyContext
 
     /// <summary>Reads a member's value into <paramref name="value"/>; false when it is absent.</summary>
     public bool TryGetMember(KeySpace space, int db, ReadOnlySpan<byte> key, ulong version, ReadOnlySpan<byte> member, ByteBuffer value)
-    {
-        ReadOnlySpan<byte> dataKey = KeyCodec.Data(_dataKey, db, key, version, member);
-        switch (Writes.Find(space, dataKey, out ReadOnlySpan<byte> pending))
-        {
-            case WriteSet.Lookup.Put:
-                value.Set(pending);
-                return true;
-            case WriteSet.Lookup.Deleted:
-                value.Clear();
-                return false;
-            default:
-                return _engine.TryGet(space, dataKey, value);
-        }
-    }
+        => Writes.ReadThrough(_engine, space, KeyCodec.Data(_dataKey, db, key, version, member), value);
 
     /// <summary>True when the member exists (its value goes to <see cref="Build"/>'s sibling scratch, not kept).</summary>
     public bool ContainsMember(KeySpace space, int db, ReadOnlySpan<byte> key, ulong version, ReadOnlySpan<byte> member)

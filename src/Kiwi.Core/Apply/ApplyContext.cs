@@ -86,24 +86,11 @@ internal sealed partial class ApplyContext : IDisposable
     public KeyType ReadRaw(int db, ReadOnlySpan<byte> key)
     {
         ReadOnlySpan<byte> metaKey = KeyCodec.Meta(_metaKey, db, key);
-        switch (Writes.Find(KeySpace.Meta, metaKey, out ReadOnlySpan<byte> pending))
+        if (!Writes.ReadThrough(_engine, KeySpace.Meta, metaKey, Current))
         {
-            case WriteSet.Lookup.Put:
-                Current.Set(pending);
-                break;
-            case WriteSet.Lookup.Deleted:
-                Current.Clear();
-                Remember(metaKey, exists: false, 0);
-                return KeyType.None;
-            default:
-                if (!_engine.TryGet(KeySpace.Meta, metaKey, Current))
-                {
-                    Current.Clear();
-                    Remember(metaKey, exists: false, 0);
-                    return KeyType.None;
-                }
-
-                break;
+            Current.Clear();
+            Remember(metaKey, exists: false, 0);
+            return KeyType.None;
         }
 
         Remember(metaKey, exists: true, CurrentExpireAt);

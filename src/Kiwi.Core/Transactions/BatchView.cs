@@ -27,19 +27,7 @@ internal sealed class BatchView : IStorageSnapshotSource
 
     /// <inheritdoc />
     public bool TryGet(int token, KeySpace space, ReadOnlySpan<byte> key, ByteBuffer value)
-    {
-        switch (_writes.Find(space, key, out ReadOnlySpan<byte> pending))
-        {
-            case WriteSet.Lookup.Put:
-                value.Set(pending);
-                return true;
-            case WriteSet.Lookup.Deleted:
-                value.Clear();
-                return false;
-            default:
-                return _engine.TryGet(space, key, value);
-        }
-    }
+        => _writes.ReadThrough(_engine, space, key, value);
 
     /// <inheritdoc />
     public IStorageCursor OpenCursor(int token, KeySpace space) => new BatchCursor(_engine.OpenCursor(space), _writes, space);
