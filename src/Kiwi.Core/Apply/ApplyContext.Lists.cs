@@ -66,7 +66,18 @@ internal sealed partial class ApplyContext
     {
         Span<byte> member = stackalloc byte[ListMeta.SeqSize];
         ListMeta.WriteSeq(member, seq);
-        return TryGetMember(KeySpace.List, db, key, version, member, _element);
+        ReadOnlySpan<byte> dataKey = KeyCodec.Data(_dataKey, db, key, version, member);
+        switch (Writes.Find(KeySpace.List, dataKey, out ReadOnlySpan<byte> pending))
+        {
+            case WriteSet.Lookup.Put:
+                _element.Set(pending);
+                return true;
+            case WriteSet.Lookup.Deleted:
+                _element.Clear();
+                return false;
+            default:
+                return ReadCommittedElement(dataKey, _element);
+        }
     }
 
     /// <summary>Writes the element at <paramref name="seq"/> (<paramref name="value"/> must not point into <see cref="Writes"/>).</summary>

@@ -216,6 +216,7 @@ internal sealed partial class ApplyContext : IDisposable
         _memberScratch.Dispose();
         _groupEnd.Dispose();
         _element.Dispose();
+        DisposeElementReads();
         DisposeTransactions();
         DisposeCounts();
     }
