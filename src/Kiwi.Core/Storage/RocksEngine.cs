@@ -129,7 +129,7 @@ internal sealed partial class RocksEngine : IStorageEngine
         try
         {
             var touch = new TouchVisitor(_cache);
-            writes.ForEach(ref touch);
+            writes.ForEachInKeyOrder(ref touch); // the order the holds below take the slots in
             var visitor = new BatchVisitor(_batch, _columns, _cache);
             writes.ForEachInKeyOrder(ref visitor);
             Write(sync);
