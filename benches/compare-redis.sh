@@ -49,22 +49,13 @@ if [[ $kiwi_only -eq 0 ]]; then
 fi
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+script=compare-redis
+# shellcheck source=benches/lib.sh
+source "$repo/benches/lib.sh"
 work="$(mktemp -d "${TMPDIR:-/tmp}/kiwi-compare.XXXXXX")"
 kiwi_pid=""
 redis_pid=""
 bench_pid=""
-
-stop_pid() {
-    local pid="$1"
-    [[ -n "$pid" ]] || return 0
-    kill -TERM "$pid" 2>/dev/null || return 0
-    for _ in $(seq 1 100); do
-        kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
-        sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
 
 cleanup() {
     local code=$?
@@ -79,41 +70,6 @@ trap cleanup EXIT
 trap 'echo "compare-redis: failed at line $LINENO" >&2' ERR
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-free_port() {
-    if command -v python3 >/dev/null; then
-        python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-        return
-    fi
-    local port
-    for _ in $(seq 1 200); do
-        port=$((20000 + RANDOM % 40000))
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-            echo "$port"
-            return
-        fi
-    done
-    echo "compare-redis: no free port found" >&2
-    return 1
-}
-
-wait_ping() {
-    local name="$1" port="$2" pid="$3" log="$4" deadline=$((SECONDS + 60))
-    while (( SECONDS < deadline )); do
-        if ! kill -0 "$pid" 2>/dev/null; then
-            echo "compare-redis: $name exited before answering PING; its log:" >&2
-            cat "$log" >&2
-            exit 1
-        fi
-        if [[ "$(redis-cli -p "$port" PING 2>/dev/null)" == "PONG" ]]; then
-            return 0
-        fi
-        sleep 0.2
-    done
-    echo "compare-redis: $name did not answer PING on port $port within 60 s; its log:" >&2
-    cat "$log" >&2
-    exit 1
-}
 
 info_stat() { # port field
     redis-cli -p "$1" INFO stats | tr -d '\r' | awk -F: -v k="$2" '$1 == k { print $2 }'

@@ -37,6 +37,9 @@ while [[ $# -gt 0 ]]; do
 done
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+script=report
+# shellcheck source=benches/lib.sh
+source "$repo/benches/lib.sh"
 work="$(mktemp -d "${TMPDIR:-/tmp}/kiwi-report.XXXXXX")"
 [[ -n "$out" ]] || out="$([[ $quick -eq 1 ]] && echo "${TMPDIR:-/tmp}/kiwi-report-quick" || echo "$repo/benches/results")"
 results="$work/results.jsonl"
@@ -55,17 +58,6 @@ keyspace=100000
 value=32
 
 # --- cleanup ------------------------------------------------------------------------------------------------
-stop_pid() {
-    local pid="$1"
-    kill -TERM "$pid" 2>/dev/null || return 0
-    for _ in $(seq 1 100); do
-        kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
-        sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
-
 stop_servers() {
     local pid
     for pid in "${server_pids[@]}"; do stop_pid "$pid"; done
@@ -100,22 +92,6 @@ run() {
     local code=$?
     child_pid=""
     return "$code"
-}
-
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-
-wait_ping() { # name port pid log
-    local deadline=$((SECONDS + 90))
-    while (( SECONDS < deadline )); do
-        kill -0 "$3" 2>/dev/null || { echo "report: $1 exited before answering PING; its log:" >&2; tail -30 "$4" >&2; exit 1; }
-        [[ "$(redis-cli -p "$2" PING 2>/dev/null)" == "PONG" ]] && return 0
-        sleep 0.2
-    done
-    echo "report: $1 did not answer PING on port $2 within 90 s; its log:" >&2
-    tail -30 "$4" >&2
-    exit 1
 }
 
 meta() { printf '{"kind":"meta","name":"%s","value":"%s"}\n' "$1" "${2//\"/}" >>"$results"; }
@@ -205,7 +181,7 @@ start_server() { # system durability
     esac
     pid=$!
     server_pids+=("$pid")
-    wait_ping "$system ($durability)" "$port" "$pid" "$dir.log"
+    wait_ping "$system ($durability)" "$port" "$pid" "$dir.log" 90
     # Not recorded: a fresh .NET server (Kiwi, Garnet) compiles its hot paths in its first seconds.
     run "$bin_bench" server --port "$port" --commands SET,GET,HSET,LPUSH,ZADD --clients "$connections" --pipeline 4 \
         --seconds 2 --warmup 0 --keys "$keyspace" --value "$value" >/dev/null 2>>"$work/bench.err" || true
