@@ -59,9 +59,14 @@ internal sealed class FaultCluster : IDisposable
     /// Creates the network and starts 3 members, with <paramref name="settings"/> as more <c>--name value</c> flags;
     /// returns once a leader is elected.
     /// </summary>
-    public static async Task<FaultCluster> StartAsync(params string[] settings)
+    public static Task<FaultCluster> StartAsync(params string[] settings) => StartAsync(3, settings);
+
+    /// <summary>
+    /// Creates the network and starts <paramref name="members"/> members, with <paramref name="settings"/> as more
+    /// <c>--name value</c> flags; returns once a leader is elected.
+    /// </summary>
+    public static async Task<FaultCluster> StartAsync(int members, params string[] settings)
     {
-        const int members = 3;
         NetworkLab lab = NetworkLab.Create(members);
         string dir = Path.Combine(Path.GetTempPath(), "kiwi-faults-" + Guid.NewGuid().ToString("N"));
         var cluster = new FaultCluster(lab, dir, DefaultRequestTimeoutMs, settings);
@@ -106,6 +111,9 @@ internal sealed class FaultCluster : IDisposable
 
     /// <summary>The bridge partition: <paramref name="a"/> and <paramref name="b"/> lose each other, and only each other.</summary>
     public void Separate(int a, int b) => _lab.Separate(a, b);
+
+    /// <summary>The members of <paramref name="side"/> and the rest lose each other; each side stays whole (see <see cref="NetworkLab.Partition"/>).</summary>
+    public void Partition(params int[] side) => _lab.Partition(side);
 
     /// <summary>Whether member <paramref name="from"/> can open a connection to member <paramref name="to"/>'s client port.</summary>
     public bool CanConnect(int from, int to) => _lab.CanConnect(from, Endpoint(to));

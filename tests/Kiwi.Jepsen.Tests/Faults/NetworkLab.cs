@@ -78,6 +78,26 @@ internal sealed partial class NetworkLab : IDisposable
     }
 
     /// <summary>
+    /// Splits the members in two, any number on each side: inside every namespace, a blackhole route to each member
+    /// of the other side (a /32 beats the subnet's own route), so the two sides lose each other both ways while
+    /// each side stays whole, connections stay open and every member still reaches the host. <see cref="HealAll"/>
+    /// removes the routes.
+    /// </summary>
+    public void Partition(IReadOnlyCollection<int> side)
+    {
+        for (int a = 0; a < Members; a++)
+        {
+            for (int b = 0; b < Members; b++)
+            {
+                if (side.Contains(a) != side.Contains(b))
+                {
+                    Shell.Run("ip", "netns", "exec", Namespace(a), "ip", "route", "add", "blackhole", MemberAddress(b) + "/32");
+                }
+            }
+        }
+    }
+
+    /// <summary>
     /// Whether a TCP connection from inside <paramref name="member"/>'s namespace to <paramref name="to"/> opens
     /// within a second (bash's /dev/tcp, run in the namespace): a check that a partition is what it claims.
     /// </summary>
@@ -90,6 +110,7 @@ internal sealed partial class NetworkLab : IDisposable
         for (int member = 0; member < Members; member++)
         {
             Shell.Run("bridge", "link", "set", "dev", HostEnd(member), "isolated", "off");
+            Shell.TryRun("ip", "netns", "exec", Namespace(member), "ip", "route", "flush", "type", "blackhole");
             Reconnect(member);
         }
     }
