@@ -79,17 +79,24 @@ public sealed class PubSubClientTests(ServerFixture server) : IClassFixture<Serv
             Interlocked.Increment(ref received);
         });
 
-        // Publish until the stuck client is gone (its kernel buffers absorb a few MB first); the publisher never waits.
+        // Publish until the stuck client is gone (its kernel buffers absorb a few MB first); the server never holds the
+        // publisher back for a subscriber.
         await using ConnectionMultiplexer publisherConnection = await ConnectionMultiplexer.ConnectAsync(limited.ConnectionString());
         ISubscriber publisher = publisherConnection.GetSubscriber();
         byte[] message = new byte[16 * 1024];
         long sent = 0;
         DateTime deadline = DateTime.UtcNow + Poll.Deadline;
+
+        // The reading subscriber must not fall its limit (1 MB) behind either, which it did on a loaded machine where
+        // the test process reading for it was starved: the publisher lets it come within 16 messages (256 KB).
+        void KeepPace() => Poll.Until(() => Interlocked.Read(ref received) >= sent - 16, $"the reading subscriber fell behind: {received} of {sent}");
+
         while (true)
         {
             BitConverter.TryWriteBytes(message, sent);
             long receivers = await publisher.PublishAsync(RedisChannel.Literal("cl:fl"), message);
             sent++;
+            KeepPace();
             if (receivers == 1)
             {
                 break;
@@ -102,6 +109,7 @@ public sealed class PubSubClientTests(ServerFixture server) : IClassFixture<Serv
         {
             BitConverter.TryWriteBytes(message, sent++);
             Assert.Equal(1, await publisher.PublishAsync(RedisChannel.Literal("cl:fl"), message));
+            KeepPace();
         }
 
         Poll.Until(() => Interlocked.Read(ref received) == sent, $"the reading subscriber got {received} of {sent}");
