@@ -128,8 +128,9 @@ internal sealed partial class RocksEngine : IStorageEngine
         bool committed = false;
         try
         {
+            // Both passes in one order: each Hold takes the slot its own key's Touch recorded.
             var touch = new TouchVisitor(_cache);
-            writes.ForEach(ref touch);
+            writes.ForEachInKeyOrder(ref touch);
             var visitor = new BatchVisitor(_batch, _columns, _cache);
             writes.ForEachInKeyOrder(ref visitor);
             Write(sync);
