@@ -24,19 +24,19 @@ internal static class PipelineBench
         Random.Shared.NextBytes(value);
 
         PipelineResult pipeline = await RunPipelineAsync(Path.Combine(root, "pipeline"), keys, value, args).ConfigureAwait(false);
-        double raw = RunRaw(Path.Combine(root, "raw"), keys, value, args);
+        (double raw, double rawCpuUs) = RunRaw(Path.Combine(root, "raw"), keys, value, args);
         TryDelete(root);
 
         double ratio = pipeline.OpsPerSecond / raw;
         if (args.Json)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{{\"pipeline_ops_per_sec\":{pipeline.OpsPerSecond:F0},\"raw_ops_per_sec\":{raw:F0},\"ratio\":{ratio:F3},\"alloc_bytes_per_op\":{pipeline.AllocBytesPerOp:F3},\"p50_us\":{pipeline.P50Us:F1},\"p99_us\":{pipeline.P99Us:F1},\"p999_us\":{pipeline.P999Us:F1},\"avg_batch\":{pipeline.AvgBatch:F1},\"inflight\":{args.InFlight},\"seconds\":{args.Seconds}}}"));
+                $"{{\"pipeline_ops_per_sec\":{pipeline.OpsPerSecond:F0},\"raw_ops_per_sec\":{raw:F0},\"ratio\":{ratio:F3},\"alloc_bytes_per_op\":{pipeline.AllocBytesPerOp:F3},\"p50_us\":{pipeline.P50Us:F1},\"p99_us\":{pipeline.P99Us:F1},\"p999_us\":{pipeline.P999Us:F1},\"avg_batch\":{pipeline.AvgBatch:F1},\"pipeline_cpu_us_per_op\":{pipeline.CpuUsPerOp:F2},\"writer_cpu_us_per_op\":{pipeline.WriterCpuUsPerOp:F2},\"raw_cpu_us_per_op\":{rawCpuUs:F2},\"inflight\":{args.InFlight},\"seconds\":{args.Seconds}}}"));
         }
         else
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"pipeline {pipeline.OpsPerSecond:F0} ops/s, raw RocksDB {raw:F0} ops/s, ratio {ratio:F3}, {pipeline.AllocBytesPerOp:F3} B/op allocated, p50 {pipeline.P50Us:F1} us, p99 {pipeline.P99Us:F1} us, avg batch {pipeline.AvgBatch:F1}"));
+                $"pipeline {pipeline.OpsPerSecond:F0} ops/s, raw RocksDB {raw:F0} ops/s, ratio {ratio:F3}, {pipeline.AllocBytesPerOp:F3} B/op allocated, p50 {pipeline.P50Us:F1} us, p99 {pipeline.P99Us:F1} us, avg batch {pipeline.AvgBatch:F1}, CPU per SET {pipeline.CpuUsPerOp:F2} us (writer thread {pipeline.WriterCpuUsPerOp:F2}) vs raw {rawCpuUs:F2} us"));
         }
 
         return 0;
@@ -75,11 +75,15 @@ internal static class PipelineBench
         long ops0 = state.TotalOps();
         long batches0 = db.BatchesWritten;
         long entries0 = db.EntriesApplied;
+        double cpu0 = ThreadCpu.Process();
+        double writer0 = ThreadCpu.Named(WriterThread);
         long alloc0 = GC.GetTotalAllocatedBytes(precise: true);
         long t0 = Stopwatch.GetTimestamp();
         await Task.Delay(TimeSpan.FromSeconds(args.Seconds)).ConfigureAwait(false);
         long alloc1 = GC.GetTotalAllocatedBytes(precise: true);
         long ops1 = state.TotalOps();
+        double cpu1 = ThreadCpu.Process();
+        double writer1 = ThreadCpu.Named(WriterThread);
         double elapsed = Stopwatch.GetElapsedTime(t0).TotalSeconds;
         long batches1 = db.BatchesWritten;
         long entries1 = db.EntriesApplied;
@@ -95,8 +99,13 @@ internal static class PipelineBench
             merged.GetValueAtPercentile(50) / 1000.0,
             merged.GetValueAtPercentile(99) / 1000.0,
             merged.GetValueAtPercentile(99.9) / 1000.0,
-            (entries1 - entries0) / (double)Math.Max(1, batches1 - batches0));
+            (entries1 - entries0) / (double)Math.Max(1, batches1 - batches0),
+            (cpu1 - cpu0) * 1e6 / Math.Max(1, ops),
+            (writer1 - writer0) * 1e6 / Math.Max(1, ops));
     }
+
+    // The name ApplyWorker gives its thread.
+    private const string WriterThread = "kiwi-apply";
 
     private static async Task ProducerAsync(KiwiDb db, byte[] keys, int keyCount, byte[] value, LoadState state, int id)
     {
@@ -123,8 +132,11 @@ internal static class PipelineBench
         Volatile.Write(ref state.Ops[id * 16], count);
     }
 
-    /// <summary>The same puts (same key and value encoding, same options) straight into RocksDB, batched.</summary>
-    private static double RunRaw(string path, byte[] keys, byte[] value, BenchArgs args)
+    /// <summary>
+    /// The same puts (same key and value encoding, same options) straight into RocksDB, batched: puts per second
+    /// and the process's CPU microseconds per put.
+    /// </summary>
+    private static (double OpsPerSecond, double CpuUsPerOp) RunRaw(string path, byte[] keys, byte[] value, BenchArgs args)
     {
         TryDelete(path);
         using RocksEngine engine = RocksEngine.Open(path);
@@ -140,6 +152,7 @@ internal static class PipelineBench
         using var sync = new Timer(_ => store.FlushWal(sync: true), null, 1000, 1000);
 
         long ops = 0;
+        double cpu0 = 0;
         long warmupEnd = Stopwatch.GetTimestamp() + (long)(args.WarmupSeconds * Stopwatch.Frequency);
         long t0 = 0;
         long end = long.MaxValue;
@@ -150,6 +163,7 @@ internal static class PipelineBench
             {
                 t0 = now;
                 ops = 0;
+                cpu0 = ThreadCpu.Process();
                 end = now + (long)(args.Seconds * Stopwatch.Frequency);
             }
 
@@ -169,7 +183,8 @@ internal static class PipelineBench
             ops += args.RawBatch;
         }
 
-        return ops / Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        double elapsed = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        return (ops / elapsed, (ThreadCpu.Process() - cpu0) * 1e6 / Math.Max(1, ops));
     }
 
     private static void TryDelete(string path)
@@ -231,5 +246,5 @@ internal static class PipelineBench
         }
     }
 
-    private readonly record struct PipelineResult(double OpsPerSecond, double AllocBytesPerOp, double P50Us, double P99Us, double P999Us, double AvgBatch);
+    private readonly record struct PipelineResult(double OpsPerSecond, double AllocBytesPerOp, double P50Us, double P99Us, double P999Us, double AvgBatch, double CpuUsPerOp, double WriterCpuUsPerOp);
 }

@@ -4,16 +4,23 @@ namespace Kiwi.Core.Apply;
 
 /// <summary>
 /// Completes a run of a batch's requests on one thread-pool thread: one queue operation per chunk instead
-/// of one per request, while chunks of a big batch still complete in parallel. Pooled: no allocation.
+/// of one per request. A batch is cut into at most one chunk per core besides the writer's (and chunks of at
+/// least <see cref="MinSize"/>): on two cores a batch is one pool item. Each item more can wake another worker
+/// (the pool asks for one more thread each time a worker takes an item), which runs a share of the continuations
+/// and parks again; with the writer on one of two cores nothing runs in parallel to pay for that. Pooled: no
+/// allocation.
 /// </summary>
 internal sealed class CompletionChunk : IThreadPoolWorkItem, IResettable
 {
-    /// <summary>Requests per chunk.</summary>
-    public const int Size = 32;
+    /// <summary>The fewest requests a chunk takes before the next chunk starts.</summary>
+    public const int MinSize = 32;
 
     private static readonly DefaultObjectPool<CompletionChunk> s_pool = new(new DefaultPooledObjectPolicy<CompletionChunk>(), maximumRetained: 1024);
 
-    private readonly ApplyRequest?[] _requests = new ApplyRequest?[Size];
+    // One chunk per core the writer leaves to the pool.
+    private static readonly int s_maxChunks = Math.Max(1, Environment.ProcessorCount - 1);
+
+    private ApplyRequest?[] _requests = new ApplyRequest?[MinSize];
     private int _count;
 
     /// <summary>
@@ -25,6 +32,7 @@ internal sealed class CompletionChunk : IThreadPoolWorkItem, IResettable
     public static bool CompleteAll(Span<ApplyRequest> batch)
     {
         bool handedOff = false;
+        int size = Math.Max(MinSize, (batch.Length + s_maxChunks - 1) / s_maxChunks);
         CompletionChunk? chunk = null;
         int inline = 0;
         for (int i = 0; i < batch.Length; i++)
@@ -50,8 +58,8 @@ internal sealed class CompletionChunk : IThreadPoolWorkItem, IResettable
 
             handedOff = true;
             chunk ??= s_pool.Get();
-            chunk._requests[chunk._count++] = request;
-            if (chunk._count == Size)
+            chunk.Add(request);
+            if (chunk._count == size)
             {
                 ThreadPool.UnsafeQueueUserWorkItem(chunk, preferLocal: false);
                 chunk = null;
@@ -69,6 +77,16 @@ internal sealed class CompletionChunk : IThreadPoolWorkItem, IResettable
         }
 
         return handedOff;
+    }
+
+    private void Add(ApplyRequest request)
+    {
+        if (_count == _requests.Length)
+        {
+            Array.Resize(ref _requests, _requests.Length * 2);
+        }
+
+        _requests[_count++] = request;
     }
 
     /// <inheritdoc />

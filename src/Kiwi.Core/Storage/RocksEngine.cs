@@ -128,6 +128,7 @@ internal sealed partial class RocksEngine : IStorageEngine
         bool committed = false;
         try
         {
+            // Both passes in one order: each Hold takes the slot its own key's Touch recorded.
             var touch = new TouchVisitor(_cache);
             writes.ForEachInKeyOrder(ref touch); // the order the holds below take the slots in
             var visitor = new BatchVisitor(_batch, _columns, _cache);
