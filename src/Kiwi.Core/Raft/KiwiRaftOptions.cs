@@ -38,11 +38,26 @@ public sealed class KiwiRaftOptions
     /// <summary>Directory of the Raft log (default: <c>raft-log</c> inside the database directory).</summary>
     public string? LogPath { get; init; }
 
+    /// <summary>Default of <see cref="ElectionTimeoutMin"/>, in milliseconds.</summary>
+    public const int DefaultElectionTimeoutMinMs = 400;
+
+    /// <summary>Default of <see cref="ElectionTimeoutMax"/>, in milliseconds.</summary>
+    public const int DefaultElectionTimeoutMaxMs = 800;
+
+    /// <summary>Default of <see cref="RequestTimeout"/>, in milliseconds.</summary>
+    public const int DefaultRequestTimeoutMs = 300;
+
     /// <summary>Lower bound of the election timeout. Wide on purpose: 150 ms caused spurious elections on 2 cores.</summary>
-    public TimeSpan ElectionTimeoutMin { get; init; } = TimeSpan.FromMilliseconds(400);
+    public TimeSpan ElectionTimeoutMin { get; init; } = TimeSpan.FromMilliseconds(DefaultElectionTimeoutMinMs);
 
     /// <summary>Upper bound of the election timeout.</summary>
-    public TimeSpan ElectionTimeoutMax { get; init; } = TimeSpan.FromMilliseconds(800);
+    public TimeSpan ElectionTimeoutMax { get; init; } = TimeSpan.FromMilliseconds(DefaultElectionTimeoutMaxMs);
+
+    /// <summary>
+    /// The leader's heartbeat period as a fraction of <see cref="ElectionTimeoutMin"/> (DotNext's heartbeat
+    /// threshold, from 0 to 1 excluded; default 0.5).
+    /// </summary>
+    public double HeartbeatThreshold { get; init; } = 0.5;
 
     /// <summary>
     /// Longest one Raft request to a peer may take, answer included: votes, heartbeats and appends alike (DotNext
@@ -52,7 +67,7 @@ public sealed class KiwiRaftOptions
     /// transfer carries a manifest and the files are fetched in chunks, each bounded by
     /// <see cref="SnapshotChunkTimeout"/>. Default 300 ms.
     /// </summary>
-    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMilliseconds(300);
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMilliseconds(DefaultRequestTimeoutMs);
 
     /// <summary>
     /// Longest one chunk of a snapshot fetch may take (default 10 s). A fetch that fails resumes where it stopped
