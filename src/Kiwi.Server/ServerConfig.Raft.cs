@@ -48,14 +48,16 @@ public sealed partial class ServerConfig
 
     /// <summary>
     /// raft-request-timeout MS: longest one Raft request to a peer may take — votes, heartbeats, appends (default
-    /// 300; keep it below the election timeout, or a paused member stalls elections). Snapshot files travel apart,
-    /// in chunks (raft-snapshot-port).
+    /// <see cref="KiwiRaftOptions.DefaultRequestTimeoutMs"/>; a failover waits it out three or four times for the
+    /// unreachable member, see <see cref="KiwiRaftOptions.RequestTimeout"/>). Snapshot files travel apart, in
+    /// chunks (raft-snapshot-port).
     /// </summary>
     public long RaftRequestTimeoutMs { get; set; } = KiwiRaftOptions.DefaultRequestTimeoutMs;
 
     /// <summary>
     /// raft-election-timeout MIN-MAX: the range, in milliseconds, a follower's election timeout is drawn from
-    /// (default 400-800; see <see cref="KiwiRaftOptions.ElectionTimeoutMin"/>).
+    /// (default <see cref="KiwiRaftOptions.DefaultElectionTimeoutMinMs"/>-<see cref="KiwiRaftOptions.DefaultElectionTimeoutMaxMs"/>;
+    /// see <see cref="KiwiRaftOptions.ElectionTimeoutMin"/>).
     /// </summary>
     public (int Min, int Max) RaftElectionTimeoutMs { get; set; } = (KiwiRaftOptions.DefaultElectionTimeoutMinMs, KiwiRaftOptions.DefaultElectionTimeoutMaxMs);
 
