@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using Kiwi.Core.Raft;
 using Kiwi.Resp.Raft;
+using Microsoft.Extensions.Logging;
 
 namespace Kiwi.Server;
 
@@ -47,10 +48,27 @@ public sealed partial class ServerConfig
 
     /// <summary>
     /// raft-request-timeout MS: longest one Raft request to a peer may take — votes, heartbeats, appends (default
-    /// 300; keep it below the election timeout, or a paused member stalls elections). Snapshot files travel apart,
-    /// in chunks (raft-snapshot-port).
+    /// <see cref="KiwiRaftOptions.DefaultRequestTimeoutMs"/>; a failover waits it out three or four times for the
+    /// unreachable member, see <see cref="KiwiRaftOptions.RequestTimeout"/>). Snapshot files travel apart, in
+    /// chunks (raft-snapshot-port).
     /// </summary>
-    public long RaftRequestTimeoutMs { get; set; } = 300;
+    public long RaftRequestTimeoutMs { get; set; } = KiwiRaftOptions.DefaultRequestTimeoutMs;
+
+    /// <summary>
+    /// raft-election-timeout MIN-MAX: the range, in milliseconds, a follower's election timeout is drawn from
+    /// (default <see cref="KiwiRaftOptions.DefaultElectionTimeoutMinMs"/>-<see cref="KiwiRaftOptions.DefaultElectionTimeoutMaxMs"/>;
+    /// see <see cref="KiwiRaftOptions.ElectionTimeoutMin"/>).
+    /// </summary>
+    public (int Min, int Max) RaftElectionTimeoutMs { get; set; } = (KiwiRaftOptions.DefaultElectionTimeoutMinMs, KiwiRaftOptions.DefaultElectionTimeoutMaxMs);
+
+    /// <summary>
+    /// raft-log-level none|error|warning|information|debug (default none): the Raft library's diagnostics (elections,
+    /// votes, step-downs, members found unavailable) on standard output, one line each with a UTC timestamp.
+    /// </summary>
+    public LogLevel RaftLogLevel { get; set; } = LogLevel.None;
+
+    // One per server (CreateRaftOptions runs at parse and at start): at debug it listens to DotNext's metrics.
+    private ILoggerFactory? _raftLoggerFactory;
 
     /// <summary>raft-snapshot-port N: the port this node serves its snapshots' files on (default 0: any free port, announced in each transfer).</summary>
     public int RaftSnapshotPort { get; set; }
@@ -119,6 +137,9 @@ public sealed partial class ServerConfig
             Join = RaftJoin,
             SnapshotEvery = RaftSnapshotEvery,
             RequestTimeout = TimeSpan.FromMilliseconds(RaftRequestTimeoutMs),
+            ElectionTimeoutMin = TimeSpan.FromMilliseconds(RaftElectionTimeoutMs.Min),
+            ElectionTimeoutMax = TimeSpan.FromMilliseconds(RaftElectionTimeoutMs.Max),
+            LoggerFactory = RaftLogLevel == LogLevel.None ? null : _raftLoggerFactory ??= RaftDiagnostics.Create(RaftLogLevel),
             SnapshotEndPoint = new IPEndPoint(address, RaftSnapshotPort),
             WriteRetryTimeout = TimeSpan.FromMilliseconds(RaftWriteRetryMs),
         };
@@ -148,6 +169,28 @@ public sealed partial class ServerConfig
         => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int port) && port is >= 0 and <= 65535
             ? port
             : throw new FormatException($"raft-snapshot-port must be a port number from 0 (any free port) to 65535, not '{value}'");
+
+    /// <summary>"MIN-MAX" in milliseconds, 1 &lt;= MIN &lt;= MAX.</summary>
+    private static (int Min, int Max) ParseElectionTimeout(string value)
+    {
+        string[] parts = value.Split('-', StringSplitOptions.TrimEntries);
+        return parts.Length == 2
+            && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int min)
+            && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int max)
+            && min >= 1 && max >= min
+                ? (min, max)
+                : throw new FormatException($"raft-election-timeout must be MIN-MAX in milliseconds (for example 400-800), not '{value}'");
+    }
+
+    private static LogLevel ParseRaftLogLevel(string value) => value.ToLowerInvariant() switch
+    {
+        "none" => LogLevel.None,
+        "error" => LogLevel.Error,
+        "warning" => LogLevel.Warning,
+        "information" => LogLevel.Information,
+        "debug" => LogLevel.Debug,
+        _ => throw new FormatException($"raft-log-level must be none, error, warning, information or debug, not '{value}'"),
+    };
 
     private static string? ParseRaftBind(string value)
     {

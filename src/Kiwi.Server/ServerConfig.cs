@@ -162,6 +162,8 @@ public sealed partial class ServerConfig
             case "raft-redirect": RaftRedirect = ParseYesNo(name, value); break;
             case "raft-join": RaftJoin = ParseYesNo(name, value); break;
             case "raft-request-timeout": RaftRequestTimeoutMs = long.Parse(value, System.Globalization.NumberStyles.None, CultureInfo.InvariantCulture) is > 0 and var ms ? ms : throw new FormatException("raft-request-timeout must be at least 1 (milliseconds)"); break;
+            case "raft-election-timeout": RaftElectionTimeoutMs = ParseElectionTimeout(value); break;
+            case "raft-log-level": RaftLogLevel = ParseRaftLogLevel(value); break;
             case "raft-snapshot-port": RaftSnapshotPort = ParseSnapshotPort(value); break;
             case "raft-write-retry": RaftWriteRetryMs = long.Parse(value, System.Globalization.NumberStyles.None, CultureInfo.InvariantCulture); break;
             case "raft-snapshot-every": RaftSnapshotEvery = long.Parse(value, System.Globalization.NumberStyles.None, CultureInfo.InvariantCulture) is > 0 and var every ? every : throw new FormatException("raft-snapshot-every must be at least 1"); break;
@@ -206,6 +208,8 @@ public sealed partial class ServerConfig
         yield return new("raft-join", RaftJoin ? "yes" : "no");
         yield return new("raft-snapshot-every", RaftSnapshotEvery.ToString(CultureInfo.InvariantCulture));
         yield return new("raft-request-timeout", RaftRequestTimeoutMs.ToString(CultureInfo.InvariantCulture));
+        yield return new("raft-election-timeout", string.Create(CultureInfo.InvariantCulture, $"{RaftElectionTimeoutMs.Min}-{RaftElectionTimeoutMs.Max}"));
+        yield return new("raft-log-level", RaftLogLevel == Microsoft.Extensions.Logging.LogLevel.None ? "none" : RaftLogLevel.ToString().ToLowerInvariant());
         yield return new("raft-snapshot-port", RaftSnapshotPort.ToString(CultureInfo.InvariantCulture));
         yield return new("raft-write-retry", RaftWriteRetryMs.ToString(CultureInfo.InvariantCulture));
         foreach (KeyValuePair<string, string> setting in AdminSettings())

@@ -102,7 +102,7 @@ public sealed class RaftModeConfigTests
         Assert.True(plain.ForwardWrites);
         Assert.False(plain.Join);
         Assert.Equal(50_000, plain.SnapshotEvery);
-        Assert.Equal(TimeSpan.FromMilliseconds(300), plain.RequestTimeout);
+        Assert.Equal(TimeSpan.FromMilliseconds(Kiwi.Core.Raft.KiwiRaftOptions.DefaultRequestTimeoutMs), plain.RequestTimeout);
         Assert.Equal(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0), plain.SnapshotEndPoint);
         Assert.False(defaults.RaftStaleReads);
 
@@ -123,5 +123,29 @@ public sealed class RaftModeConfigTests
         ServerConfig off = ServerConfig.Parse(["--port", "7379", "--raft-port", "7479", "--raft-members", "127.0.0.1:7479", "--raft-write-retry", "0"]);
         Assert.Equal(TimeSpan.Zero, off.CreateRaftOptions()!.WriteRetryTimeout);
         Assert.ThrowsAny<Exception>(() => ServerConfig.Parse(["--raft-write-retry", "-1"]));
+    }
+
+    [Fact]
+    public void Raft_election_timeout_and_log_level_reach_the_raft_options_and_bad_values_fail()
+    {
+        string[] member = ["--port", "7379", "--raft-port", "7479", "--raft-members", "127.0.0.1:7479"];
+        Kiwi.Core.Raft.KiwiRaftOptions defaults = ServerConfig.Parse(member).CreateRaftOptions()!;
+        Assert.Equal(TimeSpan.FromMilliseconds(Kiwi.Core.Raft.KiwiRaftOptions.DefaultElectionTimeoutMinMs), defaults.ElectionTimeoutMin);
+        Assert.Equal(TimeSpan.FromMilliseconds(Kiwi.Core.Raft.KiwiRaftOptions.DefaultElectionTimeoutMaxMs), defaults.ElectionTimeoutMax);
+        Assert.Null(defaults.LoggerFactory);
+
+        ServerConfig config = ServerConfig.Parse([.. member, "--raft-election-timeout", "250-500", "--raft-log-level", "debug"]);
+        Kiwi.Core.Raft.KiwiRaftOptions options = config.CreateRaftOptions()!;
+        Assert.Equal(TimeSpan.FromMilliseconds(250), options.ElectionTimeoutMin);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), options.ElectionTimeoutMax);
+        Assert.NotNull(options.LoggerFactory);
+        Assert.Same(options.LoggerFactory, config.CreateRaftOptions()!.LoggerFactory);
+        Assert.Contains(new KeyValuePair<string, string>("raft-election-timeout", "250-500"), config.All());
+        Assert.Contains(new KeyValuePair<string, string>("raft-log-level", "debug"), config.All());
+
+        Assert.Throws<FormatException>(() => ServerConfig.Parse(["--raft-election-timeout", "500-250"]));
+        Assert.Throws<FormatException>(() => ServerConfig.Parse(["--raft-election-timeout", "0-250"]));
+        Assert.Throws<FormatException>(() => ServerConfig.Parse(["--raft-election-timeout", "400"]));
+        Assert.Throws<FormatException>(() => ServerConfig.Parse(["--raft-log-level", "chatty"]));
     }
 }

@@ -19,6 +19,9 @@ public sealed partial class KiwiRaftNode
     private long _retriedWrites;
     private long _retriesGivenUp;
 
+    // Completed (and replaced) when a leader becomes known: retries waiting out their pause go at once.
+    private TaskCompletionSource _leaderKnown = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>Attempts this node sent again for writes whose earlier attempt ended without an answer, since start.</summary>
     public long WriteRetries => Volatile.Read(ref _retries);
 
@@ -74,6 +77,7 @@ public sealed partial class KiwiRaftNode
                 if (leader?.EndPoint is { } endPoint)
                 {
                     forwarder.OnLeaderChanged(endPoint);
+                    Interlocked.Exchange(ref _leaderKnown, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
                 }
             };
         }
@@ -110,8 +114,10 @@ public sealed partial class KiwiRaftNode
         int pause = 5;
         for (int attempt = 0; attempt < MaxRetryAttempts && Environment.TickCount64 < deadline; attempt++)
         {
-            // A short pause first: the cut that brought us here usually means a leader change is under way.
-            await Task.Delay(pause).ConfigureAwait(false);
+            // A short pause first: the cut that brought us here usually means a leader change is under way. The
+            // pause grows while the same leader keeps failing the attempts, and ends when a leader becomes known.
+            Task leaderKnown = Volatile.Read(ref _leaderKnown).Task;
+            await Task.WhenAny(Task.Delay(pause), leaderKnown).ConfigureAwait(false);
             pause = Math.Min(pause * 2, 200);
             while (_cluster.Leader is null && Environment.TickCount64 < deadline && Volatile.Read(ref _disposed) == 0)
             {

@@ -167,6 +167,7 @@ public sealed partial class KiwiRaftNode : IAsyncDisposable
                 ColdStart = false,
                 LowerElectionTimeout = (int)options.ElectionTimeoutMin.TotalMilliseconds,
                 UpperElectionTimeout = (int)options.ElectionTimeoutMax.TotalMilliseconds,
+                HeartbeatThreshold = options.HeartbeatThreshold,
                 RequestTimeout = options.RequestTimeout,
 
                 // A leader that is alive rejects pre-votes: a follower that missed heartbeats under CPU starvation

@@ -38,21 +38,48 @@ public sealed class KiwiRaftOptions
     /// <summary>Directory of the Raft log (default: <c>raft-log</c> inside the database directory).</summary>
     public string? LogPath { get; init; }
 
-    /// <summary>Lower bound of the election timeout. Wide on purpose: 150 ms caused spurious elections on 2 cores.</summary>
-    public TimeSpan ElectionTimeoutMin { get; init; } = TimeSpan.FromMilliseconds(400);
+    /// <summary>Default of <see cref="ElectionTimeoutMin"/>, in milliseconds.</summary>
+    public const int DefaultElectionTimeoutMinMs = 300;
+
+    /// <summary>Default of <see cref="ElectionTimeoutMax"/>, in milliseconds.</summary>
+    public const int DefaultElectionTimeoutMaxMs = 600;
+
+    /// <summary>Default of <see cref="RequestTimeout"/>, in milliseconds (measured with the fault suite, README).</summary>
+    public const int DefaultRequestTimeoutMs = 150;
+
+    /// <summary>
+    /// Lower bound of the election timeout: a follower that hears nothing from the leader for its timeout (drawn
+    /// from this range) asks the others for a pre-vote. The range sets most of a failover's time (README, issue
+    /// #15): the other follower grants the pre-vote only once its own timeout has run out as well, so a failover
+    /// waits for the larger of the two followers' timeouts, a refused pre-vote costs one more, and a split vote
+    /// one more drawn afresh. Too low, and a leader's stall on a busy machine starts elections (150 ms did, on 2
+    /// cores, with 75 ms heartbeats); see <see cref="HeartbeatThreshold"/>.
+    /// </summary>
+    public TimeSpan ElectionTimeoutMin { get; init; } = TimeSpan.FromMilliseconds(DefaultElectionTimeoutMinMs);
 
     /// <summary>Upper bound of the election timeout.</summary>
-    public TimeSpan ElectionTimeoutMax { get; init; } = TimeSpan.FromMilliseconds(800);
+    public TimeSpan ElectionTimeoutMax { get; init; } = TimeSpan.FromMilliseconds(DefaultElectionTimeoutMaxMs);
+
+    /// <summary>
+    /// The leader's heartbeat period as a fraction of <see cref="ElectionTimeoutMin"/> (DotNext's heartbeat
+    /// threshold, from 0 to 1 excluded). Below DotNext's 0.5, so an idle leader's heartbeats leave a follower
+    /// more than two chances to hear one before its election timeout runs out.
+    /// </summary>
+    public double HeartbeatThreshold { get; init; } = 0.3;
 
     /// <summary>
     /// Longest one Raft request to a peer may take, answer included: votes, heartbeats and appends alike (DotNext
-    /// bounds each by this one timeout). Keep it well below <see cref="ElectionTimeoutMin"/>: a candidate waits for
-    /// every member's vote and gives up at its election timeout, so with a paused or cut-off member a longer request
-    /// timeout means no leader at all (measured at 5 s: none for 8+ s). Snapshot transfers do not depend on it: a
-    /// transfer carries a manifest and the files are fetched in chunks, each bounded by
-    /// <see cref="SnapshotChunkTimeout"/>. Default 300 ms.
+    /// bounds each by this one timeout). A failover waits it out three or four times for the unreachable member:
+    /// DotNext's pre-vote and vote each wait for every member's answer, not for a majority, and a new leader's first
+    /// replication round decides only when the unreachable member's request ends (each follower refuses the first
+    /// append, which DotNext starts past the leader's own new entry). Too short, and a live member's slow answer
+    /// counts as none: a leader with one follower down steps down when the other's append takes longer (under the
+    /// fault suite's load live members answered within 150 ms all but a few times a minute, README). Far longer
+    /// than <see cref="ElectionTimeoutMin"/>, and a cluster with a paused or cut-off member elects no leader at all
+    /// (measured at 5 s: none for 8+ s). Snapshot transfers do not depend on it: a transfer carries a manifest and
+    /// the files are fetched in chunks, each bounded by <see cref="SnapshotChunkTimeout"/>.
     /// </summary>
-    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMilliseconds(300);
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMilliseconds(DefaultRequestTimeoutMs);
 
     /// <summary>
     /// Longest one chunk of a snapshot fetch may take (default 10 s). A fetch that fails resumes where it stopped

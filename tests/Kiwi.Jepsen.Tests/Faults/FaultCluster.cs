@@ -49,11 +49,13 @@ internal sealed class FaultCluster : IDisposable
     public IPEndPoint[] Endpoints => [.. Enumerable.Range(0, Size).Select(Endpoint)];
 
     /// <summary>
-    /// The raft-request-timeout of fault tests: <c>KIWI_FAULT_REQUEST_TIMEOUT_MS</c>, else the server's default
-    /// (300 ms; at the old 5000 ms a majority stayed leaderless after its leader was paused or cut off).
+    /// The raft-request-timeout of fault tests: <c>KIWI_FAULT_REQUEST_TIMEOUT_MS</c>, else the server's default (at
+    /// the old 5000 ms a majority stayed leaderless after its leader was paused or cut off).
     /// </summary>
     public static long DefaultRequestTimeoutMs
-        => long.TryParse(Environment.GetEnvironmentVariable("KIWI_FAULT_REQUEST_TIMEOUT_MS"), CultureInfo.InvariantCulture, out long ms) && ms > 0 ? ms : 300;
+        => long.TryParse(Environment.GetEnvironmentVariable("KIWI_FAULT_REQUEST_TIMEOUT_MS"), CultureInfo.InvariantCulture, out long ms) && ms > 0
+            ? ms
+            : Kiwi.Core.Raft.KiwiRaftOptions.DefaultRequestTimeoutMs;
 
     /// <summary>
     /// Creates the network and starts 3 members, with <paramref name="settings"/> as more <c>--name value</c> flags;
@@ -211,6 +213,27 @@ internal sealed class FaultCluster : IDisposable
         }
     }
 
+    /// <summary>
+    /// Settings for measurements: <c>KIWI_FAULT_RAFT_LOG</c> (a raft-log-level: debug, information...) makes the
+    /// members print the Raft library's diagnostics with timestamps (<c>KIWI_FAULT_LOG_DIR</c> keeps each member's
+    /// whole output there); <c>KIWI_FAULT_ELECTION_TIMEOUT</c> (MIN-MAX ms) sets raft-election-timeout.
+    /// </summary>
+    private static string[] DiagnosticSettings()
+    {
+        var settings = new List<string>();
+        if (Environment.GetEnvironmentVariable("KIWI_FAULT_RAFT_LOG") is { Length: > 0 } level)
+        {
+            settings.AddRange(["--raft-log-level", level]);
+        }
+
+        if (Environment.GetEnvironmentVariable("KIWI_FAULT_ELECTION_TIMEOUT") is { Length: > 0 } range)
+        {
+            settings.AddRange(["--raft-election-timeout", range]);
+        }
+
+        return [.. settings];
+    }
+
     private MemberProcess Member(int member) => _members[member] ?? throw new InvalidOperationException($"member {member} is not running");
 
     private async Task StartMemberAsync(int member)
@@ -223,8 +246,12 @@ internal sealed class FaultCluster : IDisposable
             "--dir", Path.Combine(_dir, "m" + member.ToString(CultureInfo.InvariantCulture)), "--block-cache-size", "8mb",
             "--raft-port", RaftPort.ToString(CultureInfo.InvariantCulture), "--raft-members", raftMembers,
             "--raft-request-timeout", _requestTimeoutMs.ToString(CultureInfo.InvariantCulture),
+            .. DiagnosticSettings(),
             .. _settings,
         ];
-        _members[member] = await MemberProcess.StartAsync(_lab.Namespace(member), args);
+        string? logPath = Environment.GetEnvironmentVariable("KIWI_FAULT_LOG_DIR") is { Length: > 0 } logs
+            ? Path.Combine(logs, $"m{member.ToString(CultureInfo.InvariantCulture)}.log")
+            : null;
+        _members[member] = await MemberProcess.StartAsync(_lab.Namespace(member), args, logPath);
     }
 }

@@ -17,9 +17,10 @@ namespace Kiwi.Jepsen.Tests.Faults;
 /// <param name="Check">The linearizability verdict per key.</param>
 /// <param name="Durability">Acknowledged writes lost, writes applied twice, values from nowhere.</param>
 /// <param name="Errors">The errors the clients met.</param>
+/// <param name="InjectedAt">When the fault was in effect (UTC), to find the round in the members' logs.</param>
 internal sealed record RoundResult(
     string Fault, string Category, TimeSpan Failover, (int Leader, long Term) Before, (int Leader, long Term) During, (int Leader, long Term) After,
-    WorkloadRun Run, CheckResult Check, IReadOnlyList<string> Durability, ErrorTally Errors)
+    WorkloadRun Run, CheckResult Check, IReadOnlyList<string> Durability, ErrorTally Errors, DateTime InjectedAt)
 {
     /// <summary>No violation found.</summary>
     public bool Correct => Check.Verdict == Verdict.Linearizable && Durability.Count == 0;
@@ -86,6 +87,7 @@ internal sealed class FaultRound
         // invoked while the tool was still starting could be acknowledged by the old leader.
         fault.Inject(cluster);
         long injected = load.Acks.Arm();
+        DateTime injectedAt = DateTime.UtcNow;
         TimeSpan failover;
         (int Leader, long Term) during = (-1, 0);
         try
@@ -118,7 +120,7 @@ internal sealed class FaultRound
         WorkloadRun run = await load.StopAsync(after.Leader);
         return new RoundResult(
             described, fault.Category(before.Leader), failover, before, during, after, run,
-            LinearizabilityChecker.Check(run.History), DurabilityChecker.Check(run.History, run.Final), load.Errors);
+            LinearizabilityChecker.Check(run.History), DurabilityChecker.Check(run.History, run.Final), load.Errors, injectedAt);
     }
 
     /// <summary>Waits for writes invoked since the last arm to be acknowledged; at the deadline, fails with what the members say.</summary>

@@ -70,7 +70,7 @@ internal sealed class FaultRunReport
         string keys = string.Join(' ', round.Check.Keys.Select(k => $"{k.Key[(k.Key.IndexOf(':', StringComparison.Ordinal) + 1)..]}:{Short(k.Verdict)}"));
         string line = string.Create(
             CultureInfo.InvariantCulture,
-            $"{at.TotalSeconds,7:0.0} s  {round.Fault,-28} failover {round.Failover.TotalMilliseconds,5:0} ms  {ops.Length,5} ops  keys {keys}{(round.Correct ? string.Empty : "  VIOLATION")}");
+            $"{at.TotalSeconds,7:0.0} s  {round.InjectedAt:HH:mm:ss.fff}  {round.Fault,-28} failover {round.Failover.TotalMilliseconds,5:0} ms  {ops.Length,5} ops  keys {keys}{(round.Correct ? string.Empty : "  VIOLATION")}");
         _lines.Add(line);
         return line;
     }

@@ -14,8 +14,13 @@ internal sealed class MemberProcess : IDisposable
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(60);
     private readonly StringBuilder _output = new();
     private readonly Process _process;
+    private StreamWriter? _log;
 
-    private MemberProcess(Process process) => _process = process;
+    private MemberProcess(Process process, StreamWriter? log)
+    {
+        _process = process;
+        _log = log;
+    }
 
     /// <summary>The process id.</summary>
     public int Pid => _process.Id;
@@ -38,9 +43,10 @@ internal sealed class MemberProcess : IDisposable
 
     /// <summary>
     /// Starts kiwi-server in <paramref name="netns"/> with <paramref name="args"/> (<c>--name value</c> flags) and
-    /// waits until it prints that it listens.
+    /// waits until it prints that it listens. With <paramref name="logPath"/>, every line it prints is appended
+    /// there too (the output tail keeps only the end).
     /// </summary>
-    public static async Task<MemberProcess> StartAsync(string netns, IEnumerable<string> args)
+    public static async Task<MemberProcess> StartAsync(string netns, IEnumerable<string> args, string? logPath = null)
     {
         string server = Path.Combine(AppContext.BaseDirectory, "kiwi-server.dll");
         Assert.True(File.Exists(server), server);
@@ -51,7 +57,8 @@ internal sealed class MemberProcess : IDisposable
         }
 
         var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var member = new MemberProcess(Process.Start(start)!);
+        StreamWriter? log = logPath is null ? null : new StreamWriter(logPath, append: true) { AutoFlush = true };
+        var member = new MemberProcess(Process.Start(start)!, log);
         member._process.OutputDataReceived += (_, e) => member.OnLine(e.Data, listening);
         member._process.ErrorDataReceived += (_, e) => member.OnLine(e.Data, listening);
         member._process.BeginOutputReadLine();
@@ -110,6 +117,12 @@ internal sealed class MemberProcess : IDisposable
         }
 
         _process.Dispose();
+        lock (_output)
+        {
+            // Lines may still arrive from the exited process's pipes: they are not logged any more.
+            _log?.Dispose();
+            _log = null;
+        }
     }
 
     // A thread's state is the field after the parenthesized command name in /proc/PID/task/TID/stat: 'T' is stopped.
@@ -145,6 +158,7 @@ internal sealed class MemberProcess : IDisposable
 
         lock (_output)
         {
+            _log?.WriteLine(line);
             _output.AppendLine(line);
             if (_output.Length > 64 * 1024)
             {

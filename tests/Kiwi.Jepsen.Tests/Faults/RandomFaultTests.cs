@@ -10,7 +10,8 @@ namespace Kiwi.Jepsen.Tests.Faults;
 /// held 1–4 s, then healed; each round's keys are its own, checked when it ends. The duration is
 /// <c>KIWI_FAULT_MINUTES</c> (default 0.75: a short run in CI; <c>run-faults.sh 30</c> for the long run), the seed
 /// <c>KIWI_FAULT_SEED</c> (default: from the clock, printed). The report goes to the test output and, when
-/// <c>KIWI_FAULT_REPORT</c> names a file, there too.
+/// <c>KIWI_FAULT_REPORT</c> names a file, there too. <c>KIWI_FAULT_TARGET=leader</c> faults only the leader (failover
+/// measurements).
 /// </summary>
 [Collection(FaultCollection.Name)]
 public sealed class RandomFaultTests(ITestOutputHelper output)
@@ -24,6 +25,7 @@ public sealed class RandomFaultTests(ITestOutputHelper output)
         int seed = (int)Setting("KIWI_FAULT_SEED", Environment.TickCount & 0xFFFF);
         string? reportPath = Environment.GetEnvironmentVariable("KIWI_FAULT_REPORT") is { Length: > 0 } path ? path : null;
         var random = new Random(seed);
+        bool leaderOnly = Environment.GetEnvironmentVariable("KIWI_FAULT_TARGET") == "leader";
         var report = new FaultRunReport();
         var clock = Stopwatch.StartNew();
         using FaultCluster cluster = await FaultCluster.StartAsync();
@@ -38,7 +40,7 @@ public sealed class RandomFaultTests(ITestOutputHelper output)
                     Writes = 20,
                     Seed = random.Next(),
                 };
-                RoundResult result = await round.RunAsync(cluster, $"round{report.Rounds}", leader => Choose(random, leader, cluster.Size));
+                RoundResult result = await round.RunAsync(cluster, $"round{report.Rounds}", leader => leaderOnly ? ChooseForLeader(random, leader) : Choose(random, leader, cluster.Size));
                 string line = report.Add(result, clock.Elapsed);
                 output.WriteLine(line);
                 if (reportPath is not null)
@@ -73,6 +75,13 @@ public sealed class RandomFaultTests(ITestOutputHelper output)
         int other = (target + 1 + random.Next(size - 1)) % size;
         return new Fault(kind, target, kind == FaultKind.Bridge ? other : -1);
     }
+
+    /// <summary>
+    /// With <c>KIWI_FAULT_TARGET=leader</c>, to measure failover: the leader paused, killed or cut off, each a
+    /// third of the time.
+    /// </summary>
+    private static Fault ChooseForLeader(Random random, int leader)
+        => new((FaultKind)random.Next(3), leader);
 
     private static double Setting(string name, double fallback)
         => double.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && value > 0 ? value : fallback;
