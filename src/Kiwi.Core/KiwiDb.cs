@@ -305,6 +305,9 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
     /// </summary>
     internal void ApplyPublished(bool inline) => _worker.ApplyPublished(inline);
 
+    /// <summary>True on a thread applying this database's batches (a write's completion runs there): see <see cref="ApplyWorker.IsApplyingOnThisThread"/>.</summary>
+    internal bool IsApplyingOnThisThread => _worker.IsApplyingOnThisThread;
+
     /// <summary>
     /// Applies every write published so far on this thread if the writer is idle, or leaves them to the writer
     /// (for a write scheduler, <c>Kiwi.Resp.IWriteScheduler</c>: the waiters of writes applied here are complete on return).

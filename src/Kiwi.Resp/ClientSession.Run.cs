@@ -65,7 +65,7 @@ internal sealed partial class ClientSession
                 {
                     result = await input.ReadAsync(token).ConfigureAwait(false);
                     _readBarrierPassed = false;
-                    if (ApplyWorker.IsWriterThread)
+                    if (Server.Db.IsApplyingOnThisThread)
                     {
                         // Replies are completed on the writer thread; new commands must not run there (a write
                         // could wait for space in the ring only that thread frees). Look again from the pool.
@@ -102,7 +102,7 @@ internal sealed partial class ClientSession
                 long executed = 0;
                 while (true)
                 {
-                    if (ApplyWorker.IsWriterThread)
+                    if (Server.Db.IsApplyingOnThisThread)
                     {
                         // Resumed by a write's completion on the writer thread: run further commands elsewhere.
                         await Task.Yield();

@@ -62,7 +62,7 @@ internal sealed partial class ApplyWorker
     {
         // The publish's compare-exchange is a full fence: either we see the role released, or its holder sees
         // our entry when it re-checks the ring after releasing.
-        if (inline && _inlineApply && Volatile.Read(ref _role) == Idle && !t_isWriter)
+        if (inline && _inlineApply && Volatile.Read(ref _role) == Idle && !IsApplyingOnThisThread)
         {
             ApplyInline();
         }
@@ -112,7 +112,7 @@ internal sealed partial class ApplyWorker
         // other callers suspended on their writes, or the writer thread awake (busy, or about to park: it re-checks
         // the ring first), the entry goes with the others in flight: under load awaiting callers only publish and
         // the writer thread's batches stay large.
-        if (!t_isWriter && Volatile.Read(ref _suspendedCallers) == 0 && Volatile.Read(ref _writerParked) != 0
+        if (!IsApplyingOnThisThread && Volatile.Read(ref _suspendedCallers) == 0 && Volatile.Read(ref _writerParked) != 0
             && Volatile.Read(ref _role) == Idle)
         {
             ApplyHere(awaited);
@@ -140,7 +140,6 @@ internal sealed partial class ApplyWorker
             return;
         }
 
-        t_isWriter = true;
         _inlineHolder = Environment.CurrentManagedThreadId;
         _handedOff = false;
         try
@@ -165,7 +164,6 @@ internal sealed partial class ApplyWorker
         }
         finally
         {
-            t_isWriter = false;
             _inlineHolder = 0;
             Interlocked.Exchange(ref _role, Idle);
 
@@ -181,7 +179,6 @@ internal sealed partial class ApplyWorker
 
     private void Run()
     {
-        t_isWriter = true;
         bool woken = true;
         while (true)
         {

@@ -33,8 +33,6 @@ internal sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSou
     private long _failedBatches;
     private long _batchesWritten;
 
-    [ThreadStatic]
-    private static bool t_isWriter;
     private long _entriesApplied;
     private long _duplicatesSkipped;
 
@@ -61,6 +59,7 @@ internal sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSou
         Events = new PubSub.KeyspaceEvents(PubSub, Databases);
         Counts = new DatabaseCounts(databases);
         Counts.Load(engine);
+        Blocking = new Blocking.BlockingKeys(this);
         _context = new ApplyContext(engine, _writes) { Blocking = Blocking, Events = Events, Databases = Databases, Counts = Counts };
         AppliedState.Position position = AppliedState.Read(engine);
         (_appliedIndex, _appliedTerm, _appliedSub, _appliedSubCount) = position;
@@ -73,7 +72,7 @@ internal sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSou
     }
 
     /// <summary>The keys blocked clients wait on: woken after each committed batch that wrote them.</summary>
-    internal Blocking.BlockingKeys Blocking { get; } = new();
+    internal Blocking.BlockingKeys Blocking { get; }
 
     /// <summary>Runs reads queued in transactions (set once, before the first entry).</summary>
     internal Transactions.ITransactionReads? TransactionReads
@@ -108,8 +107,11 @@ internal sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSou
     /// <summary>The term of <see cref="AppliedIndex"/>.</summary>
     public long AppliedTerm => Volatile.Read(ref _appliedTerm);
 
-    /// <summary>True on an apply worker's thread (continuations completed there must not wait on the ring).</summary>
-    public static bool IsWriterThread => t_isWriter;
+    /// <summary>
+    /// True on a thread that applies this worker's batches: its writer thread, or a caller holding the writer role
+    /// inline. Continuations completed there must not wait on the ring, nor start a batch of their own.
+    /// </summary>
+    public bool IsApplyingOnThisThread => Thread.CurrentThread == _thread || Volatile.Read(ref _inlineHolder) == Environment.CurrentManagedThreadId;
 
     /// <summary>Batches committed since start.</summary>
     public long BatchesWritten => Volatile.Read(ref _batchesWritten);
@@ -152,7 +154,7 @@ internal sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSou
     /// <summary>Throws when this thread is applying a batch of this worker (it cannot wait for the writer to stop).</summary>
     public void ThrowIfApplyingOnThisThread()
     {
-        if (Thread.CurrentThread == _thread || Volatile.Read(ref _inlineHolder) == Environment.CurrentManagedThreadId)
+        if (IsApplyingOnThisThread)
         {
             throw new InvalidOperationException("the database cannot be disposed by the thread applying its writes (a write's continuation); dispose it from another thread");
         }

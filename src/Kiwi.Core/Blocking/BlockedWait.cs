@@ -221,7 +221,7 @@ internal abstract class BlockedWait
     private async Task AwaitAttemptAsync(ApplyRequest request)
     {
         await request.WaitAsync().ConfigureAwait(false);
-        if (ApplyWorker.IsWriterThread)
+        if (_keys.OnWriterThread)
         {
             await Task.Yield();
         }

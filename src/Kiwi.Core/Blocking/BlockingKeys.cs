@@ -30,6 +30,15 @@ internal sealed class BlockingKeys : IDisposable
     private int _draining;
     private long _nextTicket;
 
+    /// <summary>Keys blocked on for the writes of <paramref name="worker"/> (null: the keys alone, with no writer).</summary>
+    public BlockingKeys(Apply.ApplyWorker? worker = null) => Worker = worker;
+
+    /// <summary>The worker whose committed batches wake these waits.</summary>
+    public Apply.ApplyWorker? Worker { get; }
+
+    /// <summary>True on a thread applying the worker's batches, where a wait's completion may run.</summary>
+    public bool OnWriterThread => Worker is { IsApplyingOnThisThread: true };
+
     /// <summary>
     /// True while some wait is registered, its first attempt included (the writer notes written keys only then, so a
     /// push applied between that attempt and the wait's blocking still wakes it).

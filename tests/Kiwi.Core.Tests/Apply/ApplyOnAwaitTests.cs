@@ -200,7 +200,7 @@ public sealed class ApplyOnAwaitTests
         Assert.False(mine.IsCompleted);
         bool? onWriter = null;
         Task<long> awaited = mine.AsTask();
-        Task recorded = awaited.ContinueWith(_ => onWriter = ApplyWorker.IsWriterThread, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        Task recorded = awaited.ContinueWith(_ => onWriter = db.IsApplyingOnThisThread, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         Assert.Single(engine.Commits);
         engine.Holding = false;
         engine.ReleaseOne();
