@@ -82,6 +82,13 @@ internal sealed partial class ApplyContext : IDisposable
         return type;
     }
 
+    /// <summary>
+    /// A hint that a command of the batch will read the meta record of <paramref name="key"/> in logical database
+    /// <paramref name="db"/>: the engine may start loading what that read touches (see <see cref="IStorageEngine.Prefetch"/>).
+    /// </summary>
+    public void Prefetch(int db, ReadOnlySpan<byte> key)
+        => _engine.Prefetch(KeySpace.Meta, KeyCodec.Meta(_probeKey, Databases.WriterPhysical(db), key));
+
     /// <summary>Like <see cref="Read"/> but returns expired records too.</summary>
     public KeyType ReadRaw(int db, ReadOnlySpan<byte> key)
     {

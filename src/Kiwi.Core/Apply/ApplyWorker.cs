@@ -197,6 +197,11 @@ internal sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSou
         long term = _appliedTerm;
         int sub = _appliedSub;
         int subCount = _appliedSubCount;
+        if (batch.Length > 1)
+        {
+            PrefetchKeys(batch);
+        }
+
         int commands = 0;
         int taken = 0;
         while (taken < batch.Length && !_context.EndBatch)

@@ -29,6 +29,14 @@ internal interface IStorageEngine : IDisposable
     }
 
     /// <summary>
+    /// A hint that <paramref name="key"/> is about to be read by the writer: an engine with a cache in memory may start
+    /// loading what the read will touch. Changes nothing that any read sees.
+    /// </summary>
+    void Prefetch(KeySpace space, ReadOnlySpan<byte> key)
+    {
+    }
+
+    /// <summary>
     /// Commits every operation of <paramref name="writes"/> atomically: all of them or (on an exception)
     /// none. With <paramref name="sync"/> the commit is durable on disk before this returns.
     /// </summary>

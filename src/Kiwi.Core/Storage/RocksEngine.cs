@@ -87,6 +87,15 @@ internal sealed partial class RocksEngine : IStorageEngine
         return _store.TryGetPrefix(_columns[(int)space], key, prefix);
     }
 
+    /// <inheritdoc />
+    public void Prefetch(KeySpace space, ReadOnlySpan<byte> key)
+    {
+        if (space == KeySpace.Meta)
+        {
+            _cache?.Prefetch(key);
+        }
+    }
+
     private bool TryGetCached(ReadOnlySpan<byte> key, ByteBuffer value)
     {
         switch (_cache!.TryGet(key, value, out long ticket))

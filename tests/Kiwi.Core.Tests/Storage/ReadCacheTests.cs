@@ -141,6 +141,50 @@ public sealed class ReadCacheTests
     }
 
     [Fact]
+    public void RecordsThatFillTheirSlotsToTheLastByte_AreExact_AndLeaveEveryVersionWordIntact()
+    {
+        var cache = new ReadCache(0); // 1,024 slots side by side: a slot written past its end would corrupt the next one's version
+        using var record = new ByteBuffer();
+        var written = new Dictionary<string, byte[]>();
+        for (int i = 0; i < 4000; i++)
+        {
+            string key = "key:" + i;
+            byte[] value = new byte[ReadCache.MaxPayload - key.Length];
+            Array.Fill(value, (byte)0xFF);
+            value[^1] = (byte)i;
+            if (Get(cache, key, record, out long ticket) == ReadCache.Result.Miss && ticket >= 0)
+            {
+                cache.Fill(B(key), found: true, value, ticket);
+                written[key] = value;
+            }
+        }
+
+        int hits = 0;
+        foreach ((string key, byte[] value) in written)
+        {
+            if (Get(cache, key, record, out _) == ReadCache.Result.Found)
+            {
+                Assert.Equal(value, record.WrittenSpan.ToArray());
+                hits++;
+            }
+        }
+
+        Assert.True(hits >= 500, $"{hits} of {written.Count} filled keys were hits");
+        foreach (string key in written.Keys)
+        {
+            // Every slot still takes the writer's hold and gives it back: its version word is whole.
+            cache.Hold(B(key));
+            Assert.Equal(ReadCache.Result.Miss, Get(cache, key, record, out long held));
+            Assert.True(held < 0);
+            cache.Release();
+        }
+
+        Get(cache, "over", record, out long over);
+        cache.Fill(B("over"), found: true, new byte[ReadCache.MaxPayload - "over".Length + 1], over);
+        Assert.Equal(ReadCache.Result.Miss, Get(cache, "over", record, out _));
+    }
+
+    [Fact]
     public void CollidingKeys_NeverAnswerForEachOther()
     {
         var cache = new ReadCache(0); // the minimum: 1,024 slots, so 5,000 keys collide
