@@ -28,6 +28,9 @@ public sealed class RocksStoreOptions
     /// <summary>Memtable size per column family in bytes.</summary>
     public long WriteBufferBytes { get; init; } = 64L * 1024 * 1024;
 
+    /// <summary>Memtable sizes of the column families named here, instead of <see cref="WriteBufferBytes"/>. Default: none.</summary>
+    public IReadOnlyDictionary<string, long> WriteBufferBytesByFamily { get; init; } = new Dictionary<string, long>();
+
     /// <summary>Background flush and compaction threads.</summary>
     public int BackgroundJobs { get; init; } = 2;
 

@@ -40,12 +40,49 @@ public sealed class RocksOverridesTests : IDisposable
     }
 
     [Fact]
+    public void A_family_named_in_WriteBufferBytesByFamily_gets_its_own_memtable_size_and_keeps_the_rest()
+    {
+        var options = new RocksStoreOptions
+        {
+            Path = _dir.DbPath,
+            ColumnFamilies = RocksTestDirectory.Families,
+            InplaceUpdateFamilies = ["b"],
+            WriteBufferBytes = 32L * 1024 * 1024,
+            WriteBufferBytesByFamily = new Dictionary<string, long> { ["a"] = 8L * 1024 * 1024 },
+        };
+        using (RocksStore store = RocksStore.Open(options))
+        {
+            Assert.False(store.Column(0).InplaceUpdates);
+            Assert.True(store.Column(1).InplaceUpdates);
+        }
+
+        string text = File.ReadAllText(Directory.GetFiles(_dir.DbPath, "OPTIONS-*").Max(StringComparer.Ordinal)!);
+        Assert.Equal("8388608", FamilyOption(text, "a", "write_buffer_size"));
+        Assert.Equal("33554432", FamilyOption(text, "b", "write_buffer_size"));
+        Assert.Equal("33554432", FamilyOption(text, "default", "write_buffer_size"));
+        Assert.Equal("true", FamilyOption(text, "b", "inplace_update_support"));
+        Assert.Equal("false", FamilyOption(text, "a", "inplace_update_support"));
+    }
+
+    [Fact]
     public void Overrides_WithAnUnknownName_FailTheOpen()
     {
         var options = new RocksStoreOptions { Path = _dir.DbPath, ColumnFamilies = RocksTestDirectory.Families, Overrides = "no_such_option=1" };
 
         var ex = Assert.Throws<ArgumentException>(() => RocksStore.Open(options));
         Assert.Contains("no_such_option", ex.Message, StringComparison.Ordinal);
+    }
+
+    // The value of `name` in the OPTIONS file's section for column family `family`.
+    private static string FamilyOption(string text, string family, string name)
+    {
+        int section = text.IndexOf($"[CFOptions \"{family}\"]", StringComparison.Ordinal);
+        Assert.True(section >= 0, $"no section for {family}");
+        int end = text.IndexOf("[TableOptions", section, StringComparison.Ordinal);
+        int at = text.IndexOf("  " + name + "=", section, StringComparison.Ordinal);
+        Assert.True(at >= 0 && (end < 0 || at < end), $"no {name} for {family}");
+        int start = at + name.Length + 3;
+        return text[start..text.IndexOf('\n', start)].Trim();
     }
 
     private static int Count(string text, string what)
