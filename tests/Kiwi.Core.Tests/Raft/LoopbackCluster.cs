@@ -9,6 +9,8 @@ internal sealed class LoopbackCluster : IAsyncDisposable
 {
     private readonly TempDirectory[] _dirs;
 
+    private static readonly TimeSpan s_defaultElectionMin = TimeSpan.FromMilliseconds(KiwiRaftOptions.DefaultElectionTimeoutMinMs);
+
     private readonly long _snapshotEvery;
     private readonly TimeSpan? _requestTimeout;
 
@@ -59,14 +61,18 @@ internal sealed class LoopbackCluster : IAsyncDisposable
 
     public async Task StartNodeAsync(int i)
     {
+        TimeSpan request = _requestTimeout ?? TimeSpan.FromSeconds(1);
         var raft = new KiwiRaftOptions
         {
             EndPoint = Members[i],
             Members = Members,
             SnapshotEvery = _snapshotEvery,
             // Three members in one process share one GC and one thread pool, so a pause stalls all of them at once,
-            // which the default 250 ms request timeout reads as a lost leader: 1 s here unless a test asks.
-            RequestTimeout = _requestTimeout ?? TimeSpan.FromSeconds(1),
+            // which the default request timeout reads as a lost leader: 1 s here unless a test asks. The election
+            // timeout must be longer than a request (KiwiRaftOptions.TimeoutProblems).
+            RequestTimeout = request,
+            ElectionTimeoutMin = request < s_defaultElectionMin ? s_defaultElectionMin : request * 1.5,
+            ElectionTimeoutMax = request < s_defaultElectionMin ? s_defaultElectionMin * 2 : request * 3,
             LoggerFactory = RaftTestLog.For($"node{i}:{Members[i].Port}"),
         };
         Nodes[i] = await KiwiDb.OpenAsync(new KiwiDbOptions
