@@ -59,20 +59,29 @@ internal sealed class LoopbackCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The Raft request timeout of every node, also for a node that joins. Three members in one process share one
+    /// GC and one thread pool, so a pause stalls all of them at once, which the default request timeout reads as a
+    /// lost leader: 1 s here unless a test asks.
+    /// </summary>
+    public TimeSpan RequestTimeout => _requestTimeout ?? TimeSpan.FromSeconds(1);
+
+    /// <summary>The shortest election timeout of every node: longer than a request (KiwiRaftOptions.TimeoutProblems).</summary>
+    public TimeSpan ElectionTimeoutMin => RequestTimeout < s_defaultElectionMin ? s_defaultElectionMin : RequestTimeout * 1.5;
+
+    /// <summary>The longest election timeout of every node.</summary>
+    public TimeSpan ElectionTimeoutMax => ElectionTimeoutMin * 2;
+
     public async Task StartNodeAsync(int i)
     {
-        TimeSpan request = _requestTimeout ?? TimeSpan.FromSeconds(1);
         var raft = new KiwiRaftOptions
         {
             EndPoint = Members[i],
             Members = Members,
             SnapshotEvery = _snapshotEvery,
-            // Three members in one process share one GC and one thread pool, so a pause stalls all of them at once,
-            // which the default request timeout reads as a lost leader: 1 s here unless a test asks. The election
-            // timeout must be longer than a request (KiwiRaftOptions.TimeoutProblems).
-            RequestTimeout = request,
-            ElectionTimeoutMin = request < s_defaultElectionMin ? s_defaultElectionMin : request * 1.5,
-            ElectionTimeoutMax = request < s_defaultElectionMin ? s_defaultElectionMin * 2 : request * 3,
+            RequestTimeout = RequestTimeout,
+            ElectionTimeoutMin = ElectionTimeoutMin,
+            ElectionTimeoutMax = ElectionTimeoutMax,
             LoggerFactory = RaftTestLog.For($"node{i}:{Members[i].Port}"),
         };
         Nodes[i] = await KiwiDb.OpenAsync(new KiwiDbOptions
