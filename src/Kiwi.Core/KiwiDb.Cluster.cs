@@ -30,9 +30,15 @@ public sealed partial class KiwiDb
     /// Opens a database; with <see cref="KiwiDbOptions.Raft"/> set, also starts its Raft member (storage first,
     /// so the log's replay finds the applied position) and returns once it runs. Standalone otherwise.
     /// </summary>
+    /// <exception cref="ArgumentException">The Raft timeouts cannot work together (see <see cref="KiwiRaftOptions.RequestTimeout"/>).</exception>
     public static async Task<KiwiDb> OpenAsync(KiwiDbOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (options.Raft?.TimeoutProblems() is [_, ..] problems)
+        {
+            throw new ArgumentException($"KiwiDbOptions.Raft: {string.Join("; ", problems)}", nameof(options));
+        }
+
         KiwiDb db = OpenStorage(options);
         if (options.Raft is null)
         {

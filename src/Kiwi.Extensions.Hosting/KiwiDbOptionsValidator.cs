@@ -68,6 +68,14 @@ internal sealed class KiwiDbOptionsValidator : IValidateOptions<KiwiDbOptions>
             failures.Add("Clock must not be null");
         }
 
+        if (options.Raft is { } raft)
+        {
+            foreach (string problem in raft.TimeoutProblems())
+            {
+                failures.Add($"Raft: {problem}");
+            }
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -91,8 +91,9 @@ public sealed partial class ServerConfig
 
     /// <summary>
     /// The Raft options of cluster mode, or null when standalone. Throws <see cref="FormatException"/> with the
-    /// reason when the settings do not make a member: no raft-port, a raft-bind that is not an IP address, or
-    /// an endpoint that raft-members does not list.
+    /// reason when the settings do not make a member: no raft-port, a raft-bind that is not an IP address, an
+    /// endpoint that raft-members does not list, or a raft-request-timeout not shorter than the shortest
+    /// raft-election-timeout.
     /// </summary>
     public KiwiRaftOptions? CreateRaftOptions()
     {
@@ -121,7 +122,7 @@ public sealed partial class ServerConfig
             throw new FormatException($"this node's Raft endpoint {self} (raft-bind:raft-port) is not in raft-members ({FormatRaftMembers()}): every node lists every member, itself included{hint}");
         }
 
-        return new KiwiRaftOptions
+        var options = new KiwiRaftOptions
         {
             EndPoint = self,
             Members = RaftMembers,
@@ -143,6 +144,11 @@ public sealed partial class ServerConfig
             SnapshotEndPoint = new IPEndPoint(address, RaftSnapshotPort),
             WriteRetryTimeout = TimeSpan.FromMilliseconds(RaftWriteRetryMs),
         };
+
+        string electionTimeout = string.Create(CultureInfo.InvariantCulture, $"the lower bound of raft-election-timeout {RaftElectionTimeoutMs.Min}-{RaftElectionTimeoutMs.Max}");
+        return options.TimeoutProblems("raft-request-timeout", electionTimeout) is [_, ..] problems
+            ? throw new FormatException(string.Join("; ", problems))
+            : options;
     }
 
     private string FormatRaftMembers() => string.Join(',', RaftMembers);

@@ -78,6 +78,32 @@ public sealed class AddKiwiDbTests
     }
 
     [Fact]
+    public async Task RaftTimeoutsThatCannotWorkTogether_StopTheStart()
+    {
+        using var dir = new TempDir();
+        var self = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 7479);
+        HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddKiwiDb(_ => new KiwiDbOptions
+        {
+            Path = dir.Path,
+            Raft = new Kiwi.Core.Raft.KiwiRaftOptions
+            {
+                EndPoint = self,
+                Members = [self],
+                RequestTimeout = TimeSpan.FromMilliseconds(500),
+                ElectionTimeoutMin = TimeSpan.FromMilliseconds(400),
+                ElectionTimeoutMax = TimeSpan.FromMilliseconds(800),
+                HeartbeatThreshold = 1.5,
+            },
+        });
+        using IHost host = builder.Build();
+
+        OptionsValidationException error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        Assert.Contains(error.Failures, f => f.Contains("RequestTimeout (500 ms) must be shorter than the shortest election timeout, ElectionTimeoutMin (400 ms)", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.Contains("HeartbeatThreshold (1.5)", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task OptionsFromCode_AreValidatedAndUsed()
     {
         using var dir = new TempDir();

@@ -76,6 +76,53 @@ public sealed class RaftConfigTests
     }
 }
 
+/// <summary>raft-request-timeout against raft-election-timeout: a request timeout that outlasts an election round is refused.</summary>
+public sealed class RaftTimeoutConfigTests
+{
+    private static readonly string[] s_member = ["--port", "7379", "--raft-port", "7479", "--raft-members", "127.0.0.1:7479"];
+
+    [Theory]
+    [InlineData("300", null, "raft-request-timeout (300 ms)", "raft-election-timeout 300-600 (300 ms)")]
+    [InlineData("450", null, "raft-request-timeout (450 ms)", "raft-election-timeout 300-600 (300 ms)")]
+    [InlineData("150", "100-400", "raft-request-timeout (150 ms)", "raft-election-timeout 100-400 (100 ms)")]
+    [InlineData("5000", "1000-2000", "raft-request-timeout (5000 ms)", "raft-election-timeout 1000-2000 (1000 ms)")]
+    public void A_request_timeout_not_shorter_than_the_shortest_election_timeout_is_refused(string request, string? election, string requestPart, string electionPart)
+    {
+        string[] args = election is null
+            ? [.. s_member, "--raft-request-timeout", request]
+            : [.. s_member, "--raft-request-timeout", request, "--raft-election-timeout", election];
+        FormatException error = Assert.Throws<FormatException>(() => ServerConfig.Parse(args));
+        Assert.Contains(requestPart, error.Message, StringComparison.Ordinal);
+        Assert.Contains(electionPart, error.Message, StringComparison.Ordinal);
+        Assert.Contains("must be shorter than the shortest election timeout", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_defaults_and_a_request_timeout_just_below_the_election_timeout_are_accepted()
+    {
+        Kiwi.Core.Raft.KiwiRaftOptions defaults = ServerConfig.Parse(s_member).CreateRaftOptions()!;
+        Assert.Empty(defaults.TimeoutProblems());
+
+        Kiwi.Core.Raft.KiwiRaftOptions close = ServerConfig.Parse([.. s_member, "--raft-request-timeout", "299"]).CreateRaftOptions()!;
+        Assert.Equal(TimeSpan.FromMilliseconds(299), close.RequestTimeout);
+
+        // Standalone, the raft-* settings are not used and not checked.
+        Assert.False(ServerConfig.Parse(["--raft-request-timeout", "5000"]).ClusterMode);
+    }
+
+    [Fact]
+    public async Task The_server_process_exits_with_an_error_naming_both_settings()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "kiwi-raft-timeouts-" + Guid.NewGuid().ToString("N"));
+        (int code, string error) = await ServerProcess.RunToExitAsync(
+            "--port", "0", "--dir", dir, "--raft-port", "7479", "--raft-members", "127.0.0.1:7479", "--raft-request-timeout", "600", "--raft-election-timeout", "400-800");
+
+        Assert.Equal(1, code);
+        Assert.Contains("kiwi-server: raft-request-timeout (600 ms) must be shorter than the shortest election timeout, the lower bound of raft-election-timeout 400-800 (400 ms)", error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(dir));
+    }
+}
+
 /// <summary>The cluster-mode switches added with forwarding, reads, joining and snapshots.</summary>
 public sealed class RaftModeConfigTests
 {
@@ -85,7 +132,7 @@ public sealed class RaftModeConfigTests
         ServerConfig config = ServerConfig.Parse(
         [
             "--port", "7380", "--raft-port", "7480", "--raft-members", "127.0.0.1:7479,127.0.0.1:7480",
-            "--raft-redirect", "yes", "--raft-join", "yes", "--raft-snapshot-every", "1000", "--raft-request-timeout", "30000", "--raft-snapshot-port", "7481", "--raft-stale-reads", "yes", "--requirepass", "pw",
+            "--raft-redirect", "yes", "--raft-join", "yes", "--raft-snapshot-every", "1000", "--raft-request-timeout", "30000", "--raft-election-timeout", "60000-120000", "--raft-snapshot-port", "7481", "--raft-stale-reads", "yes", "--requirepass", "pw",
         ]);
         Kiwi.Core.Raft.KiwiRaftOptions options = Assert.IsType<Kiwi.Core.Raft.KiwiRaftOptions>(config.CreateRaftOptions());
         Assert.False(options.ForwardWrites);

@@ -83,6 +83,41 @@ internal sealed partial class ServerProcess : IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs kiwi-server with <paramref name="args"/> as they are, for a start that must fail: waits for it to exit
+    /// and returns its exit code and standard error.
+    /// </summary>
+    public static async Task<(int ExitCode, string Error)> RunToExitAsync(params string[] args)
+    {
+        string server = Path.Combine(AppContext.BaseDirectory, "kiwi-server.dll");
+        var start = new ProcessStartInfo(DotnetHost())
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string arg in (string[])["exec", server, .. args])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using Process process = Process.Start(start)!;
+        Task<string> output = process.StandardOutput.ReadToEndAsync();
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(s_startTimeout);
+        }
+        catch (TimeoutException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        await output;
+        return (process.ExitCode, await error);
+    }
+
     /// <summary>Sends SIGTERM, as a service manager stopping the server does.</summary>
     public void Terminate()
     {

@@ -91,9 +91,11 @@ internal sealed class TestCluster : IDisposable
                     c.RaftMembers = endPoints;
 
                     // Three members in one process share one GC and one thread pool, so a pause stalls all of them
-                    // at once, which the default 250 ms request timeout reads as a lost leader. Functional tests
-                    // run with 1 s; the fault tests (Kiwi.Jepsen.Tests) run separate processes with the defaults.
+                    // at once, which a short request timeout reads as a lost leader. Functional tests run with 1 s,
+                    // and so with an election timeout above it (the server refuses a request timeout that is not
+                    // shorter); the fault tests (Kiwi.Jepsen.Tests) run separate processes with the defaults.
                     c.RaftRequestTimeoutMs = 1_000;
+                    c.RaftElectionTimeoutMs = (1_200, 2_400);
                     configure?.Invoke(c);
                 });
             }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 
 namespace Kiwi.Core.Raft;
@@ -80,6 +81,42 @@ public sealed class KiwiRaftOptions
     /// the files are fetched in chunks, each bounded by <see cref="SnapshotChunkTimeout"/>.
     /// </summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMilliseconds(DefaultRequestTimeoutMs);
+
+    /// <summary>
+    /// What makes these timeouts unable to work together, one sentence each (empty when they can), naming the
+    /// request timeout and the election timeout's lower bound as the caller's settings call them (kiwi-server's
+    /// raft-* settings, this type's properties). A request timeout as long as the shortest election timeout leaves a
+    /// cluster whose leader is paused or cut off without a leader: every pre-vote and vote waits that long for the
+    /// unreachable member, so each election round outlasts the timeout that starts the next one. A heartbeat period
+    /// (<see cref="HeartbeatThreshold"/> of it) as long as the shortest election timeout starts elections against
+    /// a leader that is alive.
+    /// </summary>
+    internal List<string> TimeoutProblems(string requestTimeout = nameof(RequestTimeout), string electionTimeoutMin = nameof(ElectionTimeoutMin))
+    {
+        var problems = new List<string>();
+        if (ElectionTimeoutMin <= TimeSpan.Zero || ElectionTimeoutMax < ElectionTimeoutMin)
+        {
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"{nameof(ElectionTimeoutMin)} ({Ms(ElectionTimeoutMin)}) must be more than 0 and at most {nameof(ElectionTimeoutMax)} ({Ms(ElectionTimeoutMax)})"));
+        }
+
+        if (RequestTimeout <= TimeSpan.Zero)
+        {
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"{requestTimeout} ({Ms(RequestTimeout)}) must be more than 0"));
+        }
+        else if (RequestTimeout >= ElectionTimeoutMin)
+        {
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"{requestTimeout} ({Ms(RequestTimeout)}) must be shorter than the shortest election timeout, {electionTimeoutMin} ({Ms(ElectionTimeoutMin)}): every pre-vote and vote waits that long for a paused or cut-off member, so a cluster that loses its leader would elect no other"));
+        }
+
+        if (HeartbeatThreshold is not (> 0 and < 1))
+        {
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"the heartbeat period, {nameof(HeartbeatThreshold)} ({HeartbeatThreshold}) times {electionTimeoutMin} ({Ms(ElectionTimeoutMin)}), must be more than 0 and shorter than {electionTimeoutMin}: followers would start elections against a leader that is alive"));
+        }
+
+        return problems;
+
+        static string Ms(TimeSpan value) => string.Create(CultureInfo.InvariantCulture, $"{value.TotalMilliseconds:0.###} ms");
+    }
 
     /// <summary>
     /// Longest one chunk of a snapshot fetch may take (default 10 s). A fetch that fails resumes where it stopped

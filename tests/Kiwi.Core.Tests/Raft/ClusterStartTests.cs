@@ -64,6 +64,35 @@ public sealed class ClusterStartTests
     }
 
     [Fact]
+    public async Task TimeoutsThatCannotWorkTogether_AreRefusedBeforeTheDirectoryIsOpened()
+    {
+        using var dir = new TempDirectory();
+        string path = Path.Combine(dir.Path, "db");
+        IPEndPoint self = FreeEndPoint();
+        KiwiDbOptions Options(KiwiRaftOptions raft) => new() { Path = path, ActiveExpiry = false, Raft = raft };
+
+        ArgumentException request = await Assert.ThrowsAsync<ArgumentException>(() => KiwiDb.OpenAsync(Options(new KiwiRaftOptions
+        {
+            EndPoint = self,
+            Members = [self],
+            RequestTimeout = TimeSpan.FromMilliseconds(300),
+        })));
+        Assert.Contains("RequestTimeout (300 ms) must be shorter than the shortest election timeout, ElectionTimeoutMin (300 ms)", request.Message, StringComparison.Ordinal);
+
+        ArgumentException heartbeat = await Assert.ThrowsAsync<ArgumentException>(() => KiwiDb.OpenAsync(Options(new KiwiRaftOptions
+        {
+            EndPoint = self,
+            Members = [self],
+            HeartbeatThreshold = 1,
+        })));
+        Assert.Contains("HeartbeatThreshold (1) times ElectionTimeoutMin (300 ms), must be more than 0 and shorter than ElectionTimeoutMin", heartbeat.Message, StringComparison.Ordinal);
+
+        // Refused before anything was created.
+        Assert.False(Directory.Exists(path));
+        Assert.Empty(new KiwiRaftOptions { EndPoint = self, Members = [self] }.TimeoutProblems());
+    }
+
+    [Fact]
     public async Task MembersWithoutThisNode_AreRefused()
     {
         using var dir = new TempDirectory();

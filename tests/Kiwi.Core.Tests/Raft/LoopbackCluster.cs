@@ -9,6 +9,8 @@ internal sealed class LoopbackCluster : IAsyncDisposable
 {
     private readonly TempDirectory[] _dirs;
 
+    private static readonly TimeSpan s_defaultElectionMin = TimeSpan.FromMilliseconds(KiwiRaftOptions.DefaultElectionTimeoutMinMs);
+
     private readonly long _snapshotEvery;
     private readonly TimeSpan? _requestTimeout;
 
@@ -57,6 +59,19 @@ internal sealed class LoopbackCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The Raft request timeout of every node, also for a node that joins. Three members in one process share one
+    /// GC and one thread pool, so a pause stalls all of them at once, which the default request timeout reads as a
+    /// lost leader: 1 s here unless a test asks.
+    /// </summary>
+    public TimeSpan RequestTimeout => _requestTimeout ?? TimeSpan.FromSeconds(1);
+
+    /// <summary>The shortest election timeout of every node: longer than a request (KiwiRaftOptions.TimeoutProblems).</summary>
+    public TimeSpan ElectionTimeoutMin => RequestTimeout < s_defaultElectionMin ? s_defaultElectionMin : RequestTimeout * 1.5;
+
+    /// <summary>The longest election timeout of every node.</summary>
+    public TimeSpan ElectionTimeoutMax => ElectionTimeoutMin * 2;
+
     public async Task StartNodeAsync(int i)
     {
         var raft = new KiwiRaftOptions
@@ -64,9 +79,9 @@ internal sealed class LoopbackCluster : IAsyncDisposable
             EndPoint = Members[i],
             Members = Members,
             SnapshotEvery = _snapshotEvery,
-            // Three members in one process share one GC and one thread pool, so a pause stalls all of them at once,
-            // which the default 250 ms request timeout reads as a lost leader: 1 s here unless a test asks.
-            RequestTimeout = _requestTimeout ?? TimeSpan.FromSeconds(1),
+            RequestTimeout = RequestTimeout,
+            ElectionTimeoutMin = ElectionTimeoutMin,
+            ElectionTimeoutMax = ElectionTimeoutMax,
             LoggerFactory = RaftTestLog.For($"node{i}:{Members[i].Port}"),
         };
         Nodes[i] = await KiwiDb.OpenAsync(new KiwiDbOptions

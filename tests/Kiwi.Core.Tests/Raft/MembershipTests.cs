@@ -40,7 +40,16 @@ public sealed class MembershipTests
             Path = dir.Path,
             ActiveExpiry = false,
             BlockCacheBytes = 8L * 1024 * 1024,
-            Raft = new KiwiRaftOptions { EndPoint = newcomer, Members = [.. cluster.Members, newcomer], Join = true, SnapshotEvery = 100 },
+            Raft = new KiwiRaftOptions
+            {
+                EndPoint = newcomer,
+                Members = [.. cluster.Members, newcomer],
+                Join = true,
+                SnapshotEvery = 100,
+                RequestTimeout = cluster.RequestTimeout,
+                ElectionTimeoutMin = cluster.ElectionTimeoutMin,
+                ElectionTimeoutMax = cluster.ElectionTimeoutMax,
+            },
         });
 
         Assert.Null(await db.Raft.AddMemberAsync(newcomer).WaitAsync(Deadline));
@@ -77,7 +86,15 @@ public sealed class MembershipTests
             Path = dir.Path,
             ActiveExpiry = false,
             BlockCacheBytes = 8L * 1024 * 1024,
-            Raft = new KiwiRaftOptions { EndPoint = newcomer, Members = [.. cluster.Members, newcomer], Join = true },
+            Raft = new KiwiRaftOptions
+            {
+                EndPoint = newcomer,
+                Members = [.. cluster.Members, newcomer],
+                Join = true,
+                RequestTimeout = cluster.RequestTimeout,
+                ElectionTimeoutMin = cluster.ElectionTimeoutMin,
+                ElectionTimeoutMax = cluster.ElectionTimeoutMax,
+            },
         };
 
         KiwiDb joined = await KiwiDb.OpenAsync(NewcomerOptions());

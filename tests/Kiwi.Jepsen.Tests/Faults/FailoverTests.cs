@@ -7,11 +7,21 @@ namespace Kiwi.Jepsen.Tests.Faults;
 /// a follower paused or cut off and back; a bridge partition. Each round checks its history (linearizable per
 /// key, nothing acknowledged lost, nothing applied twice) and prints the failover time: from the fault to the
 /// first acknowledged write invoked after it. Availability is asserted with a generous deadline
-/// (<see cref="FaultRound.AvailabilityDeadline"/>), not a timing goal.
+/// (<see cref="FaultRound.AvailabilityDeadline"/>), not a timing goal; that the failover is prompt is asserted by
+/// counting, not timing: the first write after the fault is acknowledged within <see cref="MaxElections"/> election
+/// rounds (terms begun). A stuck election (the old 5 s request timeout: terms climbing for 8+ s, no leader) takes
+/// many more, whatever the machine's load; the time is printed, and measured in runs, not asserted.
 /// </summary>
 [Collection(FaultCollection.Name)]
 public sealed class FailoverTests(FaultClusterFixture fixture, ITestOutputHelper output) : IClassFixture<FaultClusterFixture>
 {
+    /// <summary>
+    /// Election rounds a failover may take: one, a second after a split vote (both followers' timers fired within
+    /// a pre-vote of each other), a third after another; each is a fresh random election timeout plus a vote
+    /// that waits for the unreachable member's request timeout.
+    /// </summary>
+    private const long MaxElections = 3;
+
     private FaultCluster Cluster => fixture.Cluster;
 
     [Fact]
@@ -71,6 +81,7 @@ public sealed class FailoverTests(FaultClusterFixture fixture, ITestOutputHelper
         Assert.True(round.Correct, round.ToString());
         Assert.NotEqual(round.Before.Leader, round.During.Leader);
         Assert.True(round.During.Term > round.Before.Term, round.ToString());
+        Assert.True(round.Elections is >= 1 and <= MaxElections, $"the failover took {round.Elections} elections, at most {MaxElections} expected: {round}");
     }
 
     private static void AssertUndisturbed(RoundResult round)
@@ -78,6 +89,7 @@ public sealed class FailoverTests(FaultClusterFixture fixture, ITestOutputHelper
         Assert.True(round.Correct, round.ToString());
         Assert.Equal(round.Before, round.During);
         Assert.Equal(round.Before, round.After);
+        Assert.Equal(0, round.Elections);
     }
 
     private async Task<RoundResult> RunAsync(string prefix, Func<int, Fault> choose)

@@ -9,6 +9,9 @@ namespace Kiwi.Jepsen.Tests.Faults;
 /// <param name="Fault">The fault, described with the leader it was injected under.</param>
 /// <param name="Category">Its kind and the target's role ("pause leader"): what failover times are grouped by.</param>
 /// <param name="Failover">From the fault to the first acknowledgement of a write invoked after it.</param>
+/// <param name="FaultTerm">The highest term the members were in just before the fault (leadership can move between
+/// <paramref name="Before"/> and the fault on a busy machine).</param>
+/// <param name="FailoverTerm">The highest term the reachable members were in just after that acknowledgement.</param>
 /// <param name="Before">Leader and term when the fault was injected.</param>
 /// <param name="During">Leader and term while the fault lasted: those the reachable members agreed on; under a bridge
 /// partition, the middle member's.</param>
@@ -19,17 +22,24 @@ namespace Kiwi.Jepsen.Tests.Faults;
 /// <param name="Errors">The errors the clients met.</param>
 /// <param name="InjectedAt">When the fault was in effect (UTC), to find the round in the members' logs.</param>
 internal sealed record RoundResult(
-    string Fault, string Category, TimeSpan Failover, (int Leader, long Term) Before, (int Leader, long Term) During, (int Leader, long Term) After,
+    string Fault, string Category, TimeSpan Failover, long FaultTerm, long FailoverTerm, (int Leader, long Term) Before, (int Leader, long Term) During, (int Leader, long Term) After,
     WorkloadRun Run, CheckResult Check, IReadOnlyList<string> Durability, ErrorTally Errors, DateTime InjectedAt)
 {
     /// <summary>No violation found.</summary>
     public bool Correct => Check.Verdict == Verdict.Linearizable && Durability.Count == 0;
 
+    /// <summary>
+    /// Terms begun between the fault and the first acknowledged write after it: the election rounds the failover
+    /// took (a refused pre-vote begins none; a split vote one more). At most that many, since the terms are read
+    /// just after the write and a term only grows.
+    /// </summary>
+    public long Elections => FailoverTerm - FaultTerm;
+
     /// <summary>One line: the fault, the failover time, leaders and terms, operations and the verdict.</summary>
     public override string ToString()
     {
         Operation[] ops = Run.History.Operations;
-        return $"{Fault}: first write acknowledged {Failover.TotalMilliseconds:0} ms after the fault; "
+        return $"{Fault}: first write acknowledged {Failover.TotalMilliseconds:0} ms after the fault, in term {FailoverTerm} ({Elections} elections); "
             + $"leader m{Before.Leader} term {Before.Term}, during m{During.Leader} term {During.Term}, after m{After.Leader} term {After.Term}; "
             + $"{ops.Length} ops ({ops.Count(o => o.Outcome == Outcome.Ok)} ok, {ops.Count(o => o.Outcome == Outcome.Fail)} fail, "
             + $"{ops.Count(o => o.Outcome == Outcome.Unknown)} unknown); {Check}; {Durability.Count} durability problems"
@@ -83,12 +93,16 @@ internal sealed class FaultRound
         load.Acks.Arm();
         await ExpectWritesAsync(cluster, load, Writes, $"{described}: before the fault");
 
+        // Elections are counted from here: on a busy machine leadership can move between the start of the round and the fault.
+        long faultTerm = await HighestTermAsync(cluster, all);
+
         // The clock starts once the fault is in effect (the signal sent, the process gone, the link down): a write
         // invoked while the tool was still starting could be acknowledged by the old leader.
         fault.Inject(cluster);
         long injected = load.Acks.Arm();
         DateTime injectedAt = DateTime.UtcNow;
         TimeSpan failover;
+        long failoverTerm;
         (int Leader, long Term) during = (-1, 0);
         try
         {
@@ -96,6 +110,7 @@ internal sealed class FaultRound
             await ExpectWritesAsync(cluster, load, 1, $"{described}: while it lasts");
             await probe;
             failover = load.Acks.FirstAfterArm!.Value;
+            failoverTerm = await HighestTermAsync(cluster, fault.Reachable(cluster.Size));
             await ExpectWritesAsync(cluster, load, WritesDuringFault, $"{described}: while it lasts");
             during = await ObserveAsync(cluster, fault);
 
@@ -119,7 +134,7 @@ internal sealed class FaultRound
 
         WorkloadRun run = await load.StopAsync(after.Leader);
         return new RoundResult(
-            described, fault.Category(before.Leader), failover, before, during, after, run,
+            described, fault.Category(before.Leader), failover, faultTerm, failoverTerm, before, during, after, run,
             LinearizabilityChecker.Check(run.History), DurabilityChecker.Check(run.History, run.Final), load.Errors, injectedAt);
     }
 
@@ -133,6 +148,13 @@ internal sealed class FaultRound
             string said = string.Join("; ", views.Select((v, m) => $"m{m}: {v?.ToString() ?? "no answer"}"));
             Assert.Fail($"{what}: {acknowledged} of {count} writes acknowledged within {AvailabilityDeadline.TotalSeconds} s; members say {said}; clients met:\n{load.Errors}");
         }
+    }
+
+    /// <summary>The highest term the members answer with (0 when none answers).</summary>
+    private static async Task<long> HighestTermAsync(FaultCluster cluster, int[] members)
+    {
+        RaftView?[] views = await Task.WhenAll(members.Select(cluster.ViewAsync));
+        return views.Max(v => v?.Term ?? 0);
     }
 
     /// <summary>

@@ -13,6 +13,7 @@ namespace Kiwi.Jepsen.Tests.Faults;
 internal sealed class FaultRunReport
 {
     private readonly Dictionary<string, List<double>> _failovers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<long>> _elections = new(StringComparer.Ordinal);
     private readonly Dictionary<Verdict, int> _keys = [];
     private readonly List<string> _failures = [];
     private readonly List<string> _lines = [];
@@ -61,6 +62,12 @@ internal sealed class FaultRunReport
         }
 
         times.Add(round.Failover.TotalMilliseconds);
+        if (!_elections.TryGetValue(round.Category, out List<long>? elections))
+        {
+            _elections[round.Category] = elections = [];
+        }
+
+        elections.Add(round.Elections);
         _errors.AddAll(round.Errors);
         if (!round.Correct)
         {
@@ -70,7 +77,7 @@ internal sealed class FaultRunReport
         string keys = string.Join(' ', round.Check.Keys.Select(k => $"{k.Key[(k.Key.IndexOf(':', StringComparison.Ordinal) + 1)..]}:{Short(k.Verdict)}"));
         string line = string.Create(
             CultureInfo.InvariantCulture,
-            $"{at.TotalSeconds,7:0.0} s  {round.InjectedAt:HH:mm:ss.fff}  {round.Fault,-28} failover {round.Failover.TotalMilliseconds,5:0} ms  {ops.Length,5} ops  keys {keys}{(round.Correct ? string.Empty : "  VIOLATION")}");
+            $"{at.TotalSeconds,7:0.0} s  {round.InjectedAt:HH:mm:ss.fff}  {round.Fault,-28} failover {round.Failover.TotalMilliseconds,5:0} ms  elections {round.Elections,2}  {ops.Length,5} ops  keys {keys}{(round.Correct ? string.Empty : "  VIOLATION")}");
         _lines.Add(line);
         return line;
     }
@@ -90,11 +97,12 @@ internal sealed class FaultRunReport
         text.AppendLine(c, $"operations: {_operations} ({_ok} ok, {_fail} fail, {_unknown} unknown)");
         text.AppendLine(c, $"keys: {_keys.GetValueOrDefault(Verdict.Linearizable)} linearizable, {_keys.GetValueOrDefault(Verdict.NotLinearizable)} NOT linearizable, {_keys.GetValueOrDefault(Verdict.Unknown)} undecided (search budget)");
         text.AppendLine(c, $"acknowledged writes lost: {Lost}; writes applied twice: {Duplicated}");
-        text.AppendLine("failover (fault -> first acknowledged write invoked after it), ms:");
+        text.AppendLine("failover (fault -> first acknowledged write invoked after it), ms; elections (terms begun meanwhile):");
         foreach ((string category, List<double> times) in _failovers.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             double[] sorted = [.. times.Order()];
-            text.AppendLine(c, $"  {category,-28} n={sorted.Length,-4} min {sorted[0],6:0}  median {sorted[sorted.Length / 2],6:0}  max {sorted[^1],6:0}");
+            long[] elections = [.. _elections[category].Order()];
+            text.AppendLine(c, $"  {category,-28} n={sorted.Length,-4} min {sorted[0],6:0}  median {sorted[sorted.Length / 2],6:0}  max {sorted[^1],6:0}  elections total {elections.Sum()}, max {elections[^1]}");
         }
 
         text.AppendLine("errors met by clients:");
