@@ -84,9 +84,6 @@ internal sealed class ReadCache
     /// <summary>Memory the cache holds (allocated whole when it is created).</summary>
     public long Bytes => _memory.Length;
 
-    /// <summary>True when the kernel gave the cache huge pages (see <see cref="HugePageBlock"/>).</summary>
-    public bool OnHugePages => _memory.OnHugePages;
-
     /// <summary>Lookups answered from the cache (counted without synchronization: approximate).</summary>
     public long Hits => Volatile.Read(ref _hits);
 
@@ -101,7 +98,7 @@ internal sealed class ReadCache
         => Lookup(key, record, default, out _, out ticket);
 
     /// <summary>
-    /// Starts loading the slot of <paramref name="key"/> (its version and the line with the key's bytes) into the
+    /// Starts loading the slot of <paramref name="key"/> (the line with its version word, lengths and key) into the
     /// CPU caches: the writer calls it for every key of a batch before applying it, so the slots' cache misses
     /// overlap instead of each command stalling on its own.
     /// </summary>
