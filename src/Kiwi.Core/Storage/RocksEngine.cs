@@ -35,7 +35,7 @@ internal sealed partial class RocksEngine : IStorageEngine
     /// <summary>Memory held by the read cache (0 without one).</summary>
     public long ReadCacheBytes => _cache?.Bytes ?? 0;
 
-    /// <summary>Meta reads answered by the read cache, and those that went to RocksDB (approximate; 0 without a cache).</summary>
+    /// <summary>Point reads answered by the read cache, and those that went to RocksDB (approximate; 0 without a cache).</summary>
     public (long Hits, long Misses) ReadCacheStats => _cache is null ? default : (_cache.Hits, _cache.Misses);
 
     // The memtable size of the sorted-set family (see Open).
@@ -80,7 +80,7 @@ internal sealed partial class RocksEngine : IStorageEngine
 
     /// <inheritdoc />
     public bool TryGet(KeySpace space, ReadOnlySpan<byte> key, ByteBuffer value)
-        => space == KeySpace.Meta && _cache is not null ? TryGetCached(key, value) : _store.TryGet(_columns[(int)space], key, value);
+        => _cache is not null && CacheTag(space, key) is int tag ? TryGetCached(space, key, (byte)tag, value) : _store.TryGet(_columns[(int)space], key, value);
 
     /// <inheritdoc />
     /// <remarks>A meta record from the read cache when it holds the key (the writer leaves what it wrote there), else straight to RocksDB (pinned, no copy of a large value); a prefix read fills nothing.</remarks>
@@ -107,9 +107,9 @@ internal sealed partial class RocksEngine : IStorageEngine
         }
     }
 
-    private bool TryGetCached(ReadOnlySpan<byte> key, ByteBuffer value)
+    private bool TryGetCached(KeySpace space, ReadOnlySpan<byte> key, byte tag, ByteBuffer value)
     {
-        switch (_cache!.TryGet(key, value, out long ticket))
+        switch (_cache!.TryGet(key, value, out long ticket, tag))
         {
             case ReadCache.Result.Found:
                 return true;
@@ -118,9 +118,30 @@ internal sealed partial class RocksEngine : IStorageEngine
                 return false;
         }
 
-        bool found = _store.TryGet(_columns[(int)KeySpace.Meta], key, value);
-        _cache.Fill(key, found, found ? value.WrittenSpan : default, ticket);
+        bool found = _store.TryGet(_columns[(int)space], key, value);
+        _cache.Fill(key, found, found ? value.WrittenSpan : default, ticket, tag);
         return found;
+    }
+
+    /// <summary>
+    /// Which records the read cache holds, and under which tag (null: not cached): meta records, and the members
+    /// that writes read back before they write them: a hash's fields (HSET), a set's members (SADD) and a sorted
+    /// set's member → score records (ZADD, ZINCRBY, ZREM). A sorted set's score-order records and list elements
+    /// are only walked, never read by key, and would only take slots. One rule for reads, fills and the commit's
+    /// holds.
+    /// </summary>
+    private static int? CacheTag(KeySpace space, ReadOnlySpan<byte> key) => space switch
+    {
+        KeySpace.Meta or KeySpace.Hash or KeySpace.Set => (int)space,
+        KeySpace.ZSet when IsMemberRecord(key) => (int)space,
+        _ => null,
+    };
+
+    // A sorted set's member → score record: the byte after the key's group is the member order's tag.
+    private static bool IsMemberRecord(ReadOnlySpan<byte> key)
+    {
+        int group = KeyCodec.GroupLength(key);
+        return group > 0 && group < key.Length && key[group] == Commands.SortedSets.ZSetKeys.MemberTag;
     }
 
     // Only the apply worker commits and reads the count.
@@ -202,9 +223,9 @@ internal sealed partial class RocksEngine : IStorageEngine
     {
         public void Put(KeySpace space, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
         {
-            if (space == KeySpace.Meta && cache is not null)
+            if (cache is not null && CacheTag(space, key) is int tag)
             {
-                cache.Stage(cache.Hold(key), key, true, value);
+                cache.Stage(cache.Hold(key, (byte)tag), key, true, value, (byte)tag);
             }
 
             batch.Put(columns[(int)space], key, value);
@@ -212,9 +233,9 @@ internal sealed partial class RocksEngine : IStorageEngine
 
         public void Delete(KeySpace space, ReadOnlySpan<byte> key)
         {
-            if (space == KeySpace.Meta && cache is not null)
+            if (cache is not null && CacheTag(space, key) is int tag)
             {
-                cache.Stage(cache.Hold(key), key, false, default);
+                cache.Stage(cache.Hold(key, (byte)tag), key, false, default, (byte)tag);
             }
 
             batch.Delete(columns[(int)space], key);
@@ -222,7 +243,9 @@ internal sealed partial class RocksEngine : IStorageEngine
 
         public void DeleteRange(KeySpace space, ReadOnlySpan<byte> begin, ReadOnlySpan<byte> end, bool retired)
         {
-            if (space == KeySpace.Meta)
+            // A retired range holds only members of collections no meta record names any more (their versions are
+            // never made again): nothing reads them, so their slots may stay. Any other range empties the cache.
+            if (space == KeySpace.Meta || (!retired && space is KeySpace.Hash or KeySpace.Set or KeySpace.ZSet))
             {
                 cache?.HoldAll();
             }
@@ -235,17 +258,17 @@ internal sealed partial class RocksEngine : IStorageEngine
     {
         public void Put(KeySpace space, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
         {
-            if (space == KeySpace.Meta)
+            if (CacheTag(space, key) is int tag)
             {
-                cache.Touch(key);
+                cache.Touch(key, (byte)tag);
             }
         }
 
         public void Delete(KeySpace space, ReadOnlySpan<byte> key)
         {
-            if (space == KeySpace.Meta)
+            if (CacheTag(space, key) is int tag)
             {
-                cache.Touch(key);
+                cache.Touch(key, (byte)tag);
             }
         }
 

@@ -62,6 +62,75 @@ public sealed class ReadCacheEngineTests
         Assert.True(hits > 0 && misses > 0, $"hits {hits}, misses {misses}");
     }
 
+    private static string? ReadIn(RocksEngine engine, KeySpace space, byte[] key)
+    {
+        using var value = new ByteBuffer();
+        return engine.TryGet(space, key, value) ? Encoding.UTF8.GetString(value.WrittenSpan) : null;
+    }
+
+    // The data key of `member` in the collection (db 0, "coll", version 7).
+    private static byte[] Member(string member, byte? zsetTag = null)
+    {
+        using var buffer = new ByteBuffer();
+        byte[] suffix = zsetTag is byte tag ? [tag, .. B(member)] : B(member);
+        return KeyCodec.Data(buffer, 0, B("coll"), 7, suffix).ToArray();
+    }
+
+    /// <summary>
+    /// Members that writes read back (hash fields, set members, a sorted set's member → score records) are cached
+    /// like meta records: the same bytes in two spaces are two keys, a write leaves its value, a range delete of live
+    /// members empties the cache, and a sorted set's score-order records are not cached at all.
+    /// </summary>
+    [Fact]
+    public void Members_are_cached_per_space_and_stay_exact_through_writes_and_range_deletes()
+    {
+        using var dir = new TempDirectory();
+        using RocksEngine engine = RocksEngine.Open(dir.Path, 8L << 20, readCacheBytes: 1 << 20);
+        byte[] field = Member("f");
+        Commit(engine, w =>
+        {
+            w.Put(KeySpace.Meta, field, B("meta"));
+            w.Put(KeySpace.Hash, field, B("hash"));
+            w.Put(KeySpace.Set, field, B("set"));
+        });
+        (long hits, long misses) = engine.ReadCacheStats;
+        Assert.Equal("meta", ReadIn(engine, KeySpace.Meta, field));
+        Assert.Equal("hash", ReadIn(engine, KeySpace.Hash, field));
+        Assert.Equal("set", ReadIn(engine, KeySpace.Set, field));
+        Assert.Equal((hits + 3, misses), engine.ReadCacheStats); // all three staged by the write, each in its own slot
+
+        Commit(engine, w => w.Put(KeySpace.Hash, field, B("hash2")));
+        Assert.Equal("hash2", ReadIn(engine, KeySpace.Hash, field));
+        Assert.Equal("meta", ReadIn(engine, KeySpace.Meta, field));
+        Commit(engine, w => w.Delete(KeySpace.Set, field));
+        Assert.Null(ReadIn(engine, KeySpace.Set, field));
+
+        // Sorted sets: the member order is cached, the score order is not.
+        byte[] byMember = Member("m", zsetTag: 0x00);
+        byte[] byScore = Member("m", zsetTag: 0x01);
+        Commit(engine, w =>
+        {
+            w.Put(KeySpace.ZSet, byMember, B("1.5"));
+            w.Put(KeySpace.ZSet, byScore, B("1.5"));
+        });
+        (hits, misses) = engine.ReadCacheStats;
+        Assert.Equal("1.5", ReadIn(engine, KeySpace.ZSet, byMember));
+        Assert.Equal((hits + 1, misses), engine.ReadCacheStats);
+        Assert.Equal("1.5", ReadIn(engine, KeySpace.ZSet, byScore));
+        Assert.Equal("1.5", ReadIn(engine, KeySpace.ZSet, byScore));
+        Assert.Equal((hits + 1, misses), engine.ReadCacheStats); // never looked up in the cache
+
+        // A live range delete (FLUSHDB, MOVE) empties the cache; a retired one (a dead version's members) leaves it.
+        Commit(engine, w => w.DeleteRange(KeySpace.Hash, B(""), new byte[] { 0xFF, 0xFF, 0xFF }, retired: true));
+        (hits, misses) = engine.ReadCacheStats;
+        Assert.Equal("1.5", ReadIn(engine, KeySpace.ZSet, byMember));
+        Assert.Equal((hits + 1, misses), engine.ReadCacheStats);
+        Commit(engine, w => w.DeleteRange(KeySpace.ZSet, B(""), new byte[] { 0xFF, 0xFF, 0xFF }));
+        Assert.Null(ReadIn(engine, KeySpace.ZSet, byMember));
+        Assert.Null(ReadIn(engine, KeySpace.ZSet, byScore));
+        Assert.Equal("meta", ReadIn(engine, KeySpace.Meta, field));
+    }
+
     /// <summary>
     /// The commit writes a batch in key order but loads the slots' version words in a first pass: both passes must
     /// see the keys in the same order, or each key's record is staged in (and its write holds) another key's slot,

@@ -27,6 +27,29 @@ public sealed class ReadCacheTests
     }
 
     [Fact]
+    public void TheSameBytesUnderTwoTags_AreTwoKeys()
+    {
+        var cache = new ReadCache(1 << 20);
+        using var record = new ByteBuffer();
+        Assert.Equal(ReadCache.Result.Miss, cache.TryGet(B("k"), record, out long t0, tag: 0));
+        cache.Fill(B("k"), found: true, B("zero"), t0, tag: 0);
+        Assert.Equal(ReadCache.Result.Miss, cache.TryGet(B("k"), record, out long t2, tag: 2));
+        cache.Fill(B("k"), found: false, default, t2, tag: 2);
+
+        Assert.Equal(ReadCache.Result.Found, cache.TryGet(B("k"), record, out _, tag: 0));
+        Assert.Equal("zero", Encoding.UTF8.GetString(record.WrittenSpan));
+        Assert.Equal(ReadCache.Result.Absent, cache.TryGet(B("k"), record, out _, tag: 2));
+        Assert.Equal(ReadCache.Result.Miss, cache.TryGet(B("k"), record, out _, tag: 3));
+
+        cache.Stage(cache.Hold(B("k"), tag: 3), B("k"), found: true, B("three"), tag: 3);
+        cache.Release(committed: true);
+        Assert.Equal(ReadCache.Result.Found, cache.TryGet(B("k"), record, out _, tag: 3));
+        Assert.Equal("three", Encoding.UTF8.GetString(record.WrittenSpan));
+        Assert.Equal(ReadCache.Result.Found, cache.TryGet(B("k"), record, out _, tag: 0));
+        Assert.Equal("zero", Encoding.UTF8.GetString(record.WrittenSpan));
+    }
+
+    [Fact]
     public void AnAbsentKey_IsCachedAsAbsent()
     {
         var cache = new ReadCache(1 << 20);
