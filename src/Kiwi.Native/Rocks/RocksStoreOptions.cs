@@ -31,6 +31,13 @@ public sealed class RocksStoreOptions
     /// <summary>Memtable sizes of the column families named here, instead of <see cref="WriteBufferBytes"/>. Default: none.</summary>
     public IReadOnlyDictionary<string, long> WriteBufferBytesByFamily { get; init; } = new Dictionary<string, long>();
 
+    /// <summary>
+    /// Column families whose memtables keep no bloom filter over their keys: families whose records are walked by
+    /// cursors, not read by key, where setting the filter's bits (a cache miss per insert) buys nothing. Default:
+    /// none (every family has one).
+    /// </summary>
+    public IReadOnlyCollection<string> NoMemtableBloomFamilies { get; init; } = [];
+
     /// <summary>Background flush and compaction threads.</summary>
     public int BackgroundJobs { get; init; } = 2;
 

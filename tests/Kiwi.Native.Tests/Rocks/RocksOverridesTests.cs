@@ -65,6 +65,28 @@ public sealed class RocksOverridesTests : IDisposable
     }
 
     [Fact]
+    public void A_family_named_in_NoMemtableBloomFamilies_has_no_memtable_bloom_and_the_rest_keep_theirs()
+    {
+        var options = new RocksStoreOptions
+        {
+            Path = _dir.DbPath,
+            ColumnFamilies = RocksTestDirectory.Families,
+            InplaceUpdateFamilies = ["b"],
+            NoMemtableBloomFamilies = ["a"],
+        };
+        using (RocksStore.Open(options))
+        {
+        }
+
+        string text = File.ReadAllText(Directory.GetFiles(_dir.DbPath, "OPTIONS-*").Max(StringComparer.Ordinal)!);
+        Assert.Equal("0.000000", FamilyOption(text, "a", "memtable_prefix_bloom_size_ratio"));
+        Assert.Equal("false", FamilyOption(text, "a", "memtable_whole_key_filtering"));
+        Assert.Equal("0.100000", FamilyOption(text, "b", "memtable_prefix_bloom_size_ratio"));
+        Assert.Equal("true", FamilyOption(text, "b", "memtable_whole_key_filtering"));
+        Assert.Equal("0.100000", FamilyOption(text, "default", "memtable_prefix_bloom_size_ratio"));
+    }
+
+    [Fact]
     public void Overrides_WithAnUnknownName_FailTheOpen()
     {
         var options = new RocksStoreOptions { Path = _dir.DbPath, ColumnFamilies = RocksTestDirectory.Families, Overrides = "no_such_option=1" };
