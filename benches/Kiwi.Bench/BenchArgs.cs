@@ -47,6 +47,9 @@ internal sealed class BenchArgs
     /// <summary>Phases of <c>kiwi-bench scale</c> to run: any of hit, miss, set.</summary>
     public IReadOnlyList<string> Phases { get; private set; } = ["hit", "miss", "set"];
 
+    /// <summary>The read cache's size for <c>pipeline</c> (null: KiwiDb's default).</summary>
+    public long? ReadCache { get; private set; }
+
     /// <summary>Block cache sizes to run the read phases at, one server start each.</summary>
     public IReadOnlyList<long> BlockCaches { get; private set; } = [];
 
@@ -108,6 +111,7 @@ internal sealed class BenchArgs
                 case "--target": result.Target = true; break;
                 case "--server": result.ServerPath = Next(); break;
                 case "--server-args": result.ServerArgs = Next(); break;
+                case "--read-cache": result.ReadCache = ParseBytes(Next()); break;
                 case "--block-cache": result.BlockCaches = [.. Next().Split(',').Select(ParseBytes)]; break;
                 case "--cache-ratios": result.CacheRatios = [.. Next().Split(',').Select(r => double.Parse(r, CultureInfo.InvariantCulture))]; break;
                 case "--load-server-args": result.LoadServerArgs = Next(); break;

@@ -59,7 +59,7 @@ internal static class PipelineBench
     private static async Task<PipelineResult> RunPipelineAsync(string path, byte[] keys, byte[] value, BenchArgs args)
     {
         TryDelete(path);
-        using KiwiDb db = KiwiDb.Open(new KiwiDbOptions { Path = path, Durability = Durability.EverySec });
+        using KiwiDb db = KiwiDb.Open(new KiwiDbOptions { Path = path, Durability = Durability.EverySec, ReadCacheBytes = args.ReadCache });
         int keyCount = keys.Length / 16;
         var state = new LoadState(args.InFlight);
 

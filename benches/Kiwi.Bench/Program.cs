@@ -14,7 +14,7 @@ return args.Length == 0
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: kiwi-bench pipeline [--seconds 10] [--json] [--inflight 256] [--keys 1000000] [--value 32] [--warmup 2] [--dir PATH]");
+    Console.Error.WriteLine("usage: kiwi-bench pipeline [--seconds 10] [--json] [--inflight 256] [--keys 1000000] [--value 32] [--warmup 2] [--dir PATH] [--read-cache 64mb]");
     Console.Error.WriteLine("       kiwi-bench cluster [--seconds 10] [--json] [--inflight 256] [--value 32] [--warmup 2] [--dir PATH]");
     Console.Error.WriteLine("       kiwi-bench scale [--keys 10000000] [--value 200] [--clients 50] [--seconds 10] [--warmup 2] [--phases hit,miss,set,mixed] [--mix 70,10,20] [--values random|repeated] [--json]");
     Console.Error.WriteLine("                        [--block-cache 64mb,1gb | --cache-ratios 1,0.25,0.0625] [--port N] [--dir PATH]");

@@ -24,7 +24,7 @@ public sealed class KiwiDbOptions
     /// Bytes of the read cache in front of RocksDB's point reads of small meta records (string values up to
     /// about 100 bytes with their key) and of the hash, set and sorted-set members writes read back: a hit skips
     /// the memtable and SST search. 0 turns it off. Null (default):
-    /// an eighth of <see cref="MemoryBudgetBytes"/>, at most 64 MiB.
+    /// an eighth of <see cref="MemoryBudgetBytes"/>, at most 256 MiB.
     /// </summary>
     public long? ReadCacheBytes { get; init; }
 

@@ -8,7 +8,7 @@ public sealed class MemoryBudgetTests
     private const long MiB = 1024 * 1024;
 
     [Fact]
-    public void A_budget_gives_an_eighth_to_the_read_cache_up_to_64_MiB_a_quarter_of_the_rest_to_memtables_and_the_rest_to_the_block_cache()
+    public void A_budget_gives_an_eighth_to_the_read_cache_up_to_256_MiB_a_quarter_of_the_rest_to_memtables_and_the_rest_to_the_block_cache()
     {
         MemoryBudget small = MemoryBudget.Split(256 * MiB);
         Assert.Equal(256 * MiB, small.TotalBytes);
@@ -16,10 +16,13 @@ public sealed class MemoryBudgetTests
         Assert.Equal(56 * MiB, small.MemtableBytes);
         Assert.Equal(168 * MiB, small.BlockCacheBytes);
 
+        MemoryBudget mid = MemoryBudget.Split(1024 * MiB);
+        Assert.Equal(128 * MiB, mid.ReadCacheBytes);
+
         MemoryBudget big = MemoryBudget.Split(4096 * MiB);
-        Assert.Equal(64 * MiB, big.ReadCacheBytes);
-        Assert.Equal(1008 * MiB, big.MemtableBytes);
-        Assert.Equal(3024 * MiB, big.BlockCacheBytes);
+        Assert.Equal(256 * MiB, big.ReadCacheBytes);
+        Assert.Equal(960 * MiB, big.MemtableBytes);
+        Assert.Equal(2880 * MiB, big.BlockCacheBytes);
     }
 
     [Fact]

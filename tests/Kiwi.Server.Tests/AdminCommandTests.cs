@@ -95,7 +95,7 @@ public sealed class AdminCommandTests(ServerFixture server) : IClassFixture<Serv
         ServerConfig config = ServerConfig.Parse(["--io-threads", "2", "--inline-apply", "no"]);
         Assert.Equal(2, config.IoThreads);
         Assert.False(config.InlineApply);
-        Assert.Equal(64L * 1024 * 1024, config.Memory.ReadCacheBytes);
+        Assert.Equal(Math.Min(config.Memory.TotalBytes / 8, 256L * 1024 * 1024), config.Memory.ReadCacheBytes);
         Assert.Equal(0, ServerConfig.Parse(["--read-cache-size", "0"]).Memory.ReadCacheBytes);
         Assert.Equal(16L * 1024 * 1024, ServerConfig.Parse(["--read-cache-size", "16mb"]).Memory.ReadCacheBytes);
         Assert.Throws<FormatException>(() => ServerConfig.Parse(["--io-threads", "0"]));

@@ -25,6 +25,14 @@ namespace Kiwi.Core.Storage;
 /// the version again afterwards and discards a torn copy. Every release moves the version on by one step, so
 /// no version value comes back.
 /// </para>
+/// <para>
+/// A range delete (FLUSHDB, a snapshot install) empties the whole cache in O(1): a record counts only under the
+/// generation it was written in (its tag in the version word's top bits), and the writer moves the generation
+/// on. While the range delete is being written the generation is odd, and readers read RocksDB and fill nothing;
+/// a fill checks the generation it looked up in is still current. (Before, the writer held and emptied every
+/// slot: 46 ms of each FLUSHALL with 64 MiB, 135 ms with 256 MiB, and the whole table paged in.) The tag has
+/// 15 bits: every 32,768th range delete also empties every slot, so an old tag never comes back valid.
+/// </para>
 /// </summary>
 internal sealed class ReadCache
 {
@@ -44,6 +52,9 @@ internal sealed class ReadCache
     private const long WriterHolds = 3;
     private const long Valid = 4;
     private const long Step = 8;
+    private const int TagShift = 48;
+    private const long TagMask = 0x7FFFL << TagShift; // the generation's tag of a valid record (the sign bit stays 0)
+    private const long CounterMask = (1L << TagShift) - Step; // the version's step count, below the tag
     private const int StagedBit = int.MinValue; // in _held: the slot holds what the batch wrote (see Stage)
 
     // The slots, each starting with its version word, in one block on huge pages where the kernel gives them.
@@ -57,6 +68,9 @@ internal sealed class ReadCache
     private int[] _next = new int[256];
     private int _nextCount;
     private int _nextTaken;
+
+    // Moved on by each range delete: odd while one is being written. A record is valid under its own generation only.
+    private long _generation;
 
     private long _hits;
     private long _misses;
@@ -139,6 +153,13 @@ internal sealed class ReadCache
             return Result.Miss; // never cached
         }
 
+        long generation = Volatile.Read(ref _generation);
+        if ((generation & 1) != 0)
+        {
+            _misses++; // a range delete is being written: RocksDB is the truth right now
+            return Result.Miss;
+        }
+
         int slot = SlotOf(key, tag);
         ref long version = ref VersionOf(slot);
         long before = Volatile.Read(ref version);
@@ -148,12 +169,13 @@ internal sealed class ReadCache
             return Result.Miss;
         }
 
-        ticket = before;
+        long current = TagOf(generation);
+        ticket = (before & ~TagMask) | current; // what Fill checks: this slot's version, this generation
         ReadOnlySpan<byte> bytes = _memory.Slice(SlotOffset(slot) + VersionBytes, DataBytes);
         int keyField = BinaryPrimitives.ReadUInt16LittleEndian(bytes);
         int keyLength = keyField & 0xFF;
         int recordLength = BinaryPrimitives.ReadUInt16LittleEndian(bytes[2..]);
-        if ((before & Valid) == 0 || keyField != KeyField(key, tag) || !bytes.Slice(HeaderBytes, keyLength).SequenceEqual(key))
+        if ((before & Valid) == 0 || (before & TagMask) != current || keyField != KeyField(key, tag) || !bytes.Slice(HeaderBytes, keyLength).SequenceEqual(key))
         {
             _misses++;
             return Result.Miss;
@@ -185,7 +207,7 @@ internal sealed class ReadCache
 
         // The copy must be complete before the version is read again.
         Volatile.ReadBarrier();
-        if (Volatile.Read(ref version) != before)
+        if (Volatile.Read(ref version) != before || Volatile.Read(ref _generation) != generation)
         {
             record?.Clear();
             ticket = -1;
@@ -210,13 +232,22 @@ internal sealed class ReadCache
 
         int slot = SlotOf(key, tag);
         ref long version = ref VersionOf(slot);
-        if (Interlocked.CompareExchange(ref version, ticket | FillerHolds, ticket) != ticket)
+        long seen = Volatile.Read(ref version);
+        if ((seen & ~TagMask) != (ticket & ~TagMask) || Interlocked.CompareExchange(ref version, seen | FillerHolds, seen) != seen)
         {
+            return; // the slot changed since the lookup
+        }
+
+        // Held: a range delete that starts now leaves this record under a generation that is no longer current.
+        long generation = Volatile.Read(ref _generation);
+        if ((generation & 1) != 0 || TagOf(generation) != (ticket & TagMask))
+        {
+            Volatile.Write(ref version, seen); // a range delete since the lookup: what RocksDB answered may be gone
             return;
         }
 
         WriteSlot(slot, key, tag, found, record);
-        Volatile.Write(ref version, ((ticket & ~(Step - 1)) + Step) | Valid);
+        Volatile.Write(ref version, NextVersion(seen, ticket & TagMask));
     }
 
     /// <summary>
@@ -292,7 +323,10 @@ internal sealed class ReadCache
         _held[hold] = slot | StagedBit;
     }
 
-    /// <summary>Writer: a range delete. Holds every slot until <see cref="Release"/>.</summary>
+    /// <summary>
+    /// Writer: a range delete. Until <see cref="Release"/> every lookup misses and no fill is taken; the release
+    /// then moves the generation on, which leaves every record cached so far invalid.
+    /// </summary>
     public void HoldAll()
     {
         if (_heldAll)
@@ -300,15 +334,7 @@ internal sealed class ReadCache
             return;
         }
 
-        for (int slot = 0; slot <= _mask; slot++)
-        {
-            if ((Volatile.Read(ref VersionOf(slot)) & HolderBits) != WriterHolds)
-            {
-                Lock(slot);
-            }
-        }
-
-        _heldCount = 0;
+        Interlocked.Increment(ref _generation); // odd: a full barrier, before the RocksDB write
         _heldAll = true;
     }
 
@@ -320,11 +346,23 @@ internal sealed class ReadCache
     {
         if (_heldAll)
         {
-            for (int slot = 0; slot <= _mask; slot++)
+            for (int i = 0; i < _heldCount; i++)
             {
-                Unlock(slot, false);
+                Unlock(_held[i] & int.MaxValue, false);
             }
 
+            long next = _generation + 1;
+            if (TagOf(next) == 0)
+            {
+                // The tag comes round again: empty every slot, so none written under the old tag 0 counts.
+                for (int slot = 0; slot <= _mask; slot++)
+                {
+                    Lock(slot);
+                    Unlock(slot, false);
+                }
+            }
+
+            Volatile.Write(ref _generation, next); // even again: records staged from now on are valid under it
             _heldAll = false;
         }
         else
@@ -375,8 +413,15 @@ internal sealed class ReadCache
     private void Unlock(int slot, bool valid)
     {
         ref long version = ref VersionOf(slot);
-        Volatile.Write(ref version, ((version & ~(Step - 1)) + Step) | (valid ? Valid : 0));
+        long next = (version & CounterMask) + Step;
+        Volatile.Write(ref version, (next & CounterMask) | (valid ? Valid | TagOf(_generation) : 0));
     }
+
+    // The version after `seen` that holds a valid record written under the generation tagged `tag`.
+    private static long NextVersion(long seen, long tag) => (((seen & CounterMask) + Step) & CounterMask) | Valid | tag;
+
+    // A generation's tag, in place in the version word.
+    private static long TagOf(long generation) => ((generation >> 1) << TagShift) & TagMask;
 
     // One rule for TryGet, Touch and Hold: Hold takes the slots Touch recorded, in order.
     private static bool Cacheable(ReadOnlySpan<byte> key) => key.Length is > 0 and <= MaxPayload;

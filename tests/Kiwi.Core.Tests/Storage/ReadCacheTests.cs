@@ -50,6 +50,57 @@ public sealed class ReadCacheTests
     }
 
     [Fact]
+    public void A_range_delete_invalidates_every_record_without_touching_slots_and_refuses_fills_looked_up_before_it()
+    {
+        var cache = new ReadCache(1 << 20);
+        using var record = new ByteBuffer();
+        Get(cache, "a", record, out long ta);
+        cache.Fill(B("a"), found: true, B("1"), ta);
+        Assert.Equal(ReadCache.Result.Miss, Get(cache, "b", record, out long stale)); // looked up before the delete
+
+        cache.HoldAll();
+        Assert.Equal(ReadCache.Result.Miss, Get(cache, "a", record, out long during));
+        Assert.True(during < 0); // no fill while the range delete is being written
+        cache.Release(committed: true);
+
+        Assert.Equal(ReadCache.Result.Miss, Get(cache, "a", record, out long after));
+        cache.Fill(B("b"), found: true, B("old"), stale); // read RocksDB before the delete: refused
+        Assert.Equal(ReadCache.Result.Miss, Get(cache, "b", record, out _));
+        cache.Fill(B("a"), found: true, B("2"), after);
+        Assert.Equal(ReadCache.Result.Found, Get(cache, "a", record, out _));
+        Assert.Equal("2", Encoding.UTF8.GetString(record.WrittenSpan));
+
+        // The writer's own writes after the delete are staged under the new generation.
+        cache.Stage(cache.Hold(B("c")), B("c"), found: true, B("3"));
+        cache.Release(committed: true);
+        Assert.Equal(ReadCache.Result.Found, Get(cache, "c", record, out _));
+    }
+
+    /// <summary>
+    /// A record's generation tag has 15 bits: after 32,768 range deletes the tag comes round again, and a record
+    /// cached under the old one must not count (the cache empties every slot when the tag wraps).
+    /// </summary>
+    [Fact]
+    public void A_record_does_not_come_back_when_the_generation_tag_wraps()
+    {
+        var cache = new ReadCache(1 << 17); // 1,024 slots: the sweep at the wrap is quick
+        using var record = new ByteBuffer();
+        Get(cache, "k", record, out long ticket);
+        cache.Fill(B("k"), found: true, B("v"), ticket);
+        Assert.Equal(ReadCache.Result.Found, Get(cache, "k", record, out _));
+        for (int i = 0; i < 32768; i++)
+        {
+            cache.HoldAll();
+            cache.Release(committed: true);
+            Assert.Equal(ReadCache.Result.Miss, Get(cache, "k", record, out _));
+        }
+
+        cache.HoldAll();
+        cache.Release(committed: true);
+        Assert.Equal(ReadCache.Result.Miss, Get(cache, "k", record, out _));
+    }
+
+    [Fact]
     public void AnAbsentKey_IsCachedAsAbsent()
     {
         var cache = new ReadCache(1 << 20);
