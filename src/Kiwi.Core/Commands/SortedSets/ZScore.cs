@@ -84,6 +84,20 @@ internal static class ZScore
             return inf.Length;
         }
 
+        // Whole numbers below 2^53 (counters, timestamps, ranks: most scores) are exact, and %.17g writes them as
+        // plain integers: no need for the general path's E16 formatting (3% of the writer in pipelined ZPOPMIN).
+        if (Math.Abs(value) < 9007199254740992.0 && value == Math.Floor(value) && !(value == 0 && double.IsNegative(value)))
+        {
+            System.Buffers.Text.Utf8Formatter.TryFormat((long)value, destination, out int written);
+            return written;
+        }
+
+        return FormatGeneral(value, destination);
+    }
+
+    // %.17g for any finite value.
+    internal static int FormatGeneral(double value, Span<byte> destination)
+    {
         // "E16" gives %.17g's 17 significant digits, correctly rounded: d.dddddddddddddddd E±xxx.
         Span<byte> text = stackalloc byte[MaxLength];
         value.TryFormat(text, out int length, "E16", CultureInfo.InvariantCulture);

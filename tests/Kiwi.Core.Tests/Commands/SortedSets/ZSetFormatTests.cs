@@ -126,6 +126,26 @@ public sealed class ZSetFormatTests
         Assert.Equal(expected, Encoding.ASCII.GetString(text[..ZScore.Format(value, text)]));
     }
 
+    /// <summary>Whole numbers take a shortcut past the general %.17g path: it must write what that path writes, up to 2^53 and at it.</summary>
+    [Fact]
+    public void Whole_scores_format_as_the_general_path_does()
+    {
+        Span<byte> fast = stackalloc byte[ZScore.MaxLength];
+        Span<byte> general = stackalloc byte[ZScore.MaxLength];
+        var random = new Random(7);
+        var values = new List<double> { 0, 1, -1, 9, 10, 99, 100, 1e15, 9007199254740991.0, -9007199254740991.0, 9007199254740992.0, 1e16, long.MaxValue / 1024 };
+        for (int i = 0; i < 10000; i++)
+        {
+            values.Add(Math.Floor((random.NextDouble() - 0.5) * Math.Pow(10, random.Next(1, 17))));
+        }
+
+        foreach (double value in values)
+        {
+            string expected = Encoding.ASCII.GetString(general[..ZScore.FormatGeneral(value, general)]);
+            Assert.Equal(expected, Encoding.ASCII.GetString(fast[..ZScore.Format(value, fast)]));
+        }
+    }
+
     [Fact]
     public void ScoreRanges_FollowZslParseRange()
     {
