@@ -64,7 +64,7 @@ internal static class CollectionReads
     public static MemberCursor OpenMembers(StorageSnapshot view, KeySpace space, int db, ReadOnlySpan<byte> key, ulong version, ReadOnlySpan<byte> from = default)
     {
         ByteBuffer dataKey = t_dataKey ??= new ByteBuffer();
-        return new MemberCursor(view.OpenCursor(space), null, space, KeyCodec.Data(dataKey, db, key, version, default), from);
+        return MemberCursor.OpenCommitted(view.OpenCursor(space), space, KeyCodec.Data(dataKey, db, key, version, default), from);
     }
 
     /// <summary>Gives back a large member buffer after a big value was read.</summary>

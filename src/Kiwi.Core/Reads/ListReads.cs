@@ -38,7 +38,7 @@ internal static class ListReads
         ByteBuffer prefix = t_prefix ??= new ByteBuffer();
         Span<byte> from = stackalloc byte[ListMeta.SeqSize];
         ListMeta.WriteSeq(from, seq);
-        return new MemberCursor(view.OpenCursor(KeySpace.List), null, KeySpace.List, KeyCodec.Data(prefix, db, key, version, default), from);
+        return MemberCursor.OpenCommitted(view.OpenCursor(KeySpace.List), KeySpace.List, KeyCodec.Data(prefix, db, key, version, default), from);
     }
 
     /// <summary>

@@ -73,7 +73,7 @@ internal sealed partial class RocksEngine
             Interlocked.Increment(ref _pins);
             try
             {
-                return new Cursor(engine._gate is null ? _snapshot.CreateIterator(column) : engine._store.CreateIterator(column), this);
+                return engine._gate is null ? new Cursor(_snapshot.CreateIterator(column), this) : Cursor.OpenLatest(engine._store, column, this);
             }
             catch
             {

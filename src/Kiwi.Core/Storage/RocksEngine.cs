@@ -284,26 +284,57 @@ internal sealed partial class RocksEngine : IStorageEngine
     /// <summary>A RocksDB iterator; one opened through a view keeps the view until it is disposed.</summary>
     private sealed class Cursor(RocksIterator iterator, View? view) : IStorageCursor
     {
+        // A cursor over the latest state given back on this thread, with its iterator object, for the next read's
+        // walk (OpenLatest): each LRANGE, SMEMBERS or ZRANGE allocated both.
+        [ThreadStatic]
+        private static Cursor? t_spare;
+
+        private RocksIterator _iterator = iterator;
         private View? _view = view;
+        private bool _reusable;
 
-        public bool Valid => iterator.Valid;
+        public bool Valid => _iterator.Valid;
 
-        public ReadOnlySpan<byte> Key => iterator.Key;
+        public ReadOnlySpan<byte> Key => _iterator.Key;
 
-        public ReadOnlySpan<byte> Value => iterator.Value;
+        public ReadOnlySpan<byte> Value => _iterator.Value;
 
-        public void Seek(ReadOnlySpan<byte> target) => iterator.Seek(target);
+        /// <summary>A cursor over the latest state of <paramref name="column"/> for <paramref name="view"/>: this thread's spare one when it has one.</summary>
+        public static Cursor OpenLatest(RocksStore store, RocksColumn column, View view)
+        {
+            Cursor? spare = t_spare;
+            if (spare is null)
+            {
+                return new Cursor(store.CreateIterator(column), view) { _reusable = true };
+            }
 
-        public void Next() => iterator.Next();
+            t_spare = null;
+            spare._iterator = store.CreateIterator(column, spare._iterator);
+            spare._view = view;
+            return spare;
+        }
 
-        public void SeekForPrev(ReadOnlySpan<byte> target) => iterator.SeekForPrev(target);
+        public void Seek(ReadOnlySpan<byte> target) => _iterator.Seek(target);
 
-        public void Prev() => iterator.Prev();
+        public void Next() => _iterator.Next();
+
+        public void SeekForPrev(ReadOnlySpan<byte> target) => _iterator.SeekForPrev(target);
+
+        public void Prev() => _iterator.Prev();
 
         public void Dispose()
         {
-            iterator.Dispose();
+            if (_iterator.IsDisposed)
+            {
+                return; // disposed already (it may be another walk's now: touch nothing)
+            }
+
+            _iterator.Dispose();
             Interlocked.Exchange(ref _view, null)?.Unpin();
+            if (_reusable && t_spare is null)
+            {
+                t_spare = this;
+            }
         }
     }
 }

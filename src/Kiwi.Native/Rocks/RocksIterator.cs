@@ -10,8 +10,8 @@ namespace Kiwi.Native.Rocks;
 /// </summary>
 public sealed unsafe class RocksIterator : IDisposable
 {
-    private readonly RocksStore _store;
-    private readonly SnapshotSlot? _snapshot;
+    private RocksStore _store;
+    private SnapshotSlot? _snapshot;
     private nint _handle;
 
     internal RocksIterator(RocksStore store, nint handle, SnapshotSlot? snapshot)
@@ -106,6 +106,17 @@ public sealed unsafe class RocksIterator : IDisposable
             _store.ExitCall();
         }
     }
+
+    /// <summary>A disposed iterator object takes a new native iterator (see <see cref="RocksStore.CreateIterator(RocksColumn, RocksIterator?)"/>).</summary>
+    internal void Reopen(RocksStore store, nint handle, SnapshotSlot? snapshot)
+    {
+        _store = store;
+        _snapshot = snapshot;
+        Volatile.Write(ref _handle, handle);
+    }
+
+    /// <summary>True once disposed (its object may then be given a new native iterator).</summary>
+    public bool IsDisposed => Volatile.Read(ref _handle) == 0;
 
     private nint Live()
     {
