@@ -213,6 +213,43 @@ public sealed partial class DatabaseCommandTests(DatabaseCommandTests.Fixture se
         Assert.Equal(0, (long)Db(0).Execute("DBSIZE"));
     }
 
+    /// <summary>
+    /// Up to KeyWrites.FlushByKeysLimit keys a flush deletes key by key, past it by range: both empty the same,
+    /// collections' members included, and FLUSHDB leaves the other databases.
+    /// </summary>
+    [Fact]
+    public void Flushes_over_and_under_the_key_by_key_limit_empty_the_same()
+    {
+        foreach (int keys in new[] { 10, (int)Kiwi.Core.Commands.KeyWrites.FlushByKeysLimit + 200 })
+        {
+            FlushAll();
+            IDatabase db3 = Db(3);
+            db3.StringSet(Enumerable.Range(0, keys).Select(i => new KeyValuePair<RedisKey, RedisValue>("f:" + i, i)).ToArray());
+            db3.HashSet("f:h", [new HashEntry("a", "1"), new HashEntry("b", "2")]);
+            db3.SortedSetAdd("f:z", "m", 1);
+            db3.StringSet("f:ttl", "v", TimeSpan.FromMinutes(5));
+            Db(5).StringSet("other", "kept");
+            Assert.Equal(keys + 3, (long)db3.Execute("DBSIZE"));
+
+            Assert.Equal("OK", (string?)db3.Execute("FLUSHDB"));
+            Assert.Equal(0, (long)db3.Execute("DBSIZE"));
+            Assert.False(db3.KeyExists("f:0"));
+            Assert.False(db3.KeyExists("f:ttl"));
+            db3.HashSet("f:h", "c", "3");
+            Assert.Equal(1, db3.HashLength("f:h")); // a new hash: the old fields are gone
+            Assert.Equal(0, db3.SortedSetLength("f:z"));
+            Assert.Equal("kept", (string?)Db(5).StringGet("other"));
+
+            db3.StringSet(Enumerable.Range(0, keys).Select(i => new KeyValuePair<RedisKey, RedisValue>("g:" + i, i)).ToArray());
+            Assert.Equal("OK", (string?)db3.Execute("FLUSHALL"));
+            Assert.Equal(0, (long)db3.Execute("DBSIZE"));
+            Assert.Equal(0, (long)Db(5).Execute("DBSIZE"));
+            Assert.Equal(0, (long)Db(0).Execute("DBSIZE"));
+            db3.StringSet("after", "1");
+            Assert.Equal(1, (long)db3.Execute("DBSIZE"));
+        }
+    }
+
     [Fact]
     public void Dbsize_follows_writes_deletes_and_expiry()
     {

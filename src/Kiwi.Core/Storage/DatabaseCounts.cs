@@ -61,6 +61,18 @@ internal sealed class DatabaseCounts
     /// <summary>Writer thread: the keys of physical database <paramref name="db"/> as the batch being built has them.</summary>
     public long WriterKeys(int db) => (uint)db < (uint)_keys.Length ? Math.Max(0, _keys[db]) : 0;
 
+    /// <summary>Writer thread: the keys of every database as the batch being built has them.</summary>
+    public long WriterKeysAll()
+    {
+        long total = 0;
+        for (int db = 0; db < _keys.Length; db++)
+        {
+            total += Math.Max(0, _keys[db]);
+        }
+
+        return total;
+    }
+
     /// <summary>Writer thread: a position in the journal to <see cref="Rollback"/> to.</summary>
     public int Mark => _journalLength;
 

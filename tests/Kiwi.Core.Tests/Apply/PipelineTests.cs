@@ -55,6 +55,15 @@ public sealed class PipelineTests
         using var dir = new TempDirectory();
         using (KiwiDb db = KiwiDb.Open(Options(dir.Path)))
         {
+            // More keys than a flush deletes one by one: the first round's flush is a range delete, the others
+            // (50 keys) delete key by key (KeyWrites.FlushByKeysLimit).
+            var bulk = new List<Task<bool>>();
+            for (int i = 0; i <= Kiwi.Core.Commands.KeyWrites.FlushByKeysLimit; i++)
+            {
+                bulk.Add(db.SetAsync("bulk" + i, "b").AsTask());
+            }
+
+            Assert.All(await Task.WhenAll(bulk), Assert.True);
             for (int round = 0; round < 3; round++)
             {
                 // In flight together, so usually one drain: writes before, the flush, the same keys again
@@ -87,6 +96,8 @@ public sealed class PipelineTests
         {
             Assert.Equal(i % 2 == 0 ? "after:" + i : null, reopened.GetString("k" + i));
         }
+
+        Assert.Null(reopened.GetString("bulk0"));
     }
 
     [Fact]
