@@ -237,6 +237,106 @@ public sealed class ReadCacheEngineTests
         }
     }
 
+    /// <summary>
+    /// Range deletes among the puts: once a range delete's commit has returned, no read sees a value from before
+    /// it (the cache's generation moved on), and once a later put has returned, no read misses it or sees an older one.
+    /// </summary>
+    [Fact]
+    public async Task ConcurrentReaders_NeverSeeAValueARangeDeleteRemoved()
+    {
+        using var dir = new TempDirectory();
+        using RocksEngine engine = RocksEngine.Open(dir.Path, 8L << 20, readCacheBytes: 1); // 1,024 slots
+        const int Hot = 8;
+        const int Rounds = 3000;
+        var key = new byte[Hot][];
+        for (int k = 0; k < Hot; k++)
+        {
+            key[k] = B("r:" + k);
+        }
+
+        // Positive: every hot key holds at least this value; negative: a range delete of -n finished after put n.
+        long state = 0;
+        int started = 0;
+        using var stop = new CancellationTokenSource();
+        var readers = new Task<long>[2];
+        for (int r = 0; r < readers.Length; r++)
+        {
+            int seed = r;
+            readers[r] = Task.Factory.StartNew(
+                () =>
+                {
+                    using var value = new ByteBuffer();
+                    using var cold = new ByteBuffer();
+                    var random = new Random(seed);
+                    long reads = 0;
+                    while (!stop.IsCancellationRequested)
+                    {
+                        long floor = Volatile.Read(ref state);
+                        bool found = engine.TryGet(KeySpace.Meta, key[random.Next(Hot)], value);
+                        long seen = found ? BinaryPrimitives.ReadInt64LittleEndian(value.WrittenSpan) : 0;
+                        long after = Volatile.Read(ref state);
+                        if (floor > 0)
+                        {
+                            // Absent only if the next range delete (after put m, the first multiple of 10 from the
+                            // floor on) may have begun before the read ended: the writer had returned from put m.
+                            long m = (floor + 9) / 10 * 10;
+                            Assert.True(found ? seen >= floor : Math.Abs(after) >= m, $"read {(found ? seen : "nothing")} after put {floor} had returned");
+                        }
+                        else if (floor < 0)
+                        {
+                            Assert.True(!found || seen > -floor, $"read {seen} after the range delete past put {-floor} had returned");
+                        }
+
+                        engine.TryGet(KeySpace.Meta, Encoding.UTF8.GetBytes("rc:" + random.Next(2000)), cold); // share slots
+                        if (reads++ == 0)
+                        {
+                            Interlocked.Increment(ref started);
+                        }
+                    }
+
+                    return reads;
+                },
+                TaskCreationOptions.LongRunning);
+        }
+
+        DateTime deadline = DateTime.UtcNow.AddSeconds(30);
+        while (Volatile.Read(ref started) < readers.Length && DateTime.UtcNow < deadline)
+        {
+            Thread.Yield();
+        }
+
+        Assert.Equal(readers.Length, Volatile.Read(ref started));
+        using (var writes = new WriteSet())
+        {
+            var scratch = new byte[8];
+            byte[] end = [0xFF, 0xFF, 0xFF];
+            for (long n = 1; n <= Rounds; n++)
+            {
+                writes.Clear();
+                BinaryPrimitives.WriteInt64LittleEndian(scratch, n);
+                for (int k = 0; k < Hot; k++)
+                {
+                    writes.Put(KeySpace.Meta, key[k], scratch);
+                }
+
+                writes.Put(KeySpace.Meta, B("rc:" + (n % 2000)), B("c"));
+                engine.Commit(writes, sync: false);
+                Volatile.Write(ref state, n);
+                if (n % 10 == 0)
+                {
+                    writes.Clear();
+                    writes.DeleteRange(KeySpace.Meta, B("r:"), end);
+                    engine.Commit(writes, sync: false);
+                    Volatile.Write(ref state, -n);
+                }
+            }
+        }
+
+        stop.Cancel();
+        long[] reads = await Task.WhenAll(readers).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.All(reads, count => Assert.True(count > 0));
+    }
+
     private static long ReadLoop(RocksEngine engine, byte[][] keys, Func<long> committed, Action started, int seed, CancellationToken stop)
     {
         using var value = new ByteBuffer();
