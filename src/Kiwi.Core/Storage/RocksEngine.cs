@@ -141,12 +141,11 @@ internal sealed partial class RocksEngine : IStorageEngine
     /// are only walked, never read by key, and would only take slots. One rule for reads, fills and the commit's
     /// holds.
     /// </summary>
-    private static int? CacheTag(KeySpace space, ReadOnlySpan<byte> key) => space switch
-    {
-        KeySpace.Meta or KeySpace.Hash or KeySpace.Set => (int)space,
-        KeySpace.ZSet when IsMemberRecord(key) => (int)space,
-        _ => null,
-    };
+    private static int? CacheTag(KeySpace space, ReadOnlySpan<byte> key)
+        => CachesSpace(space) && (space != KeySpace.ZSet || IsMemberRecord(key)) ? (int)space : null;
+
+    // The spaces the read cache holds records of (all of a space, or for sorted sets the member order).
+    private static bool CachesSpace(KeySpace space) => space is KeySpace.Meta or KeySpace.Hash or KeySpace.Set or KeySpace.ZSet;
 
     // A sorted set's member → score record: the byte after the key's group is the member order's tag.
     private static bool IsMemberRecord(ReadOnlySpan<byte> key)
@@ -255,8 +254,9 @@ internal sealed partial class RocksEngine : IStorageEngine
         public void DeleteRange(KeySpace space, ReadOnlySpan<byte> begin, ReadOnlySpan<byte> end, bool retired)
         {
             // A retired range holds only members of collections no meta record names any more (their versions are
-            // never made again): nothing reads them, so their slots may stay. Any other range empties the cache.
-            if (space == KeySpace.Meta || (!retired && space is KeySpace.Hash or KeySpace.Set or KeySpace.ZSet))
+            // never made again): nothing reads them, so their slots may stay. Any other range of a cached space
+            // empties the cache.
+            if (!retired && CachesSpace(space))
             {
                 cache?.HoldAll();
             }

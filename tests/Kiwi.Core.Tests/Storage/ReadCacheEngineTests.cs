@@ -200,28 +200,14 @@ public sealed class ReadCacheEngineTests
         }
 
         // The writes start once both readers read: they overlap the whole run.
-        DateTime deadline = DateTime.UtcNow.AddSeconds(30);
-        while (Volatile.Read(ref started) < readers.Length && DateTime.UtcNow < deadline)
-        {
-            Thread.Yield();
-        }
-
-        Assert.Equal(readers.Length, Volatile.Read(ref started));
+        AwaitStarted(() => Volatile.Read(ref started), readers.Length);
 
         using (var writes = new WriteSet())
         {
             var scratch = new byte[8];
             for (long n = 1; n <= Commits; n++)
             {
-                writes.Clear();
-                BinaryPrimitives.WriteInt64LittleEndian(scratch, n);
-                for (int k = 0; k < Hot; k++)
-                {
-                    writes.Put(KeySpace.Meta, key[k], scratch);
-                }
-
-                writes.Put(KeySpace.Meta, B("cold:" + (n % 3000)), B("c"));
-                engine.Commit(writes, sync: false);
+                CommitRound(engine, writes, scratch, key, n, B("cold:" + (n % 3000)));
                 Volatile.Write(ref committed, n);
             }
         }
@@ -299,28 +285,14 @@ public sealed class ReadCacheEngineTests
                 TaskCreationOptions.LongRunning);
         }
 
-        DateTime deadline = DateTime.UtcNow.AddSeconds(30);
-        while (Volatile.Read(ref started) < readers.Length && DateTime.UtcNow < deadline)
-        {
-            Thread.Yield();
-        }
-
-        Assert.Equal(readers.Length, Volatile.Read(ref started));
+        AwaitStarted(() => Volatile.Read(ref started), readers.Length);
         using (var writes = new WriteSet())
         {
             var scratch = new byte[8];
             byte[] end = [0xFF, 0xFF, 0xFF];
             for (long n = 1; n <= Rounds; n++)
             {
-                writes.Clear();
-                BinaryPrimitives.WriteInt64LittleEndian(scratch, n);
-                for (int k = 0; k < Hot; k++)
-                {
-                    writes.Put(KeySpace.Meta, key[k], scratch);
-                }
-
-                writes.Put(KeySpace.Meta, B("rc:" + (n % 2000)), B("c"));
-                engine.Commit(writes, sync: false);
+                CommitRound(engine, writes, scratch, key, n, B("rc:" + (n % 2000)));
                 Volatile.Write(ref state, n);
                 if (n % 10 == 0)
                 {
@@ -335,6 +307,32 @@ public sealed class ReadCacheEngineTests
         stop.Cancel();
         long[] reads = await Task.WhenAll(readers).WaitAsync(TimeSpan.FromSeconds(60));
         Assert.All(reads, count => Assert.True(count > 0));
+    }
+
+    // Waits (bounded) until every reader has read once, so the writes that follow overlap the whole run.
+    private static void AwaitStarted(Func<int> started, int readers)
+    {
+        DateTime deadline = DateTime.UtcNow.AddSeconds(30);
+        while (started() < readers && DateTime.UtcNow < deadline)
+        {
+            Thread.Yield();
+        }
+
+        Assert.Equal(readers, started());
+    }
+
+    // One commit: `n` into every hot key, and a write of `cold` that churns the slots the hot keys share.
+    private static void CommitRound(RocksEngine engine, WriteSet writes, byte[] scratch, byte[][] hot, long n, byte[] cold)
+    {
+        writes.Clear();
+        BinaryPrimitives.WriteInt64LittleEndian(scratch, n);
+        foreach (byte[] key in hot)
+        {
+            writes.Put(KeySpace.Meta, key, scratch);
+        }
+
+        writes.Put(KeySpace.Meta, cold, B("c"));
+        engine.Commit(writes, sync: false);
     }
 
     private static long ReadLoop(RocksEngine engine, byte[][] keys, Func<long> committed, Action started, int seed, CancellationToken stop)
