@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Kiwi.Core.Metrics;
 using Kiwi.Core.Storage;
 using Kiwi.Native.Memory;
@@ -10,6 +11,9 @@ namespace Kiwi.Core.Cleanup;
 /// key's meta record does not name is unreachable for good. On a timer, walks the collection key spaces one
 /// bounded slice at a time (resuming where the last slice stopped, wrapping around), one seek per group, and has
 /// the writer range-delete the dead groups. Reads never see a difference: nothing names those members.
+/// The pause after a slice grows with the time the slice's walk took (<see cref="Pause"/>), so the pass takes at
+/// most a fiftieth of a core however slow its walks get: a walk from the start of a key space steps over every
+/// tombstone a drained queue left there, until compaction drops them.
 /// </summary>
 internal sealed class CollectionCleanup : IDisposable
 {
@@ -26,6 +30,7 @@ internal sealed class CollectionCleanup : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private int _space;
+    private long _lastScanTicks;
     private long _groupsScanned;
     private long _groupsDeleted;
 
@@ -78,7 +83,9 @@ internal sealed class CollectionCleanup : IDisposable
         await _slice.WaitAsync(_stop.Token).ConfigureAwait(false);
         try
         {
+            long started = Stopwatch.GetTimestamp();
             int scanned = Scan();
+            Volatile.Write(ref _lastScanTicks, Stopwatch.GetTimestamp() - started);
             long deleted = _dead.WrittenSpan.IsEmpty ? 0 : await _delete(_dead.WrittenMemory).ConfigureAwait(false);
             Interlocked.Add(ref _groupsScanned, scanned);
             Interlocked.Add(ref _groupsDeleted, deleted);
@@ -91,13 +98,26 @@ internal sealed class CollectionCleanup : IDisposable
         }
     }
 
+    /// <summary>
+    /// The pause before the next slice: <paramref name="interval"/>, or 49 times the last walk's time when that is
+    /// longer, so walking takes at most 2% of the time.
+    /// </summary>
+    internal static TimeSpan Pause(TimeSpan interval, TimeSpan lastScan)
+    {
+        TimeSpan paced = lastScan * (100 / MaxDutyPercent - 1);
+        return paced > interval ? paced : interval;
+    }
+
+    /// <summary>The most of one core's time the walks take, in percent.</summary>
+    internal const int MaxDutyPercent = 2;
+
     private async Task LoopAsync(TimeSpan interval)
     {
         while (!_stop.IsCancellationRequested)
         {
             try
             {
-                await Task.Delay(interval, _stop.Token).ConfigureAwait(false);
+                await Task.Delay(Pause(interval, Stopwatch.GetElapsedTime(0, Volatile.Read(ref _lastScanTicks))), _stop.Token).ConfigureAwait(false);
                 await RunSliceAsync().ConfigureAwait(false);
             }
             catch (OperationCanceledException)

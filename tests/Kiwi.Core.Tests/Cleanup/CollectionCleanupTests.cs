@@ -36,6 +36,20 @@ public sealed class CollectionCleanupTests : IDisposable
     }
 
     [Fact]
+    public void The_pause_after_a_slow_walk_keeps_walking_to_a_fiftieth_of_the_time()
+    {
+        TimeSpan interval = TimeSpan.FromMilliseconds(100);
+        // A quick walk waits the configured interval; a slow one (a key space full of tombstones) waits 49 times
+        // its own length, so the pass never takes more than 2% of a core.
+        Assert.Equal(interval, CollectionCleanup.Pause(interval, TimeSpan.FromMilliseconds(1)));
+        Assert.Equal(interval, CollectionCleanup.Pause(interval, TimeSpan.Zero));
+        Assert.Equal(TimeSpan.FromMilliseconds(490), CollectionCleanup.Pause(interval, TimeSpan.FromMilliseconds(10)));
+        Assert.Equal(TimeSpan.FromSeconds(49), CollectionCleanup.Pause(interval, TimeSpan.FromSeconds(1)));
+        TimeSpan walk = TimeSpan.FromMilliseconds(37);
+        Assert.True(walk / (walk + CollectionCleanup.Pause(interval, walk)) <= CollectionCleanup.MaxDutyPercent / 100.0);
+    }
+
+    [Fact]
     public async Task A_key_deleted_and_recreated_keeps_exactly_its_new_fields()
     {
         KiwiDb db = Open(Timeout.InfiniteTimeSpan, slice: 1024);
@@ -141,7 +155,17 @@ public sealed class CollectionCleanupTests : IDisposable
     [Fact]
     public async Task Racing_writes_never_lose_a_field_of_the_current_version()
     {
-        KiwiDb db = Open(TimeSpan.FromMilliseconds(1), slice: 2);
+        // The slices race the writes from a task of their own, back to back: the background loop would pace
+        // them (CollectionCleanup.Pause), and this test wants as many races as it can get.
+        KiwiDb db = Open(Timeout.InfiniteTimeSpan, slice: 2);
+        using var stop = new CancellationTokenSource();
+        Task slices = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await db.CollectionCleanup!.RunSliceAsync();
+            }
+        });
         string[] keys = ["a", "b", "c", "d"];
         var model = keys.ToDictionary(k => k, _ => new SortedSet<string>(StringComparer.Ordinal));
         var random = new Random(7);
@@ -184,6 +208,8 @@ public sealed class CollectionCleanupTests : IDisposable
         }
 
         Assert.True(writes > 100);
+        await stop.CancelAsync();
+        await slices;
     }
 
     [Fact]
