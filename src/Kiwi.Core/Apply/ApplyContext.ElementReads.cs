@@ -9,7 +9,8 @@ namespace Kiwi.Core.Apply;
 /// <c>rocksdb_get_pinned_cf</c> — partitioned filter and index searches in every level for an element a step from the
 /// last). When a read is the neighbour of the previous one at the same commit count, it steps a kept engine cursor
 /// (<see cref="LeaseCursor"/>) instead: one seek for the second read, then one Next or Prev for each after it.
-/// The first read, and any read that is not a neighbour, stays a point lookup.
+/// The first read, and any read that is not a neighbour, stays a point lookup. Reads downwards come from a window
+/// read upwards instead (ApplyContext.ElementWindow.cs).
 /// </content>
 internal sealed partial class ApplyContext
 {
@@ -27,6 +28,12 @@ internal sealed partial class ApplyContext
             _elementCursor = null;
             RememberElement(dataKey, commits);
             return _engine.TryGet(KeySpace.List, dataKey, value);
+        }
+
+        if (step < 0 && TryReadFromWindow(dataKey, commits, value, out bool found))
+        {
+            RememberElement(dataKey, commits);
+            return found;
         }
 
         return StepToElement(dataKey, step, commits, value);
@@ -100,5 +107,6 @@ internal sealed partial class ApplyContext
     {
         _elementCursor = null;
         _lastElementKey.Dispose();
+        DisposeElementWindow();
     }
 }

@@ -55,6 +55,58 @@ public sealed class BatchedPopTests : KiwiDbTestBase
     }
 
     [Fact]
+    public async Task Right_pops_over_elements_too_big_for_the_read_window_step_back_instead()
+    {
+        // 5 KB elements: the first windows (8 elements) fit in its 64 KiB, the bigger ones after them do not, so
+        // the run goes on stepping the cursor back; both must give what point reads give, and nil past the head.
+        var model = new List<string>();
+        for (int i = 0; i < 40; i++)
+        {
+            string element = new string((char)('a' + (i % 26)), 5000) + N(i);
+            await Db.Lists.PushRightAsync(B("big"), B(element));
+            model.Add(element);
+        }
+
+        Reopen();
+        var pops = new List<Pending>();
+        var expected = new List<string?>();
+        for (int i = 0; i < 45; i++)
+        {
+            pops.Add(new Pending(Db.Lists.PopRightAsync(B("big"))));
+            expected.Add(PopModel(model, right: true));
+        }
+
+        Assert.Equal(expected, await Results(pops));
+        Assert.Equal(0, Db.Lists.Length(B("big")));
+    }
+
+    [Fact]
+    public async Task Right_pops_of_two_lists_taken_in_turns_each_read_their_own_elements()
+    {
+        // The window holds one list's elements at a time: alternating pops refill it for the other list, and a
+        // list whose key sorts right after the first must not be read as more of its elements.
+        List<string> first = await Fill("la", 100);
+        var second = new List<string>();
+        for (int i = 0; i < 100; i++)
+        {
+            await Db.Lists.PushRightAsync(B("lb"), B("x" + N(i)));
+            second.Add("x" + N(i));
+        }
+
+        Reopen();
+        var pops = new List<Pending>();
+        var expected = new List<string?>();
+        for (int i = 0; i < 230; i++)
+        {
+            bool onFirst = (i / 3) % 2 == 0;
+            pops.Add(new Pending(Db.Lists.PopRightAsync(B(onFirst ? "la" : "lb"))));
+            expected.Add(PopModel(onFirst ? first : second, right: true));
+        }
+
+        Assert.Equal(expected, await Results(pops));
+    }
+
+    [Fact]
     public async Task Pops_mixed_with_edits_walks_and_other_lists_match_a_model()
     {
         List<string> a = await Fill("a", 200);
