@@ -6,6 +6,7 @@ namespace Kiwi.Core.Storage;
 internal sealed partial class WriteSet
 {
     private int[] _order = new int[256];
+    private int[] _orderScratch = new int[256];
     private Comparison<int>? _compareOps;
     private int _orderLive = -1; // the sorted live operations in _order, or -1 when the batch changed since
 
@@ -41,25 +42,86 @@ internal sealed partial class WriteSet
         }
     }
 
-    // Sorted once per batch: an engine visits it twice (its read cache's two passes).
+    // Sorted once per batch: an engine visits it twice (its read cache's two passes). The live operations are
+    // grouped by key space first (counting, stable), then each group is sorted by key, unless it is in key order
+    // already or in reverse (a run of pops at a list's tail deletes its elements from the top down): a check of n - 1
+    // neighbours instead of the sort's n log n comparisons (perf, RPOP -P 16: the sort was 5% of the writer).
     private void SortLive()
     {
         if (_order.Length < _count)
         {
             _order = new int[Math.Max(_count, _order.Length * 2)];
+            _orderScratch = new int[_order.Length];
         }
 
+        Span<int> counts = stackalloc int[KeySpaces.Count + 1];
+        counts.Clear();
         int live = 0;
         for (int i = 0; i < _count; i++)
         {
             if (!_ops[i].Shadowed)
             {
-                _order[live++] = i;
+                _orderScratch[live++] = i;
+                counts[(int)_ops[i].Space + 1]++;
             }
         }
 
-        _order.AsSpan(0, live).Sort(_compareOps ??= CompareOps); // one delegate per set: a struct comparer would be boxed per sort
+        for (int space = 1; space <= KeySpaces.Count; space++)
+        {
+            counts[space] += counts[space - 1];
+        }
+
+        // counts[s] is now where space s starts; place each operation there, keeping their order.
+        Span<int> next = stackalloc int[KeySpaces.Count];
+        counts[..KeySpaces.Count].CopyTo(next);
+        for (int i = 0; i < live; i++)
+        {
+            int op = _orderScratch[i];
+            _order[next[(int)_ops[op].Space]++] = op;
+        }
+
+        for (int space = 0; space < KeySpaces.Count; space++)
+        {
+            SortByKey(_order.AsSpan(counts[space], counts[space + 1] - counts[space]));
+        }
+
         _orderLive = live;
+    }
+
+    // One key space's operations (one write per key) into key order.
+    private void SortByKey(Span<int> group)
+    {
+        if (group.Length < 2)
+        {
+            return;
+        }
+
+        ReadOnlySpan<byte> arena = _arena.WrittenSpan;
+        int first = CompareKeys(group[0], group[1], arena);
+        int i = 2;
+        while (i < group.Length && CompareKeys(group[i - 1], group[i], arena) == first)
+        {
+            i++;
+        }
+
+        if (i == group.Length)
+        {
+            if (first > 0)
+            {
+                group.Reverse();
+            }
+
+            return;
+        }
+
+        group.Sort(_compareOps ??= CompareOps); // one delegate per set: a struct comparer would be boxed per sort
+    }
+
+    private int CompareKeys(int x, int y, ReadOnlySpan<byte> arena)
+    {
+        ref Op a = ref _ops[x];
+        ref Op b = ref _ops[y];
+        return Math.Sign(arena.Slice(a.KeyOffset, a.KeyLength).SequenceCompareTo(arena.Slice(b.KeyOffset, b.KeyLength)));
     }
 
     private int CompareOps(int x, int y)

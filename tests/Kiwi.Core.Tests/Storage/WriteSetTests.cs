@@ -173,6 +173,51 @@ public sealed class WriteSetTests
         Assert.Equal(["put ZSet b=1", "del ZSet a", "put Meta z=3", "put Meta c=4", "range Meta a..b", "put Meta a=5"], visitor.Log);
     }
 
+    [Theory]
+    [InlineData(0)] // each space written in key order
+    [InlineData(1)] // each in reverse (pops from a list's tail)
+    [InlineData(2)] // shuffled
+    [InlineData(3)] // in order but for the last two
+    public void ForEachInKeyOrder_gives_the_sorted_order_whatever_order_each_space_was_written_in(int shape)
+    {
+        using var writes = new WriteSet();
+        var expected = new List<string>();
+        var random = new Random(shape);
+        foreach (KeySpace space in new[] { KeySpace.List, KeySpace.Meta, KeySpace.ZSet })
+        {
+            var keys = new List<string>();
+            for (int i = 0; i < 50; i++)
+            {
+                keys.Add("k" + i.ToString("D3", System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            expected.AddRange(keys.Select(k => $"del {space} {k}"));
+            if (shape == 1)
+            {
+                keys.Reverse();
+            }
+            else if (shape == 2)
+            {
+                keys = keys.OrderBy(_ => random.Next()).ToList();
+            }
+            else if (shape == 3)
+            {
+                (keys[^1], keys[^2]) = (keys[^2], keys[^1]);
+            }
+
+            foreach (string key in keys)
+            {
+                writes.Delete(space, System.Text.Encoding.ASCII.GetBytes(key));
+            }
+        }
+
+        // Spaces in KeySpace order (Meta, ZSet, List), each in key order.
+        expected = [.. expected.Skip(50).Take(50), .. expected.Skip(100), .. expected.Take(50)];
+        var visitor = new Recorder(new List<string>());
+        writes.ForEachInKeyOrder(ref visitor);
+        Assert.Equal(expected, visitor.Log);
+    }
+
     [Fact]
     public void DeleteRange_HidesCoveredKeysWrittenBeforeIt_ButNotAfter()
     {
