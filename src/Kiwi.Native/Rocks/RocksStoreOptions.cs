@@ -38,6 +38,18 @@ public sealed class RocksStoreOptions
     /// </summary>
     public IReadOnlyCollection<string> NoMemtableBloomFamilies { get; init; } = [];
 
+    /// <summary>
+    /// Column families whose SST files are compacted as soon as they are written with dense deletions: at least half
+    /// of some <see cref="TombstoneWindow"/> consecutive entries (RocksDB's CompactOnDeletionCollector). A drained
+    /// queue (a sorted set popped from its low end, the expiry index behind the expiry cycle) leaves runs of
+    /// tombstones that every later seek into the run steps over one by one until compaction drops them, and by size
+    /// alone compaction gets to them late. Default: none.
+    /// </summary>
+    public IReadOnlyCollection<string> DenseDeletionFamilies { get; init; } = [];
+
+    /// <summary>The run of consecutive entries <see cref="DenseDeletionFamilies"/> are watched over.</summary>
+    public const int TombstoneWindow = 10_000;
+
     /// <summary>Background flush and compaction threads.</summary>
     public int BackgroundJobs { get; init; } = 2;
 

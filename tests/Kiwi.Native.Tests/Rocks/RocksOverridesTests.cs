@@ -87,6 +87,20 @@ public sealed class RocksOverridesTests : IDisposable
     }
 
     [Fact]
+    public void Families_named_in_DenseDeletionFamilies_compact_files_dense_with_deletions_and_the_rest_do_not()
+    {
+        using (RocksStore.Open(new RocksStoreOptions { Path = _dir.DbPath, ColumnFamilies = RocksTestDirectory.Families, InplaceUpdateFamilies = ["b"], DenseDeletionFamilies = ["b"] }))
+        {
+        }
+
+        string text = File.ReadAllText(Directory.GetFiles(_dir.DbPath, "OPTIONS-*").Max(StringComparer.Ordinal)!);
+        Assert.Equal(
+            "{{id=CompactOnDeletionCollector;min_file_size=0;deletion_ratio=0.000000;deletion_trigger=5000;window_size=10000;}}",
+            FamilyOption(text, "b", "table_properties_collectors"));
+        Assert.Equal(1, Count(text, "CompactOnDeletionCollector"));
+    }
+
+    [Fact]
     public void Overrides_WithAnUnknownName_FailTheOpen()
     {
         var options = new RocksStoreOptions { Path = _dir.DbPath, ColumnFamilies = RocksTestDirectory.Families, Overrides = "no_such_option=1" };
