@@ -53,7 +53,7 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
 
         if (options.ActiveExpiry)
         {
-            _expiryCycle = new ExpiryCycle(this, engine, options.ExpiryInterval);
+            _expiryCycle = new ExpiryCycle(this, engine, options.ExpiryInterval, _worker.ExpiryLow);
         }
 
         if (options.CollectionCleanup)
@@ -174,6 +174,9 @@ public sealed partial class KiwiDb : IDisposable, IAsyncDisposable
 
     /// <summary>Keys deleted by the active expiry cycle since open.</summary>
     public long ExpiredKeys => _expiryCycle?.Deleted ?? 0;
+
+    /// <summary>The writer's note of the earliest expiry indexed, for an expiry cycle run outside (tests).</summary>
+    internal Expiry.ExpiryIndexLow ExpiryLow => _worker.ExpiryLow;
 
     /// <summary>Member groups of deleted, overwritten or expired collections the background cleanup removed since open.</summary>
     public long CleanedGroups => _cleanup?.GroupsDeleted ?? 0;

@@ -231,5 +231,11 @@ internal sealed partial class ApplyContext : IDisposable
     // Index entries are never removed when an expiry changes: the expiry cycle checks each one against the
     // record and drops stale ones, so plain SETs stay blind writes.
     private void IndexExpiry(int db, ReadOnlySpan<byte> key, long expireAtMs)
-        => Writes.Put(KeySpace.Expire, KeyCodec.Expire(_indexKey, expireAtMs, db, key), default);
+    {
+        Writes.Put(KeySpace.Expire, KeyCodec.Expire(_indexKey, expireAtMs, db, key), default);
+        ExpiryLow?.Note(expireAtMs);
+    }
+
+    /// <summary>Told the time of every entry put into the expiry index (the expiry cycle's resume point).</summary>
+    public Expiry.ExpiryIndexLow? ExpiryLow { get; init; }
 }

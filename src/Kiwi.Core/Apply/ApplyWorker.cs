@@ -60,7 +60,7 @@ internal sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSou
         Counts = new DatabaseCounts(databases);
         Counts.Load(engine);
         Blocking = new Blocking.BlockingKeys(this);
-        _context = new ApplyContext(engine, _writes) { Blocking = Blocking, Events = Events, Databases = Databases, Counts = Counts };
+        _context = new ApplyContext(engine, _writes) { Blocking = Blocking, Events = Events, Databases = Databases, Counts = Counts, ExpiryLow = ExpiryLow };
         AppliedState.Position position = AppliedState.Read(engine);
         (_appliedIndex, _appliedTerm, _appliedSub, _appliedSubCount) = position;
         _fullyAppliedIndex = position.FullyApplied;
@@ -85,6 +85,9 @@ internal sealed partial class ApplyWorker : IDisposable, KiwiMetrics.IMetricsSou
 
     /// <summary>How many keys each physical database holds, kept by the writer.</summary>
     internal DatabaseCounts Counts { get; }
+
+    /// <summary>The earliest expiry the writer indexed since the expiry cycle last looked.</summary>
+    internal Expiry.ExpiryIndexLow ExpiryLow { get; } = new();
 
     /// <summary>This node's pub/sub subscriptions: keyspace events and cluster publishes are delivered to them after commit.</summary>
     internal PubSub.PubSubHub PubSub { get; } = new();
