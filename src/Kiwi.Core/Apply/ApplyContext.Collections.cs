@@ -170,6 +170,15 @@ internal sealed partial class ApplyContext
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, "not a collection"),
     };
 
+    /// <summary>Scratch for a random probe's prefix and its seek key (RandomProbe).</summary>
+    internal ByteBuffer ProbeFirst { get; } = new();
+
+    /// <inheritdoc cref="ProbeFirst"/>
+    internal ByteBuffer ProbeKey { get; } = new();
+
+    /// <summary>The member a random probe picked, copied out of the walk.</summary>
+    internal ByteBuffer ProbeMember { get; } = new();
+
     private readonly ByteBuffer _memberScratch = new();
     private readonly ByteBuffer _groupEnd = new();
 }

@@ -222,6 +222,9 @@ internal sealed partial class ApplyContext : IDisposable
         _dataKey.Dispose();
         _memberScratch.Dispose();
         _groupEnd.Dispose();
+        ProbeFirst.Dispose();
+        ProbeKey.Dispose();
+        ProbeMember.Dispose();
         _element.Dispose();
         DisposeElementReads();
         DisposeTransactions();

@@ -140,6 +140,19 @@ internal sealed class MemberCursor : IDisposable
         Pick();
     }
 
+    /// <summary>
+    /// Starts this walk again at the first member at or after <paramref name="from"/> (empty: the first member), over
+    /// the same collection and batch: a random pick seeks the same walk many times (<see cref="Commands.RandomProbe"/>).
+    /// </summary>
+    internal void Restart(ReadOnlySpan<byte> from)
+    {
+        int prefixLength = _prefix.Length;
+        Span<byte> prefix = prefixLength <= 256 ? stackalloc byte[prefixLength] : new byte[prefixLength];
+        _prefix.WrittenSpan.CopyTo(prefix);
+        _batch.Clear();
+        Open(_engine, _writes, _space, prefix, from, _lessor, _leasedAt);
+    }
+
     /// <summary>Releases the storage cursor.</summary>
     public void Dispose()
     {

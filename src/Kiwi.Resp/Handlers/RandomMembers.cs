@@ -3,6 +3,7 @@ using Kiwi.Core.Commands;
 using Kiwi.Core.Reads;
 using Kiwi.Core.Resp;
 using Kiwi.Core.Storage;
+using Kiwi.Native.Memory;
 
 namespace Kiwi.Resp.Handlers;
 
@@ -13,14 +14,31 @@ namespace Kiwi.Resp.Handlers;
 /// </summary>
 internal static class RandomMembers
 {
+    // Scratch for a random probe's prefix and seek key, per thread (the reads run on many).
+    [ThreadStatic]
+    private static ByteBuffer? t_prefix;
+    [ThreadStatic]
+    private static ByteBuffer? t_probe;
+
     /// <summary>One random member of a collection of <paramref name="size"/> members (a bulk string).</summary>
     public static void WriteOne(ref CommandContext ctx, KeySpace space, ulong version, long size)
     {
-        long target = Random.Shared.NextInt64(size);
         using MemberCursor cursor = CollectionReads.OpenMembers(ctx.View, space, ctx.ReadDb, ctx[1], version);
-        for (long i = 0; i < target && cursor.Valid; i++)
+        bool probed = size > RandomProbe.MinMembers && space is KeySpace.Set or KeySpace.Hash;
+        var random = new SplitMix64((long)(ulong)Random.Shared.NextInt64());
+        if (!probed || !RandomProbe.TryPick(cursor, ref random, t_prefix ??= new ByteBuffer(), t_probe ??= new ByteBuffer()))
         {
-            cursor.Next();
+            // A small collection (or one whose members all share their first 64 bytes): a walk to a random index.
+            if (probed)
+            {
+                cursor.Restart(default);
+            }
+
+            long target = Random.Shared.NextInt64(size);
+            for (long i = 0; i < target && cursor.Valid; i++)
+            {
+                cursor.Next();
+            }
         }
 
         if (cursor.Valid)

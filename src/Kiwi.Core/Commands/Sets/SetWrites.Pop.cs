@@ -2,6 +2,7 @@ using Kiwi.Core.PubSub;
 using Kiwi.Core.Apply;
 using Kiwi.Core.Resp;
 using Kiwi.Core.Storage;
+using Kiwi.Native.Memory;
 
 namespace Kiwi.Core.Commands;
 
@@ -46,6 +47,11 @@ internal static partial class SetWrites
             return;
         }
 
+        if (!withCount && size > RandomProbe.MinMembers && PopProbed(ctx, ref cmd, key, version, size, expireAt, encoding, ref random, reply))
+        {
+            return;
+        }
+
         // Selection sampling (Knuth's algorithm S): one ordered walk picks exactly `wanted` members, each subset
         // equally likely. The picks are written to the reply as they are found and deleted after the walk.
         RespWriter writer = reply.Writer;
@@ -78,5 +84,26 @@ internal static partial class SetWrites
         {
             ctx.NoteWrite(KeyspaceEventClasses.Set, "spop"u8, cmd.Db, key, size - picked.Count);
         }
+    }
+
+    // SPOP key of a big set: one member found by a random probe (RandomProbe) instead of a walk to a random index.
+    private static bool PopProbed(ApplyContext ctx, ref CommandView cmd, ReadOnlySpan<byte> key, ulong version, long size, long expireAt, CollectionEncoding encoding, ref SplitMix64 random, ApplyRequest reply)
+    {
+        ByteBuffer member = ctx.ProbeMember;
+        using (MemberCursor cursor = ctx.OpenMembers(KeySpace.Set, cmd.Db, key, version))
+        {
+            if (!RandomProbe.TryPick(cursor, ref random, ctx.ProbeFirst, ctx.ProbeKey))
+            {
+                return false;
+            }
+
+            member.Set(cursor.Member);
+        }
+
+        reply.Writer.WriteBulk(member.WrittenSpan);
+        ctx.DeleteMember(KeySpace.Set, cmd.Db, key, version, member.WrittenSpan);
+        ctx.PutCollection(cmd.Db, key, KeyType.Set, expireAt, version, size - 1, encoding);
+        ctx.NoteWrite(KeyspaceEventClasses.Set, "spop"u8, cmd.Db, key, size - 1);
+        return true;
     }
 }
