@@ -97,24 +97,9 @@ public sealed class KiwiDbEngineTests
         Assert.Throws<ArgumentNullException>(() => KiwiDb.Open(new MemoryEngine(), null!));
     }
 
-    private static bool StoredRaw(IStorageEngine engine, string key)
-    {
-        using var keyBuffer = new ByteBuffer();
-        using var value = new ByteBuffer();
-        return engine.TryGet(KeySpace.Meta, KeyCodec.Meta(keyBuffer, 0, Encoding.UTF8.GetBytes(key)), value);
-    }
+    private static bool StoredRaw(IStorageEngine engine, string key) => RawStore.Stored(engine, key);
 
-    private static int ExpiryIndexEntries(IStorageEngine engine)
-    {
-        using IStorageCursor cursor = engine.OpenCursor(KeySpace.Expire);
-        int count = 0;
-        for (cursor.Seek(default); cursor.Valid; cursor.Next())
-        {
-            count++;
-        }
-
-        return count;
-    }
+    private static int ExpiryIndexEntries(IStorageEngine engine) => RawStore.ExpiryIndexEntries(engine);
 
     private static async Task Eventually(Func<bool> condition)
     {

@@ -1,8 +1,6 @@
 using System.Diagnostics;
-using System.Text;
 using Kiwi.Core.Expiry;
 using Kiwi.Core.Storage;
-using Kiwi.Native.Memory;
 
 namespace Kiwi.Core.Tests.Expiry;
 
@@ -84,24 +82,9 @@ public sealed class ExpiryCycleTests : IDisposable
         await Eventually(() => _cycle.Walks >= target);
     }
 
-    private bool Stored(string key)
-    {
-        using var keyBuffer = new ByteBuffer();
-        using var value = new ByteBuffer();
-        return _engine.TryGet(KeySpace.Meta, KeyCodec.Meta(keyBuffer, 0, Encoding.UTF8.GetBytes(key)), value);
-    }
+    private bool Stored(string key) => RawStore.Stored(_engine, key);
 
-    private int IndexEntries()
-    {
-        using IStorageCursor cursor = _engine.OpenCursor(KeySpace.Expire);
-        int count = 0;
-        for (cursor.Seek(default); cursor.Valid; cursor.Next())
-        {
-            count++;
-        }
-
-        return count;
-    }
+    private int IndexEntries() => RawStore.ExpiryIndexEntries(_engine);
 
     private static async Task Eventually(Func<bool> condition)
     {
