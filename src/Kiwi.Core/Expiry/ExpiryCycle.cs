@@ -168,7 +168,8 @@ internal sealed class ExpiryCycle : IDisposable
             return;
         }
 
-        if (low != long.MaxValue && KeyCodec.TryReadExpire(_resume.WrittenSpan, out long resumeAt, out _, out _) && low <= resumeAt)
+        // The resume point starts with its time: an index key's, or the bare time of an end or an earlier note.
+        if (low != long.MaxValue && low <= (long)BinaryPrimitives.ReadUInt64BigEndian(_resume.WrittenSpan))
         {
             // An entry at or before the resume point's time: start at its time.
             _resume.Clear();

@@ -76,6 +76,20 @@ public sealed class ExpiryCycleTests : IDisposable
         await Eventually(() => !Stored("next") && IndexEntries() == 0);
     }
 
+    [Fact]
+    public async Task A_key_indexed_after_the_clock_went_back_past_where_the_walks_ended_is_still_swept()
+    {
+        // The walks run off the (empty) index's end and note the time they stopped at; then the clock goes back and a
+        // key is indexed for a time before that note. The walks must still come to it.
+        await WalksPass();
+        _clock.Advance(-5_000);
+        await _db.SetAsync("lagged", "v", KiwiExpiry.Milliseconds(1_000));
+        await WalksPass();
+        _clock.Advance(10_000);
+
+        await Eventually(() => !Stored("lagged") && IndexEntries() == 0);
+    }
+
     private async Task WalksPass()
     {
         long target = _cycle.Walks + 3;
