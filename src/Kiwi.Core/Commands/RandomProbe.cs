@@ -7,11 +7,12 @@ namespace Kiwi.Core.Commands;
 /// A random member of a big collection with seeks instead of a walk to a random index (SPOP and SRANDMEMBER without a
 /// count walked half the set on average: 12 ms on a set of 100,000 members, against O(1) in Redis). Members are
 /// stored in byte order, so the pick descends their bytes like a trie: at each position it finds the lowest and
-/// highest byte the members under the prefix so far have there (one seek, then a binary search of forward seeks:
-/// the set and hash families update in place, where RocksDB cannot step back), draws a byte between them (again when
-/// no member has it, up to 8 draws, then the next member after it), and goes on under it. Once the members under the prefix are
+/// bytes the members under the prefix so far have there, from the lowest up (a forward seek each: the set and hash
+/// families update in place, where RocksDB cannot step back), draws one of them, and goes on under it. Past 32 bytes
+/// in use it draws between the lowest and the highest (a binary search of seeks) instead, again while no member has
+/// the byte drawn (up to 8 draws, then the next member after it). Once the members under the prefix are
 /// few (at most <see cref="WalkBelow"/>), one is drawn among them exactly. Bytes every member under the prefix shares
-/// cost one seek. Each byte in use at a position is about equally likely, whatever the number of members under it:
+/// cost two seeks. Each byte in use at a position is about equally likely, whatever the number of members under it:
 /// members whose bytes spread evenly (ids, hashes, numbers) come out about equally often (measured: 3,000 draws from
 /// 98,000 members of `m:` and a random number gave 2,939 different members, a fair draw about 2,954), a set mixing
 /// shapes less so. Deterministic for a given random source and state, so replicas popping
@@ -28,6 +29,9 @@ internal static class RandomProbe
     private const int MaxDepth = 256;
     private const int MaxDraws = 8;
 
+    // Up to this many bytes in use at a position are listed (one seek each) and one is drawn among them.
+    private const int MaxListed = 32;
+
     /// <summary>
     /// Moves <paramref name="walk"/> (open over the collection) to a random member drawn with <paramref name="random"/>;
     /// false when the collection is empty or the descent went deeper than 256 bytes (then the caller walks).
@@ -37,6 +41,7 @@ internal static class RandomProbe
     {
         prefix.Clear();
         walk.Restart(default);
+        Span<int> used = stackalloc int[MaxListed + 1];
         for (int depth = 0; depth < MaxDepth; depth++)
         {
             // The walk stands on the first member under `prefix`. Few members under it: draw one of them.
@@ -57,45 +62,62 @@ internal static class RandomProbe
                 return walk.Valid;
             }
 
-            // The lowest byte after the prefix (-1: the prefix itself is a member) and the highest.
+            // The bytes in use right after the prefix (-1: the prefix itself is a member), from the lowest up: when
+            // they are few, one of them is drawn, each as likely.
             Seek(walk, prefix.WrittenSpan, -1, probe);
             ReadOnlySpan<byte> lowest = walk.Member;
-            int low = lowest.Length > prefix.Length ? lowest[prefix.Length] : -1;
-            int high = low;
-            if (low < 255 && Exists(walk, prefix.WrittenSpan, low + 1, probe))
+            used[0] = lowest.Length > prefix.Length ? lowest[prefix.Length] : -1;
+            int count = 1;
+            while (count <= MaxListed && used[count - 1] < 255 && Exists(walk, prefix.WrittenSpan, used[count - 1] + 1, probe))
             {
-                high = Highest(walk, prefix.WrittenSpan, low + 1, probe);
+                used[count++] = walk.Member[prefix.Length];
             }
 
-            // A byte no member has there is drawn again (up to 8 draws), so each byte in use is about equally likely
-            // (without that, the member after a wide gap would come out as often as the gap is wide).
             int drawn;
-            for (int draw = 1; ; draw++)
+            if (count <= MaxListed)
             {
-                drawn = low + (int)random.Next(high - low + 1);
-                if (drawn < 0)
-                {
-                    Seek(walk, prefix.WrittenSpan, -1, probe); // the prefix itself
-                    return walk.Valid;
-                }
-
-                Seek(walk, prefix.WrittenSpan, drawn, probe);
-                if (walk.Valid && walk.Member.StartsWith(prefix.WrittenSpan) && walk.Member.Length > prefix.Length
-                    && walk.Member[prefix.Length] == drawn)
-                {
-                    break;
-                }
-
-                if (draw == MaxDraws)
-                {
-                    // The next member after the drawn byte: under the prefix, since the highest byte has one.
-                    return walk.Valid;
-                }
+                drawn = used[(int)random.Next(count)];
+            }
+            else if (!TryDraw(walk, prefix.WrittenSpan, used[0], ref random, probe, out drawn))
+            {
+                // No byte in use came up in 8 draws: the next member after the last one drawn (under the prefix).
+                return walk.Valid;
             }
 
+            if (drawn < 0)
+            {
+                Seek(walk, prefix.WrittenSpan, -1, probe); // the prefix itself
+                return walk.Valid;
+            }
+
+            Seek(walk, prefix.WrittenSpan, drawn, probe);
             prefix.Write([(byte)drawn]);
         }
 
+        return false;
+    }
+
+    // Many bytes in use: a byte drawn between the lowest and the highest, again while no member has it (up to 8
+    // draws); false when none came up (the walk then stands on the next member after the last draw).
+    private static bool TryDraw(MemberCursor walk, ReadOnlySpan<byte> prefix, int low, ref SplitMix64 random, ByteBuffer probe, out int drawn)
+    {
+        int high = Highest(walk, prefix, Math.Max(low + 1, 0), probe);
+        for (int draw = 0; draw < MaxDraws; draw++)
+        {
+            drawn = low + (int)random.Next(high - low + 1);
+            if (drawn < 0)
+            {
+                return true;
+            }
+
+            Seek(walk, prefix, drawn, probe);
+            if (walk.Valid && walk.Member.StartsWith(prefix) && walk.Member.Length > prefix.Length && walk.Member[prefix.Length] == drawn)
+            {
+                return true;
+            }
+        }
+
+        drawn = 0;
         return false;
     }
 
