@@ -3,8 +3,8 @@ using StackExchange.Redis;
 namespace Kiwi.Server.Tests;
 
 /// <summary>
-/// SPOP, SRANDMEMBER and HRANDFIELD without a count on collections big enough to be picked by a random descent of the
-/// members' bytes (Kiwi.Core.Commands.RandomProbe) rather than a walk.
+/// SPOP, SRANDMEMBER, HRANDFIELD and ZRANDMEMBER without a count on collections big enough to be picked by a random
+/// descent of the members' bytes (Kiwi.Core.Commands.RandomProbe) rather than a walk.
 /// </summary>
 public sealed class SetRandomMemberTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
@@ -96,5 +96,25 @@ public sealed class SetRandomMemberTests(ServerFixture server) : IClassFixture<S
 
         // A fair draw of 1,500 from 2,000 sees about 1,055 different members; one stuck on a few sees far fewer.
         Assert.True(seen.Count > 900, $"saw {seen.Count} members");
+    }
+
+    [Fact]
+    public void Zrandmember_of_a_big_sorted_set_draws_members_never_score_entries()
+    {
+        // The sorted set's records hold both orders under one prefix: the draw must stay among the member records.
+        byte[][] members = OddMembers();
+        var random = new Random(11);
+        Db.SortedSetAdd("z:bigrand", [.. members.Select(m => new SortedSetEntry(m, random.Next(-1000, 1000) / 7.0))]);
+        var all = new HashSet<string>(members.Select(m => Convert.ToHexString(m)), StringComparer.Ordinal);
+        int numbers = 0;
+        for (int i = 0; i < 600; i++)
+        {
+            byte[] member = (byte[])Db.SortedSetRandomMember("z:bigrand")!;
+            Assert.Contains(Convert.ToHexString(member), all);
+            numbers += member.Length > 0 && member[0] is >= (byte)'0' and <= (byte)'9' ? 1 : 0;
+        }
+
+        Assert.InRange(numbers, 320, 480);
+        Assert.Equal(members.Length, Db.SortedSetLength("z:bigrand"));
     }
 }

@@ -34,13 +34,14 @@ internal static class RandomProbe
 
     /// <summary>
     /// Moves <paramref name="walk"/> (open over the collection) to a random member drawn with <paramref name="random"/>;
-    /// false when the collection is empty or the descent went deeper than 256 bytes (then the caller walks).
+    /// false when the collection is empty or the descent went deeper than 256 bytes (then the caller walks). Only
+    /// members starting with <paramref name="under"/> are drawn (a sorted set's member records, behind their tag).
     /// <paramref name="prefix"/> and <paramref name="probe"/> are scratch buffers.
     /// </summary>
-    public static bool TryPick(MemberCursor walk, ref SplitMix64 random, ByteBuffer prefix, ByteBuffer probe)
+    public static bool TryPick(MemberCursor walk, ref SplitMix64 random, ByteBuffer prefix, ByteBuffer probe, ReadOnlySpan<byte> under = default)
     {
-        prefix.Clear();
-        walk.Restart(default);
+        prefix.Set(under);
+        walk.Restart(under);
         Span<int> used = stackalloc int[MaxListed + 1];
         for (int depth = 0; depth < MaxDepth; depth++)
         {

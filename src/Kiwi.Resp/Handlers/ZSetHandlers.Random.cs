@@ -10,10 +10,30 @@ namespace Kiwi.Resp.Handlers;
 
 /// <content>
 /// ZRANDMEMBER key [count [WITHSCORES]]: a read, so its random choice is this node's own. The members are read
-/// in one walk (O(size)) and picked from there.
+/// in one walk (O(size)) and picked from there; one member of a big set is found by a random probe instead.
 /// </content>
 internal static partial class ZSetHandlers
 {
+    // Scratch for the random probe, per thread (the reads run on many).
+    [ThreadStatic]
+    private static ByteBuffer? t_probePrefix;
+    [ThreadStatic]
+    private static ByteBuffer? t_probeKey;
+
+    // ZRANDMEMBER key of a big sorted set: one member record drawn by RandomProbe under the member tag.
+    private static bool TryWriteProbed(ref CommandContext ctx, ulong version)
+    {
+        var random = new SplitMix64(Random.Shared.NextInt64());
+        using MemberCursor cursor = CollectionReads.OpenMembers(ctx.View, KeySpace.ZSet, ctx.ReadDb, ctx[1], version, [ZSetKeys.MemberTag]);
+        if (!RandomProbe.TryPick(cursor, ref random, t_probePrefix ??= new ByteBuffer(), t_probeKey ??= new ByteBuffer(), [ZSetKeys.MemberTag]))
+        {
+            return false;
+        }
+
+        ctx.Writer.WriteBulk(cursor.Member[1..]);
+        return true;
+    }
+
     private static void RandMember(ref CommandContext ctx)
     {
         long count = 1;
@@ -46,7 +66,12 @@ internal static partial class ZSetHandlers
             }
         }
 
-        if (!Find(ref ctx, out ulong version, out _, ctx.Count == 2 ? Nil(ref ctx) : RespReplies.EmptyArray))
+        if (!Find(ref ctx, out ulong version, out long members, ctx.Count == 2 ? Nil(ref ctx) : RespReplies.EmptyArray))
+        {
+            return;
+        }
+
+        if (ctx.Count == 2 && members > RandomProbe.MinMembers && TryWriteProbed(ref ctx, version))
         {
             return;
         }
