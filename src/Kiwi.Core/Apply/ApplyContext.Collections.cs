@@ -171,9 +171,9 @@ internal sealed partial class ApplyContext
     };
 
     /// <summary>Scratch for a random probe's prefix and its seek key (RandomProbe).</summary>
-    internal ByteBuffer ProbeFirst { get; } = new();
+    internal ByteBuffer ProbePrefix { get; } = new();
 
-    /// <inheritdoc cref="ProbeFirst"/>
+    /// <inheritdoc cref="ProbePrefix"/>
     internal ByteBuffer ProbeKey { get; } = new();
 
     /// <summary>The member a random probe picked, copied out of the walk.</summary>

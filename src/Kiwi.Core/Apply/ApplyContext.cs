@@ -222,7 +222,7 @@ internal sealed partial class ApplyContext : IDisposable
         _dataKey.Dispose();
         _memberScratch.Dispose();
         _groupEnd.Dispose();
-        ProbeFirst.Dispose();
+        ProbePrefix.Dispose();
         ProbeKey.Dispose();
         ProbeMember.Dispose();
         _element.Dispose();

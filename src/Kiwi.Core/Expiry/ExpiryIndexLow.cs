@@ -12,20 +12,17 @@ internal sealed class ExpiryIndexLow
     /// <summary>The writer put an entry for <paramref name="expireAtMs"/> into the index.</summary>
     public void Note(long expireAtMs)
     {
-        if (expireAtMs < Volatile.Read(ref _lowest))
+        // Only the writer lowers it; a Take racing this leaves either value for the next Take, never a higher one.
+        long seen = Volatile.Read(ref _lowest);
+        while (expireAtMs < seen)
         {
-            // Only the writer lowers it; a Take racing this leaves either value for the next Take, never a higher one.
-            long seen = Volatile.Read(ref _lowest);
-            while (expireAtMs < seen)
+            long previous = Interlocked.CompareExchange(ref _lowest, expireAtMs, seen);
+            if (previous == seen)
             {
-                long previous = Interlocked.CompareExchange(ref _lowest, expireAtMs, seen);
-                if (previous == seen)
-                {
-                    return;
-                }
-
-                seen = previous;
+                return;
             }
+
+            seen = previous;
         }
     }
 

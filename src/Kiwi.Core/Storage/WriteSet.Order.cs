@@ -96,10 +96,9 @@ internal sealed partial class WriteSet
             return;
         }
 
-        ReadOnlySpan<byte> arena = _arena.WrittenSpan;
-        int first = CompareKeys(group[0], group[1], arena);
+        int first = Math.Sign(CompareOps(group[0], group[1]));
         int i = 2;
-        while (i < group.Length && CompareKeys(group[i - 1], group[i], arena) == first)
+        while (i < group.Length && Math.Sign(CompareOps(group[i - 1], group[i])) == first)
         {
             i++;
         }
@@ -117,22 +116,11 @@ internal sealed partial class WriteSet
         group.Sort(_compareOps ??= CompareOps); // one delegate per set: a struct comparer would be boxed per sort
     }
 
-    private int CompareKeys(int x, int y, ReadOnlySpan<byte> arena)
-    {
-        ref Op a = ref _ops[x];
-        ref Op b = ref _ops[y];
-        return Math.Sign(arena.Slice(a.KeyOffset, a.KeyLength).SequenceCompareTo(arena.Slice(b.KeyOffset, b.KeyLength)));
-    }
-
+    // Key order of two operations of one key space (SortByKey's groups).
     private int CompareOps(int x, int y)
     {
         ref Op a = ref _ops[x];
         ref Op b = ref _ops[y];
-        if (a.Space != b.Space)
-        {
-            return a.Space < b.Space ? -1 : 1;
-        }
-
         ReadOnlySpan<byte> arena = _arena.WrittenSpan;
         return arena.Slice(a.KeyOffset, a.KeyLength).SequenceCompareTo(arena.Slice(b.KeyOffset, b.KeyLength));
     }

@@ -92,7 +92,7 @@ internal static partial class SetWrites
         ByteBuffer member = ctx.ProbeMember;
         using (MemberCursor cursor = ctx.OpenMembers(KeySpace.Set, cmd.Db, key, version))
         {
-            if (!RandomProbe.TryPick(cursor, ref random, ctx.ProbeFirst, ctx.ProbeKey))
+            if (!RandomProbe.TryPick(cursor, ref random, ctx.ProbePrefix, ctx.ProbeKey))
             {
                 return false;
             }
